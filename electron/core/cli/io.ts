@@ -1,0 +1,81 @@
+// What a CLI command may touch, passed in so tests run commands in-process with real files.
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ConfigProblem } from '../types.ts';
+import { loadSetup, locateConfig, type ConfigLocation, type KioskSetup } from '../config/load.ts';
+import { existsSync } from 'node:fs';
+import { instantOfLocal, parseLocalDate } from '../time.ts';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  env: NodeJS.ProcessEnv;
+  /** The instant "now" for commands without `--at`. */
+  now(): Date;
+}
+
+export const EXIT = { ok: 0, failure: 1, badInput: 2, tampered: 3 } as const;
+
+/** Bad input: a message for the person, exit 2, never a stack trace. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly problems: ConfigProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^TypeError.*?: /, ''));
+  }
+}
+
+const BUNDLED_DEMO = path.resolve(import.meta.dirname, '../../../assets/demo/config.json');
+
+/**
+ * The setup for a command: the config looked up like the kiosk does. For read-only commands
+ * (`fallbackToDemo`), a machine without any config uses the bundled demo config, and says so.
+ */
+export async function setupFor(io: CliIo, flag: string | undefined, fallbackToDemo = false): Promise<KioskSetup & { location: ConfigLocation }> {
+  let location = locateConfig(flag, io.env);
+  if (location.how === 'os' && !existsSync(location.file) && fallbackToDemo) {
+    io.err(`note: no machine config at ${location.file}; using the bundled demo config (${BUNDLED_DEMO})\n`);
+    location = { file: BUNDLED_DEMO, how: 'flag' };
+  }
+  const setup = await loadSetup(location.file);
+  if (!setup.ok) {
+    throw new UsageError(`the config ${setup.source} has ${setup.problems.length} problem${setup.problems.length === 1 ? '' : 's'}`, setup.problems);
+  }
+  return { ...setup, location };
+}
+
+/**
+ * `--at`: an ISO 8601 instant (`2026-08-01T04:30:00Z`), or a local date or date-time without an
+ * offset, read in the district's zone (`2026-07-31`, `2026-07-31T23:30`).
+ */
+export function parseAt(text: string | undefined, timeZone: string, now: Date): Date {
+  if (text === undefined) return now;
+  const local = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (local) {
+    const date = parseLocalDate(local[1]!);
+    const hour = Number(local[2] ?? 0);
+    const minute = Number(local[3] ?? 0);
+    if (date && hour < 24 && minute < 60) {
+      const t = instantOfLocal(date, timeZone, { hour, minute });
+      return new Date(t.getTime() + Number(local[4] ?? 0) * 1000);
+    }
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {
+    const d = new Date(text);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw new UsageError(`--at: "${text}" is not a date or an ISO 8601 time (like 2026-08-01 or 2026-08-01T04:30:00Z)`);
+}
+
+export function printProblems(io: CliIo, problems: ConfigProblem[]): void {
+  for (const p of problems) io.err(`  ${p.path}: ${p.message}\n`);
+}

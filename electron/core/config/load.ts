@@ -1,0 +1,163 @@
+// Finding, reading and checking the machine config, with everything it points at: the roster, the
+// policy catalog, the LDAP password and CA files. Every problem is collected (never the first only),
+// so a technician fixes a config in one pass.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConfigProblem } from '../types.ts';
+import { configSchema, type KioskConfig } from './schema.ts';
+import { jsonErrorPosition, problemsFromZod } from './problems.ts';
+import { loadRoster, type Roster } from '../directory/roster.ts';
+import { bundledCatalogFolder, loadCatalog, type Catalog } from '../policy/catalog.ts';
+
+export type ConfigSourceKind = 'flag' | 'env' | 'os';
+
+export interface ConfigLocation {
+  file: string;
+  /** How it was found: `--config`, `AUP_KIOSK_CONFIG`, or the OS location. */
+  how: ConfigSourceKind;
+}
+
+/** The machine-wide folder for a platform (DESIGN.md): where the installer puts config.json. */
+export function machineFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  if (platform === 'win32') return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'AUP Kiosk');
+  if (platform === 'darwin') return '/Library/Application Support/AUP Kiosk';
+  return '/etc/aup-kiosk';
+}
+
+/** The folder the kiosk writes its ledger and state to when the config names none. */
+export function machineDataFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  if (platform === 'win32') return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'AUP Kiosk', 'data');
+  if (platform === 'darwin') return '/Library/Application Support/AUP Kiosk/data';
+  return '/var/lib/aup-kiosk';
+}
+
+/** `--config FILE`, then `AUP_KIOSK_CONFIG`, then the OS location. */
+export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ConfigLocation {
+  if (flag) return { file: path.resolve(flag), how: 'flag' };
+  if (env.AUP_KIOSK_CONFIG) return { file: path.resolve(env.AUP_KIOSK_CONFIG), how: 'env' };
+  const folder = machineFolder(platform, env);
+  return { file: platform === 'win32' ? path.win32.join(folder, 'config.json') : path.join(folder, 'config.json'), how: 'os' };
+}
+
+/** The config with every relative path made absolute against the config file's folder. */
+export interface ResolvedConfig extends KioskConfig {
+  ledger: { dir: string };
+  state: { dir: string };
+}
+
+export interface KioskSetup {
+  source: string;
+  config: ResolvedConfig;
+  catalog: Catalog;
+  roster: Roster | null;
+  /** Not wrong, but worth a technician's eye (a password file every user can read). */
+  warnings: ConfigProblem[];
+}
+
+export type SetupLoad = ({ ok: true } & KioskSetup) | { ok: false; source: string; problems: ConfigProblem[] };
+
+async function readJson(file: string): Promise<{ ok: true; json: unknown } | { ok: false; problem: ConfigProblem }> {
+  let textContent: string;
+  try {
+    textContent = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no file there' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    return { ok: false, problem: { path: '(file)', message: `cannot read the config file ${file}: ${why}` } };
+  }
+  try {
+    return { ok: true, json: JSON.parse(textContent.replace(/^\uFEFF/, '')) };
+  } catch (error) {
+    return { ok: false, problem: { path: '(file)', message: `${file} is ${jsonErrorPosition(textContent, error)}` } };
+  }
+}
+
+function resolvePaths(config: KioskConfig, folder: string): ResolvedConfig {
+  const at = (p: string) => path.resolve(folder, p);
+  const data = machineDataFolder();
+  const directory =
+    config.directory.type === 'roster'
+      ? { ...config.directory, file: at(config.directory.file) }
+      : {
+          ...config.directory,
+          bindPasswordFile: at(config.directory.bindPasswordFile),
+          tls: { ...config.directory.tls, ...(config.directory.tls.caFile ? { caFile: at(config.directory.tls.caFile) } : {}) },
+        };
+  return {
+    ...config,
+    district: { ...config.district, ...(config.district.logo ? { logo: at(config.district.logo) } : {}) },
+    policies: { catalog: config.policies.catalog === 'bundled' ? 'bundled' : at(config.policies.catalog) },
+    directory,
+    ledger: { dir: config.ledger.dir ? at(config.ledger.dir) : path.join(data, 'ledger') },
+    state: { dir: config.state.dir ? at(config.state.dir) : path.join(data, 'state') },
+    ...(config.central
+      ? {
+          central: {
+            postgres: {
+              ...config.central.postgres,
+              ...(config.central.postgres.passwordFile ? { passwordFile: at(config.central.postgres.passwordFile) } : {}),
+              ...(config.central.postgres.caFile ? { caFile: at(config.central.postgres.caFile) } : {}),
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+async function checkSecretFile(file: string, where: string, problems: ConfigProblem[], warnings: ConfigProblem[]) {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) problems.push({ path: where, message: `${file} is not a file` });
+    else if (s.size === 0) problems.push({ path: where, message: `${file} is empty` });
+    else if (process.platform !== 'win32' && (s.mode & 0o004) !== 0) {
+      warnings.push({ path: where, message: `${file} can be read by every user on this machine; restrict it (chmod 640, owned by the kiosk's group)` });
+    }
+  } catch (error) {
+    problems.push({ path: where, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+  }
+}
+
+async function checkFile(file: string, where: string, problems: ConfigProblem[]) {
+  try {
+    if (!(await stat(file)).isFile()) problems.push({ path: where, message: `${file} is not a file` });
+  } catch (error) {
+    problems.push({ path: where, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+  }
+}
+
+/** Reads and checks the config at `file` and all it refers to. */
+export async function loadSetup(file: string): Promise<SetupLoad> {
+  const source = path.resolve(file);
+  const read = await readJson(source);
+  if (!read.ok) return { ok: false, source, problems: [read.problem] };
+  const parsed = configSchema.safeParse(read.json);
+  if (!parsed.success) return { ok: false, source, problems: problemsFromZod(parsed.error, read.json) };
+
+  const config = resolvePaths(parsed.data, path.dirname(source));
+  const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+
+  let roster: Roster | null = null;
+  if (config.directory.type === 'roster') {
+    const r = await loadRoster(config.directory.file, 'directory.file');
+    if (r.ok) roster = r.roster;
+    else problems.push(...r.problems);
+  } else {
+    await checkSecretFile(config.directory.bindPasswordFile, 'directory.bindPasswordFile', problems, warnings);
+    if (config.directory.tls.caFile) await checkFile(config.directory.tls.caFile, 'directory.tls.caFile', problems);
+    if (config.directory.tls.mode === 'none') {
+      warnings.push({ path: 'directory.tls.mode', message: 'plain LDAP sends teachers\' passwords over the network unencrypted' });
+    }
+  }
+  if (config.district.logo) await checkFile(config.district.logo, 'district.logo', problems);
+  if (config.central?.postgres.passwordFile) {
+    await checkSecretFile(config.central.postgres.passwordFile, 'central.postgres.passwordFile', problems, warnings);
+  }
+
+  const folder = config.policies.catalog === 'bundled' ? bundledCatalogFolder() : config.policies.catalog;
+  const c = await loadCatalog(folder, { prefix: 'policies.catalog', gradeBands: Object.keys(config.district.gradeBands) });
+  if (!c.ok) problems.push(...c.problems);
+
+  if (problems.length || !c.ok) return { ok: false, source, problems };
+  return { ok: true, source, config, catalog: c.catalog, roster, warnings };
+}

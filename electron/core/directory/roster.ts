@@ -1,0 +1,131 @@
+// The roster directory (DESIGN.md "Roster"): a JSON file of users for districts without LDAP, and
+// the demo. Teachers, substitutes and administrators sign in with a PIN kept only as a scrypt hash.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { AuthResult, ConfigProblem, Directory, DirectoryUser } from '../types.ts';
+import { PRIVILEGES, ROLES } from '../types.ts';
+import { problemsFromZod, jsonErrorPosition } from '../config/problems.ts';
+import { PIN_HASH_PATTERN, verifyPin } from './pin.ts';
+
+const SIGNS_IN = new Set(['teacher', 'substitute', 'administrator']);
+
+export const rosterUserSchema = z
+  .strictObject({
+    username: z
+      .string({ error: 'expected a username' })
+      .trim()
+      .min(1, { error: 'expected a username; it is empty' })
+      .max(100, { error: 'a username is at most 100 characters' })
+      .regex(/^[\p{L}\p{N}._@'-]+$/u, { error: 'a username is letters, digits and . _ @ \' - only' }),
+    displayName: z.string({ error: 'expected a display name' }).trim().min(1, { error: 'expected a display name; it is empty' }).max(200),
+    role: z.enum(ROLES, { error: `expected a role: ${ROLES.join(', ')}` }),
+    grade: z
+      .number({ error: 'expected a grade from 0 (kindergarten) to 12' })
+      .int({ error: 'expected a grade from 0 (kindergarten) to 12' })
+      .min(0, { error: 'expected a grade from 0 (kindergarten) to 12' })
+      .max(12, { error: 'expected a grade from 0 (kindergarten) to 12' })
+      .optional(),
+    language: z.string().regex(/^[a-z]{2}$/, { error: 'expected a two-letter language code like "en" or "es"' }).optional(),
+    privileges: z.enum(PRIVILEGES, { error: `expected privileges: ${PRIVILEGES.join(', ')}` }).default('active'),
+    guardianDeniedInternet: z.boolean({ error: 'expected true or false' }).default(false),
+    pinHash: z
+      .string()
+      .regex(PIN_HASH_PATTERN, { error: 'expected a scrypt hash from "aup roster hash-pin" (never a plain PIN)' })
+      .optional(),
+  })
+  .superRefine((u, ctx) => {
+    if (u.role === 'student' && u.grade === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['grade'], message: 'a student needs a grade from 0 (kindergarten) to 12' });
+    }
+    if (u.role !== 'student' && u.grade !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['grade'], message: `only students have a grade (this user is a ${u.role})` });
+    }
+    if (SIGNS_IN.has(u.role) && !u.pinHash) {
+      ctx.addIssue({ code: 'custom', path: ['pinHash'], message: `a ${u.role} needs a pinHash to sign in at the kiosk` });
+    }
+    if (u.role === 'student' && u.pinHash) {
+      ctx.addIssue({ code: 'custom', path: ['pinHash'], message: 'students do not sign in to unlock: remove the pinHash' });
+    }
+  });
+
+export const rosterSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    users: z.array(rosterUserSchema, { error: 'expected "users": a list of people' }),
+  })
+  .superRefine((roster, ctx) => {
+    const seen = new Map<string, number>();
+    roster.users.forEach((u, i) => {
+      const key = u.username.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'username'], message: `"${u.username}" is already used by users[${first}]` });
+      } else seen.set(key, i);
+    });
+  });
+
+export type RosterUser = z.infer<typeof rosterUserSchema>;
+export type Roster = z.infer<typeof rosterSchema>;
+
+export type RosterLoad = { ok: true; roster: Roster } | { ok: false; problems: ConfigProblem[] };
+
+/** Reads and validates a roster file; `prefix` names where it was referenced from (for problem paths). */
+export async function loadRoster(file: string, prefix = 'roster'): Promise<RosterLoad> {
+  let textContent: string;
+  try {
+    textContent = await readFile(file, 'utf8');
+  } catch (error) {
+    return { ok: false, problems: [{ path: prefix, message: `cannot read the roster file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` }] };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(textContent.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return { ok: false, problems: [{ path: prefix, message: `the roster file ${file} is ${jsonErrorPosition(textContent, error)}` }] };
+  }
+  const parsed = rosterSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, json, prefix) };
+  return { ok: true, roster: parsed.data };
+}
+
+function toDirectoryUser(u: RosterUser): DirectoryUser {
+  return {
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    ...(u.grade !== undefined ? { grade: u.grade } : {}),
+    ...(u.language ? { language: u.language } : {}),
+    privileges: u.privileges,
+    guardianDeniedInternet: u.guardianDeniedInternet,
+  };
+}
+
+export class RosterDirectory implements Directory {
+  readonly kind = 'roster' as const;
+  readonly #users = new Map<string, RosterUser>();
+
+  constructor(roster: Roster) {
+    for (const u of roster.users) this.#users.set(u.username.toLowerCase(), u);
+  }
+
+  async findUser(username: string): Promise<DirectoryUser | null> {
+    const u = this.#users.get(username.trim().toLowerCase());
+    return u ? toDirectoryUser(u) : null;
+  }
+
+  async authenticate(username: string, secret: string): Promise<AuthResult> {
+    if (typeof username !== 'string' || typeof secret !== 'string' || username.length > 100 || secret.length > 64) {
+      return { ok: false, reason: 'bad-credentials' };
+    }
+    const u = this.#users.get(username.trim().toLowerCase());
+    // verifyPin costs the same for an unknown user, so timing does not tell who exists.
+    const match = await verifyPin(secret, u?.pinHash);
+    return match && u ? { ok: true, user: toDirectoryUser(u) } : { ok: false, reason: 'bad-credentials' };
+  }
+
+  async listUsers(): Promise<DirectoryUser[]> {
+    return [...this.#users.values()].map(toDirectoryUser);
+  }
+
+  async close(): Promise<void> {}
+}

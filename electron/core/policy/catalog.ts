@@ -1,0 +1,158 @@
+// The policy catalog (DESIGN.md "Policy catalog"): which policies exist, for whom, which versions
+// and when each takes effect, and the exact bytes of every document. A district can replace the
+// bundled one with a folder of its own; a missing file or a hash that does not match is a config error.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ConfigProblem } from '../types.ts';
+import { ROLES } from '../types.ts';
+import { jsonErrorPosition, problemsFromZod } from '../config/problems.ts';
+import { parseLocalDate } from '../time.ts';
+
+export const AUDIENCE_ROLES = [...ROLES, 'guardian'] as const;
+export type AudienceRole = (typeof AUDIENCE_ROLES)[number];
+
+const documentSchema = z.strictObject({
+  file: z
+    .string({ error: 'expected the document file, relative to the catalog folder' })
+    .min(1)
+    .refine((f) => !path.isAbsolute(f) && !f.split(/[\\/]/).includes('..'), { error: 'a document file must be inside the catalog folder' }),
+  sha256: z.string({ error: 'expected the SHA-256 of the file' }).regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits' }),
+  /** A translation the district has not reviewed yet (shown with a notice). */
+  reviewed: z.boolean().optional(),
+});
+
+const versionSchema = z.strictObject({
+  version: z.string().trim().min(1, { error: 'expected a version label like "2026-27"' }).max(40),
+  effective: z.string().refine((d) => parseLocalDate(d) !== null, { error: 'expected a local date like "2026-08-01"' }),
+  documents: z
+    .record(z.string().regex(/^[a-z]{2}$/, { error: 'expected a two-letter language code' }), documentSchema)
+    .refine((d) => Object.keys(d).length > 0, { error: 'a version needs at least one document' }),
+});
+
+const policySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'an id is lower-case letters, digits and dashes' }),
+  kind: z.enum(['aup', 'safety-rules', 'agreement'], { error: 'expected "aup", "safety-rules" or "agreement"' }),
+  title: z.record(z.string(), z.string().min(1)).refine((t) => Object.keys(t).length > 0, { error: 'a policy needs a title' }),
+  audience: z.strictObject({
+    roles: z.array(z.enum(AUDIENCE_ROLES, { error: `expected a role: ${AUDIENCE_ROLES.join(', ')}` })).min(1),
+    gradeBands: z.array(z.string()).min(1).optional(),
+  }),
+  versions: z.array(versionSchema).min(1, { error: 'a policy needs at least one version' }),
+});
+
+export const catalogSchema = z
+  .strictObject({ $schema: z.string().optional(), policies: z.array(policySchema) })
+  .superRefine((catalog, ctx) => {
+    const ids = new Set<string>();
+    catalog.policies.forEach((p, i) => {
+      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'id'], message: `"${p.id}" appears twice` });
+      ids.add(p.id);
+      const seen = new Set<string>();
+      p.versions.forEach((v, j) => {
+        if (seen.has(v.version)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'versions', j, 'version'], message: `version "${v.version}" appears twice` });
+        seen.add(v.version);
+      });
+    });
+  });
+
+export type CatalogJson = z.infer<typeof catalogSchema>;
+export type CatalogPolicy = CatalogJson['policies'][number];
+export type CatalogVersion = CatalogPolicy['versions'][number];
+
+export interface LoadedDocument {
+  language: string;
+  file: string;
+  sha256: string;
+  reviewed: boolean;
+  /** The exact text; its UTF-8 bytes hash to `sha256`. */
+  markdown: string;
+}
+
+export interface PolicyVersion {
+  version: string;
+  effective: string;
+  documents: Map<string, LoadedDocument>;
+}
+
+export interface Policy {
+  id: string;
+  kind: CatalogPolicy['kind'];
+  title: Record<string, string>;
+  audience: { roles: AudienceRole[]; gradeBands?: string[] };
+  /** Oldest first by effective date. */
+  versions: PolicyVersion[];
+}
+
+export interface Catalog {
+  folder: string;
+  policies: Policy[];
+}
+
+export type CatalogLoad = { ok: true; catalog: Catalog } | { ok: false; problems: ConfigProblem[] };
+
+export const sha256Hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** The bundled catalog shipped in assets/policies. */
+export function bundledCatalogFolder(): string {
+  return path.resolve(import.meta.dirname, '../../../assets/policies');
+}
+
+/**
+ * Loads `catalog.json` from a folder and every document it lists, checking each file's SHA-256.
+ * `prefix` is where problems are reported (`policies.catalog`), `gradeBands` the configured band names.
+ */
+export async function loadCatalog(folder: string, options: { prefix?: string; gradeBands?: string[] } = {}): Promise<CatalogLoad> {
+  const prefix = options.prefix ?? 'catalog';
+  const file = path.join(folder, 'catalog.json');
+  let textContent: string;
+  try {
+    textContent = await readFile(file, 'utf8');
+  } catch (error) {
+    return { ok: false, problems: [{ path: prefix, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` }] };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(textContent.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return { ok: false, problems: [{ path: prefix, message: `${file} is ${jsonErrorPosition(textContent, error)}` }] };
+  }
+  const parsed = catalogSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, json, `${prefix}: ${file}: `) };
+
+  const problems: ConfigProblem[] = [];
+  const policies: Policy[] = [];
+  for (const p of parsed.data.policies) {
+    for (const band of p.audience.gradeBands ?? []) {
+      if (options.gradeBands && !options.gradeBands.includes(band)) {
+        problems.push({ path: `${prefix}: ${p.id} audience`, message: `grade band "${band}" is not one of district.gradeBands (${options.gradeBands.join(', ')})` });
+      }
+    }
+    const versions: PolicyVersion[] = [];
+    for (const v of p.versions) {
+      const documents = new Map<string, LoadedDocument>();
+      for (const [language, d] of Object.entries(v.documents)) {
+        const where = `${prefix}: ${p.id} ${v.version} ${language}`;
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(path.join(folder, d.file));
+        } catch (error) {
+          problems.push({ path: where, message: `the file ${d.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})` });
+          continue;
+        }
+        const actual = sha256Hex(bytes);
+        if (actual !== d.sha256) {
+          problems.push({ path: where, message: `the file ${d.file} does not match its sha256 in catalog.json (the file is ${actual})` });
+          continue;
+        }
+        documents.set(language, { language, file: d.file, sha256: d.sha256, reviewed: d.reviewed ?? true, markdown: bytes.toString('utf8') });
+      }
+      versions.push({ version: v.version, effective: v.effective, documents });
+    }
+    versions.sort((a, b) => (a.effective < b.effective ? -1 : a.effective > b.effective ? 1 : 0));
+    policies.push({ id: p.id, kind: p.kind, title: p.title, audience: p.audience, versions });
+  }
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, catalog: { folder, policies } };
+}

@@ -1,0 +1,154 @@
+// Time in the district's zone. Every rule of the policy is about local dates (the school year starts
+// on 1 August in Lockhart, not in UTC), so instants are turned into wall-clock parts with Intl and
+// local dates back into instants, never with the machine's own zone.
+
+/** The kiosk's notion of now, injected everywhere so tests move time without sleeping. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock the tests (and the preview's test hook) set by hand. */
+export class ManualClock implements Clock {
+  #ms: number;
+  constructor(start: Date | string | number) {
+    this.#ms = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.#ms);
+  }
+  set(instant: Date | string | number): void {
+    this.#ms = new Date(instant).getTime();
+  }
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+export interface LocalParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** Wall-clock parts of an instant in a time zone. */
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatterFor(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday: WEEKDAYS.indexOf(parts.weekday ?? ''),
+  };
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (Chicago in winter: -360). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const p = localParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const ms = instant.getTime() - (instant.getTime() % 1000);
+  return Math.round((asUtc - ms) / 60_000);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** ISO 8601 with the zone's offset: `2026-07-31T23:30:00.000-05:00`. What the ledger writes. */
+export function isoWithOffset(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  const off = offsetMinutes(instant, timeZone);
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  return (
+    `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
+    `.${pad(instant.getUTCMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/** The local calendar date of an instant, `YYYY-MM-DD`. */
+export function localDate(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/**
+ * The instant at which a local wall-clock time begins in a zone. For a time that a DST jump skips,
+ * the first instant after the gap; for one that repeats, the earlier of the two.
+ */
+export function instantOfLocal(
+  date: { year: number; month: number; day: number },
+  timeZone: string,
+  time: { hour: number; minute: number } = { hour: 0, minute: 0 },
+): Date {
+  const guess = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
+  // Two passes converge for every real zone (offsets change at most once around a given instant).
+  let t = guess - offsetMinutes(new Date(guess), timeZone) * 60_000;
+  t = guess - offsetMinutes(new Date(t), timeZone) * 60_000;
+  const earlier = guess - offsetMinutes(new Date(t - 3_600_000), timeZone) * 60_000;
+  const wanted = (x: number) => {
+    const p = localParts(new Date(x), timeZone);
+    return p.year === date.year && p.month === date.month && p.day === date.day && p.hour === time.hour && p.minute === time.minute;
+  };
+  if (earlier < t && wanted(earlier)) return new Date(earlier);
+  if (wanted(t)) return new Date(t);
+  // In a gap (spring forward): the wall time does not exist; take the instant the gap ends.
+  return new Date(t);
+}
+
+/** Parses `YYYY-MM-DD` strictly. */
+export function parseLocalDate(text: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
+  return { year, month, day };
+}
+
+/** Local midnight at the start of `YYYY-MM-DD` in the zone. */
+export function startOfLocalDate(text: string, timeZone: string): Date {
+  const d = parseLocalDate(text);
+  if (!d) throw new Error(`not a date: ${text}`);
+  return instantOfLocal(d, timeZone);
+}

@@ -1,0 +1,199 @@
+// The shared vocabulary of the kiosk: who a user is, what the kiosk shows (KioskView), what a
+// person can ask of it (KioskApi), and why it says no. Types only: the renderer and the preload
+// import this file, and nothing here may pull code into them.
+
+/** Roles of DESIGN.md. `teacher` means an approved teacher: the only role that may unlock. */
+export type Role = 'student' | 'teacher' | 'substitute' | 'staff' | 'administrator';
+export const ROLES = ['student', 'teacher', 'substitute', 'staff', 'administrator'] as const satisfies readonly Role[];
+
+/**
+ * A student's computer privileges, from the policy's consequences: "Use of district network only
+ * under direct supervision" (supervised), "Suspension/Revocation of ... privileges" (suspended, revoked).
+ */
+export type Privileges = 'active' | 'supervised' | 'suspended' | 'revoked';
+export const PRIVILEGES = ['active', 'supervised', 'suspended', 'revoked'] as const satisfies readonly Privileges[];
+
+/** A person as the directory (roster or LDAP) knows them. Grade 0 is kindergarten. */
+export interface DirectoryUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  grade?: number;
+  language?: string;
+  privileges: Privileges;
+  /** A parent or guardian denied Internet access by letter to the principal. */
+  guardianDeniedInternet: boolean;
+}
+
+/** Result of checking a secret (an LDAP password or a roster PIN). Never carries the secret. */
+export type AuthResult =
+  | { ok: true; user: DirectoryUser }
+  | { ok: false; reason: 'bad-credentials' | 'directory-unavailable'; detail?: string };
+
+/** The one interface the kiosk uses to know people; two real implementations (roster, LDAP). */
+export interface Directory {
+  readonly kind: 'roster' | 'ldap';
+  /** The signed-in user of a session, looked up without a secret. `null`: unknown. */
+  findUser(username: string): Promise<DirectoryUser | null>;
+  /** Checks a secret. Resolves (never rejects) for wrong input, unknown users or a directory that is down. */
+  authenticate(username: string, secret: string): Promise<AuthResult>;
+  /** Everyone, where the directory can list them cheaply (the roster); LDAP answers `null`. */
+  listUsers(): Promise<DirectoryUser[] | null>;
+  close(): Promise<void>;
+}
+
+/** A config problem: where (`lock.unlockMinutes`) and what, in a plain sentence. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export type LockReason = 'no-teacher' | 'supervision-required' | 'privileges-suspended' | 'expired';
+
+/** Reasons the kiosk says no. The renderer translates each one; none carries a secret. */
+export type RefusalReason =
+  | 'bad-credentials'
+  | 'not-approved'
+  | 'substitute'
+  | 'not-administrator'
+  | 'rate-limited'
+  | 'reason-required'
+  | 'too-long'
+  | 'stale-document'
+  | 'name-required'
+  | 'directory-unavailable'
+  /** The evidence could not be written (disk full, folder gone): nothing was granted or recorded. */
+  | 'cannot-record'
+  | 'not-now'
+  | 'invalid-request';
+
+export type Outcome =
+  | { ok: true }
+  | { ok: false; reason: RefusalReason; retryAfterSeconds?: number; message?: string };
+
+export interface LanguageChoice {
+  code: string;
+  /** The language's own name for itself ("English", "Español"). */
+  name: string;
+}
+
+export interface ViewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  grade?: number;
+  gradeBand?: string;
+}
+
+/** What every screen needs to frame itself: the district, the room, the language. */
+export interface ViewContext {
+  district: { name: string; logo?: string };
+  site: { campus: string; room: string };
+  language: string;
+  languages: LanguageChoice[];
+  /** Now, as an ISO instant with the district's offset, so the lock screen's clock matches the kiosk's. */
+  now: string;
+  timeZone: string;
+}
+
+export interface PolicyDocumentView {
+  policyId: string;
+  kind: 'aup' | 'safety-rules';
+  title: string;
+  version: string;
+  effective: string;
+  language: string;
+  /** SHA-256 (hex) of `markdown`'s UTF-8 bytes: what the acceptance says was shown. */
+  sha256: string;
+  markdown: string;
+  /** A translation the district has not reviewed yet. */
+  reviewed: boolean;
+}
+
+export type KioskView =
+  | { kind: 'loading'; context?: ViewContext }
+  | { kind: 'config-error'; source: string | null; problems: ConfigProblem[] }
+  | {
+      kind: 'policy';
+      context: ViewContext;
+      user: ViewUser;
+      document: PolicyDocumentView;
+      /** Staff and grades 6-12 type their full name; elementary students press a large "I agree". */
+      signature: 'typed-name' | 'i-agree';
+    }
+  | { kind: 'safety-rules'; context: ViewContext; user: ViewUser; document: PolicyDocumentView; mustAcknowledge: boolean }
+  | {
+      kind: 'locked';
+      context: ViewContext;
+      user: ViewUser;
+      reason: LockReason;
+      /** Only an administrator override opens this session (suspended or revoked privileges). */
+      overrideOnly: boolean;
+      guardianDeniedInternet: boolean;
+    }
+  | {
+      kind: 'unlocked';
+      context: ViewContext;
+      user: ViewUser;
+      until: string;
+      by: string;
+      unlockKind: 'teacher' | 'override';
+      /** True from `lock.warnBeforeMinutes` before `until`. */
+      warning: boolean;
+      guardianDeniedInternet: boolean;
+    }
+  | { kind: 'free'; context: ViewContext; user: ViewUser };
+
+export type KioskViewKind = KioskView['kind'];
+
+export interface AcceptPolicyRequest {
+  policyId: string;
+  version: string;
+  sha256: string;
+  language: string;
+  typedName?: string;
+}
+
+export interface AcknowledgeSafetyRulesRequest {
+  rulesId: string;
+  version: string;
+}
+
+export interface TeacherUnlockRequest {
+  username: string;
+  secret: string;
+}
+
+export interface AdminOverrideRequest {
+  username: string;
+  secret: string;
+  reason: string;
+  minutes: number;
+}
+
+/** The contract between the one authority (KioskService) and whatever shows it. */
+export interface KioskApi {
+  getView(): Promise<KioskView>;
+  onView(listener: (view: KioskView) => void): () => void;
+  acceptPolicy(request: AcceptPolicyRequest): Promise<Outcome>;
+  acknowledgeSafetyRules(request: AcknowledgeSafetyRulesRequest): Promise<Outcome>;
+  teacherUnlock(request: TeacherUnlockRequest): Promise<Outcome>;
+  adminOverride(request: AdminOverrideRequest): Promise<Outcome>;
+  setLanguage(language: string): Promise<Outcome>;
+  openSafetyRules(): Promise<Outcome>;
+  /** Leaves the re-opened Internet Safety rules and returns to the session's screen. */
+  closeSafetyRules(): Promise<Outcome>;
+}
+
+/** The intents a transport may carry: exactly KioskApi's methods, minus the subscription. */
+export const KIOSK_INTENTS = [
+  'getView',
+  'acceptPolicy',
+  'acknowledgeSafetyRules',
+  'teacherUnlock',
+  'adminOverride',
+  'setLanguage',
+  'openSafetyRules',
+  'closeSafetyRules',
+] as const satisfies readonly (keyof KioskApi)[];
+export type KioskIntent = (typeof KIOSK_INTENTS)[number];

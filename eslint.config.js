@@ -1,0 +1,58 @@
+// Lint: typescript-eslint's recommended rules plus the import boundaries of DESIGN.md.
+// Where code runs is visible in its path, and this file is what makes that true:
+//   electron/core      plain Node: never imports `electron` (it must run in tests and the CLI)
+//   renderer           browser: imports nothing from core but types
+//   electron/preload   only `electron` and core types
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const electronImport = {
+  name: 'electron',
+  message: 'electron/core runs in plain Node (tests, CLI, a future machine service): pass an interface in from electron/main instead.',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', '.aup-dev/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['electron/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronImport, { name: 'electron-store', message: 'electron-store imports electron; core uses its engine `conf` with an explicit folder.' }],
+        patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core depends on nothing above it.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronImport],
+        patterns: [
+          { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/preload/**'], allowTypeImports: true,
+            message: 'the renderer only shows what KioskService tells it: import types from core, never code.' },
+          { group: ['node:*', 'fs', 'path', 'child_process'], message: 'the renderer is a sandboxed web page.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/preload/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/electron/core/**', '**/main/**', '**/renderer/**'], allowTypeImports: true,
+          message: 'the preload exposes KioskApi and nothing else: types from core only.' }],
+      }],
+    },
+  },
+);

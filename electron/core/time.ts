@@ -113,8 +113,9 @@ export function localDate(instant: Date, timeZone: string): string {
 }
 
 /**
- * The instant at which a local wall-clock time begins in a zone. For a time that a DST jump skips,
- * the first instant after the gap; for one that repeats, the earlier of the two.
+ * The instant of a local wall-clock time in a zone, disambiguated as Temporal's "compatible" does:
+ * a time that repeats (fall back) is the earlier instant; a time a DST jump skips (spring forward)
+ * is moved forward by the length of the jump (a skipped midnight becomes the first instant of the day).
  */
 export function instantOfLocal(
   date: { year: number; month: number; day: number },
@@ -122,18 +123,19 @@ export function instantOfLocal(
   time: { hour: number; minute: number } = { hour: 0, minute: 0 },
 ): Date {
   const guess = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
-  // Two passes converge for every real zone (offsets change at most once around a given instant).
-  let t = guess - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  t = guess - offsetMinutes(new Date(t), timeZone) * 60_000;
-  const earlier = guess - offsetMinutes(new Date(t - 3_600_000), timeZone) * 60_000;
+  const DAY = 86_400_000;
+  // Offsets change at most a couple of times a year: those a day either side cover every case.
+  const offsets = [...new Set([-DAY, 0, DAY].map((d) => offsetMinutes(new Date(guess + d), timeZone)))];
+  const candidates = offsets.map((off) => guess - off * 60_000).sort((a, b) => a - b);
   const wanted = (x: number) => {
     const p = localParts(new Date(x), timeZone);
     return p.year === date.year && p.month === date.month && p.day === date.day && p.hour === time.hour && p.minute === time.minute;
   };
-  if (earlier < t && wanted(earlier)) return new Date(earlier);
-  if (wanted(t)) return new Date(t);
-  // In a gap (spring forward): the wall time does not exist; take the instant the gap ends.
-  return new Date(t);
+  const exact = candidates.find(wanted);
+  if (exact !== undefined) return new Date(exact);
+  // In a gap: the offset before the jump, which lands after it.
+  const before = offsetMinutes(new Date(guess - DAY), timeZone);
+  return new Date(guess - before * 60_000);
 }
 
 /** Parses `YYYY-MM-DD` strictly. */

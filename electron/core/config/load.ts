@@ -131,7 +131,23 @@ export async function loadSetup(file: string): Promise<SetupLoad> {
   const read = await readJson(source);
   if (!read.ok) return { ok: false, source, problems: [read.problem] };
   const parsed = configSchema.safeParse(read.json);
-  if (!parsed.success) return { ok: false, source, problems: problemsFromZod(parsed.error, read.json) };
+  if (!parsed.success) {
+    // Still check the files the config names, so one pass shows every problem.
+    const problems = problemsFromZod(parsed.error, read.json);
+    const raw = read.json as { directory?: { type?: unknown; file?: unknown }; policies?: { catalog?: unknown } } | null;
+    const folder = path.dirname(source);
+    const clean = (p: string) => !problems.some((x) => x.path.startsWith(p));
+    if (raw?.directory?.type === 'roster' && typeof raw.directory.file === 'string' && clean('directory.file')) {
+      const r = await loadRoster(path.resolve(folder, raw.directory.file), 'directory.file');
+      if (!r.ok) problems.push(...r.problems);
+    }
+    const catalog = raw?.policies?.catalog;
+    if (typeof catalog === 'string' && catalog !== 'bundled' && clean('policies.catalog')) {
+      const c = await loadCatalog(path.resolve(folder, catalog), { prefix: 'policies.catalog' });
+      if (!c.ok) problems.push(...c.problems);
+    }
+    return { ok: false, source, problems };
+  }
 
   const config = resolvePaths(parsed.data, path.dirname(source));
   const problems: ConfigProblem[] = [];

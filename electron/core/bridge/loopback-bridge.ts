@@ -1,0 +1,270 @@
+// The loopback transport of KioskApi (DESIGN.md "Architecture"): the built renderer over HTTP and the
+// intents over a WebSocket, on 127.0.0.1 only, for `npm run preview` and the browser tests. Electron
+// binds the same service to ipcMain instead. Plain Node: this file never imports `electron`.
+//
+// Any process or web page on the machine can reach a loopback port, so: the Host header must name
+// the loopback address (no DNS rebinding), a browser's Origin must be this server, every frame is
+// validated, and the clock test hooks exist only when the caller passes them.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { KioskApi, KioskView, Outcome } from '../types.ts';
+import { BRIDGE_PATH, MAX_FRAME_BYTES, invalidRequest, parseFrame, type BridgeMessage, type IntentCall } from './protocol.ts';
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; style-src 'self'; script-src 'self'";
+
+export interface BridgeTestHooks {
+  setNow(iso: string): Promise<void> | void;
+  advance(ms: number): Promise<void> | void;
+}
+
+export interface LoopbackBridgeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: '127.0.0.1';
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** The session of the user named in the page's `?user=`. */
+  sessionFor(username: string): KioskApi;
+  /** Moves the kiosk's clock (`POST /__test/clock`). Absent in every real use. */
+  testHooks?: BridgeTestHooks;
+  /** Where to report unexpected errors; defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface LoopbackBridge {
+  port: number;
+  /** `http://127.0.0.1:PORT/` */
+  url: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+const USERNAME = /^[\p{L}\p{N}._@+-]{1,128}$/u;
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+const securityHeaders = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promise<LoopbackBridge> {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('the loopback bridge listens on 127.0.0.1 only');
+  const staticDir = path.resolve(options.staticDir);
+  const log = options.log ?? ((line: string) => process.stderr.write(`bridge: ${line}\n`));
+  let port = options.port;
+
+  const hostAllowed = (header: string | undefined) => LOOPBACK_HOSTS.some((h) => header === `${h}:${port}`);
+  // Browsers send Origin on WebSocket upgrades and POSTs; tools and tests may send none.
+  const originAllowed = (origin: string | undefined) => origin === undefined || LOOPBACK_HOSTS.some((h) => origin === `http://${h}:${port}`);
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname);
+    } catch {
+      return send(res, 400, 'bad path');
+    }
+    if (relative.includes('\0')) return send(res, 400, 'bad path');
+    let file = path.resolve(staticDir, `.${path.posix.normalize(relative)}`);
+    if (file !== staticDir && !file.startsWith(staticDir + path.sep)) return send(res, 403, 'forbidden');
+    if (await isFile(path.join(file, 'index.html'))) file = path.join(file, 'index.html');
+    else if (!(await isFile(file))) {
+      // A page path (no extension) gets the app; a missing asset is a 404, not HTML under a .js name.
+      if (path.extname(relative) !== '') return send(res, 404, 'not found');
+      file = path.join(staticDir, 'index.html');
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return send(res, 404, 'not found (is the renderer built? npm run build:renderer)');
+    }
+    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const hashed = file.includes(`${path.sep}assets${path.sep}`);
+    res.writeHead(200, {
+      ...securityHeaders,
+      'Content-Type': type,
+      'Content-Length': body.length,
+      'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  async function testClock(req: IncomingMessage, res: ServerResponse, hooks: BridgeTestHooks) {
+    if (req.method !== 'POST') return send(res, 405, 'method not allowed', { Allow: 'POST' });
+    if (!originAllowed(req.headers.origin)) return send(res, 403, 'forbidden');
+    const text = await readBody(req, 4096);
+    let body: unknown;
+    try {
+      body = text === null ? null : JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    const b = (typeof body === 'object' && body !== null ? body : {}) as { now?: unknown; advanceMinutes?: unknown };
+    if (typeof b.now === 'string' && Number.isFinite(Date.parse(b.now))) await hooks.setNow(new Date(b.now).toISOString());
+    else if (typeof b.advanceMinutes === 'number' && Number.isFinite(b.advanceMinutes)) await hooks.advance(b.advanceMinutes * 60_000);
+    else return send(res, 400, 'expected {"now": ISO} or {"advanceMinutes": n}');
+    send(res, 200, JSON.stringify({ ok: true }), { 'Content-Type': 'application/json' });
+  }
+
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host)) return send(res, 421, 'this server answers for 127.0.0.1 only');
+    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const handled =
+      pathname === '/__test/clock' && options.testHooks ? testClock(req, res, options.testHooks) : serveStatic(req, res, pathname);
+    handled.catch((error: unknown) => {
+      log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) send(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== BRIDGE_PATH) return refuse(404, 'Not Found');
+    if (!hostAllowed(req.headers.host) || !originAllowed(req.headers.origin)) return refuse(403, 'Forbidden');
+    const user = url.searchParams.get('user') ?? '';
+    if (!USERNAME.test(user)) return refuse(400, 'Bad Request');
+    let session: KioskApi;
+    try {
+      session = options.sessionFor(user);
+    } catch (error) {
+      log(`session for ${user}: ${error instanceof Error ? error.message : String(error)}`);
+      return refuse(500, 'Internal Server Error');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSession(ws, session));
+  });
+
+  function serveSession(ws: WebSocket, session: KioskApi) {
+    const post = (message: BridgeMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    let unsubscribe: (() => void) | null = null;
+    try {
+      unsubscribe = session.onView((view) => post({ type: 'view', view }));
+    } catch (error) {
+      log(`onView: ${error instanceof Error ? error.message : String(error)}`);
+      ws.close(1011, 'internal error');
+      return;
+    }
+    // An oversize frame makes `ws` close the socket with 1009 and emit 'error': expected, not a crash.
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => unsubscribe?.());
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return post({ type: 'result', id: null, result: invalidRequest('expected a text frame') });
+      const parsed = parseFrame(rawText(data));
+      if (!parsed.ok) return post({ type: 'result', id: parsed.id, result: invalidRequest(parsed.message) });
+      call(session, parsed.call).then(
+        (result) => post({ type: 'result', id: parsed.id, result }),
+        (error: unknown) => {
+          log(`${parsed.call.method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          post({ type: 'result', id: parsed.id, result: { ok: false, reason: 'not-now', message: 'the kiosk could not do that' } });
+        },
+      );
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function call(session: KioskApi, c: IntentCall): Promise<KioskView | Outcome> {
+  switch (c.method) {
+    case 'getView':
+      return session.getView();
+    case 'openSafetyRules':
+      return session.openSafetyRules();
+    case 'closeSafetyRules':
+      return session.closeSafetyRules();
+    case 'acceptPolicy':
+      return session.acceptPolicy(c.request);
+    case 'acknowledgeSafetyRules':
+      return session.acknowledgeSafetyRules(c.request);
+    case 'teacherUnlock':
+      return session.teacherUnlock(c.request);
+    case 'adminOverride':
+      return session.adminOverride(c.request);
+    case 'setLanguage':
+      return session.setLanguage(c.language);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The request body as text, or null when it is larger than `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,575 @@
+// KioskService: the one authority (DESIGN.md). It owns the config, catalog, ledger, directory and
+// lock store of one machine, decides what each signed-in user sees, and records every act as
+// evidence before it takes effect. Transports (Electron IPC, the loopback bridge, later a local
+// socket) only carry KioskApi intents to a session and views back.
+import os from 'node:os';
+import type {
+  AcceptPolicyRequest,
+  AcknowledgeSafetyRulesRequest,
+  AdminOverrideRequest,
+  ConfigProblem,
+  Directory,
+  DirectoryUser,
+  KioskApi,
+  KioskView,
+  Outcome,
+  PolicyDocumentView,
+  RefusalReason,
+  TeacherUnlockRequest,
+  ViewContext,
+  ViewUser,
+} from '../types.ts';
+import { systemClock, isoWithOffset, type Clock } from '../time.ts';
+import { loadSetup, type KioskSetup } from '../config/load.ts';
+import { directoryFor } from '../directory/open.ts';
+import { gradeBandOf, resolvePolicy, type ResolvedPolicy } from '../policy/resolve.ts';
+import { schoolYearOf } from '../school-year.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  attemptsAllowed,
+  decideOverride,
+  decideTeacherUnlock,
+  sessionLock,
+  type LockRules,
+  type UnlockGrant,
+} from '../lock/lock.ts';
+import { ConfLockStore, type LockStore } from '../lock/lock-store.ts';
+import { openEvidenceLedger, type EvidenceLedger } from './evidence.ts';
+import { stderrLog, type KioskLog } from './log.ts';
+import { parseIntentArgs } from './requests.ts';
+
+export const APP_VERSION = '0.1.0';
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español' };
+
+export interface KioskOptions {
+  configFile: string;
+  clock?: Clock;
+  log?: KioskLog;
+  machine?: string;
+  appVersion?: string;
+}
+
+interface Ready {
+  setup: KioskSetup;
+  directory: Directory;
+  ledger: EvidenceLedger;
+  store: LockStore;
+  rules: LockRules;
+}
+
+export class Kiosk {
+  readonly clock: Clock;
+  readonly log: KioskLog;
+  readonly machine: string;
+  readonly appVersion: string;
+  readonly source: string;
+  readonly #ready: Ready | null;
+  readonly #problems: ConfigProblem[];
+  readonly #sessions = new Set<KioskSession>();
+  #timer: NodeJS.Timeout | null = null;
+
+  private constructor(options: KioskOptions, source: string, ready: Ready | null, problems: ConfigProblem[]) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? stderrLog;
+    this.machine = options.machine ?? os.hostname();
+    this.appVersion = options.appVersion ?? APP_VERSION;
+    this.source = source;
+    this.#ready = ready;
+    this.#problems = problems;
+  }
+
+  /** Opens the kiosk. A config with problems still opens: every session then shows `config-error`. */
+  static async open(options: KioskOptions): Promise<Kiosk> {
+    const log = options.log ?? stderrLog;
+    const clock = options.clock ?? systemClock;
+    const loaded = await loadSetup(options.configFile);
+    if (!loaded.ok) {
+      log.write('error', 'config has problems', { source: loaded.source, problems: loaded.problems });
+      return new Kiosk(options, loaded.source, null, loaded.problems);
+    }
+    log.write('info', 'config loaded', { source: loaded.source, directory: loaded.config.directory.type });
+    for (const w of loaded.warnings) log.write('warn', 'config warning', { ...w });
+    const { config } = loaded;
+    const rules: LockRules = { ...config.lock, timeZone: config.district.timeZone };
+    const store = new ConfLockStore(config.state.dir, () => ({
+      failures: config.lock.maxFailedAttempts,
+      lockedUntil: new Date(clock.now().getTime() + config.lock.lockoutSeconds * 1000).toISOString(),
+    }));
+    let ledger: EvidenceLedger;
+    try {
+      ledger = await openEvidenceLedger({
+        dir: config.ledger.dir,
+        clock,
+        timeZone: config.district.timeZone,
+        machine: {
+          machine: options.machine ?? os.hostname(),
+          campus: config.site.campus,
+          room: config.site.room,
+          appVersion: options.appVersion ?? APP_VERSION,
+        },
+        log,
+      });
+    } catch (error) {
+      const problem = { path: 'ledger.dir', message: (error as Error).message };
+      log.write('error', 'ledger cannot be opened', { ...problem });
+      return new Kiosk(options, loaded.source, null, [problem]);
+    }
+    const directory = await directoryFor(loaded);
+    const kiosk = new Kiosk(options, loaded.source, { setup: loaded, directory, ledger, store, rules }, []);
+    for (const p of store.problems) log.write('warn', p);
+    return kiosk;
+  }
+
+  get problems(): ConfigProblem[] {
+    return this.#problems;
+  }
+
+  /** A signed-in user's session. `username` is the OS account the kiosk runs for. */
+  session(username: string): KioskSession {
+    const s = new KioskSession(this, this.#ready, username, (x) => this.#sessions.delete(x));
+    this.#sessions.add(s);
+    return s;
+  }
+
+  /** Re-evaluates every session (after the clock moved, or on the timer) and pushes changed views. */
+  async tick(): Promise<void> {
+    await Promise.all([...this.#sessions].map((s) => s.refresh()));
+  }
+
+  /** Re-evaluates on a timer with the real clock: expiry, the warning, relock. */
+  startTimer(everyMs = 1000): void {
+    this.#timer ??= setInterval(() => void this.tick(), everyMs);
+    this.#timer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    for (const s of this.#sessions) s.dispose();
+    await this.#ready?.directory.close();
+    await this.#ready?.ledger.close();
+  }
+}
+
+const viewKey = (v: KioskView) => JSON.stringify(v, (k, value) => (k === 'now' ? undefined : value));
+
+/** Names compared loosely: case, accents and spacing do not matter; every word of the name must be typed. */
+export function nameMatches(typed: string, displayName: string): boolean {
+  const words = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+      .split(' ')
+      .filter(Boolean)
+      .sort()
+      .join(' ');
+  const t = words(typed);
+  return t.length > 0 && t === words(displayName);
+}
+
+export class KioskSession implements KioskApi {
+  readonly #kiosk: Kiosk;
+  readonly #ready: Ready | null;
+  readonly #username: string;
+  readonly #listeners = new Set<(view: KioskView) => void>();
+  readonly #onDispose: (s: KioskSession) => void;
+  #user: DirectoryUser | null | undefined;
+  #language: string | undefined;
+  #safetyOpen = false;
+  #lastKey = '';
+  #busy: Promise<unknown> = Promise.resolve();
+
+  constructor(kiosk: Kiosk, ready: Ready | null, username: string, onDispose: (s: KioskSession) => void) {
+    this.#kiosk = kiosk;
+    this.#ready = ready;
+    this.#username = username;
+    this.#onDispose = onDispose;
+  }
+
+  dispose(): void {
+    this.#listeners.clear();
+    this.#onDispose(this);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  async #userOf(): Promise<DirectoryUser | null> {
+    if (this.#user !== undefined) return this.#user;
+    if (!this.#ready) return null;
+    try {
+      const found = await this.#ready.directory.findUser(this.#username);
+      this.#user = found;
+      if (!found) this.#kiosk.log.write('warn', 'signed-in user is not in the directory; session stays locked', { user: this.#username });
+      return found;
+    } catch (error) {
+      // Not cached: the directory may come back. Until then the session is locked.
+      this.#kiosk.log.write('warn', 'directory lookup failed; session stays locked', { user: this.#username, error: (error as Error).message });
+      return null;
+    }
+  }
+
+  #now(): Date {
+    return this.#kiosk.clock.now();
+  }
+
+  #schoolYear(now: Date): string {
+    const d = this.#ready!.setup.config.district;
+    return schoolYearOf(now, { timeZone: d.timeZone, start: d.schoolYearStart });
+  }
+
+  #languageFor(user: DirectoryUser | null): string {
+    const langs = this.#ready!.setup.config.languages;
+    const wanted = this.#language ?? user?.language;
+    return wanted && langs.offered.includes(wanted as 'en') ? wanted : langs.default;
+  }
+
+  #context(now: Date, language: string): ViewContext {
+    const c = this.#ready!.setup.config;
+    return {
+      district: { name: c.district.name, ...(c.district.logo ? { logo: 'district-logo' } : {}) },
+      site: { campus: c.site.campus, room: c.site.room },
+      language,
+      languages: c.languages.offered.map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code })),
+      now: isoWithOffset(now, c.district.timeZone),
+      timeZone: c.district.timeZone,
+    };
+  }
+
+  #resolve(kind: 'aup' | 'safety-rules', user: DirectoryUser, now: Date, language: string): ResolvedPolicy | null {
+    const { setup } = this.#ready!;
+    return resolvePolicy(setup.catalog, kind, { role: user.role, ...(user.grade !== undefined ? { grade: user.grade } : {}) }, now, {
+      timeZone: setup.config.district.timeZone,
+      gradeBands: setup.config.district.gradeBands,
+      defaultLanguage: setup.config.languages.default,
+    }, language);
+  }
+
+  #viewUser(user: DirectoryUser): ViewUser {
+    const band = gradeBandOf(user.grade, this.#ready!.setup.config.district.gradeBands);
+    return {
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      ...(user.grade !== undefined ? { grade: user.grade } : {}),
+      ...(band ? { gradeBand: band } : {}),
+    };
+  }
+
+  #documentView(r: ResolvedPolicy, language: string): PolicyDocumentView {
+    return {
+      policyId: r.policy.id,
+      kind: r.policy.kind === 'safety-rules' ? 'safety-rules' : 'aup',
+      title: r.policy.title[language] ?? r.policy.title[r.language] ?? Object.values(r.policy.title)[0] ?? r.policy.id,
+      version: r.version.version,
+      effective: r.version.effective,
+      language: r.language,
+      sha256: r.document.sha256,
+      markdown: r.document.markdown,
+      reviewed: r.document.reviewed,
+    };
+  }
+
+  /** What the policy asks of this user now, in order: the AUP, then (students) the safety rules. */
+  async #pending(user: DirectoryUser, now: Date, language: string) {
+    const ledger = this.#ready!.ledger;
+    const year = this.#schoolYear(now);
+    const aup = this.#resolve('aup', user, now, language);
+    if (aup && !ledger.hasAccepted(user.username, aup.policy.id, aup.version.version, year)) return { step: 'policy' as const, resolved: aup, year };
+    const rules = user.role === 'student' ? this.#resolve('safety-rules', user, now, language) : null;
+    if (rules && !ledger.hasAcknowledgedSafety(user.username, rules.policy.id, year)) return { step: 'safety-rules' as const, resolved: rules, year };
+    return { step: 'done' as const, rules, year };
+  }
+
+  async getView(): Promise<KioskView> {
+    if (!this.#ready) return { kind: 'config-error', source: this.#kiosk.source, problems: this.#kiosk.problems };
+    const now = this.#now();
+    const found = await this.#userOf();
+    const language = this.#languageFor(found);
+    const context = this.#context(now, language);
+    // Someone the directory does not know (or cannot be asked about) is treated as a student.
+    const user: DirectoryUser = found ?? {
+      username: this.#username,
+      displayName: this.#username,
+      role: 'student',
+      privileges: 'active',
+      guardianDeniedInternet: false,
+    };
+    if (found) {
+      const pending = await this.#pending(found, now, language);
+      if (pending.step === 'policy') {
+        const staffOrSecondary = found.role !== 'student' || (found.grade ?? 0) >= 6;
+        return {
+          kind: 'policy',
+          context,
+          user: this.#viewUser(found),
+          document: this.#documentView(pending.resolved, language),
+          signature: staffOrSecondary ? 'typed-name' : 'i-agree',
+        };
+      }
+      if (pending.step === 'safety-rules') {
+        return { kind: 'safety-rules', context, user: this.#viewUser(found), document: this.#documentView(pending.resolved, language), mustAcknowledge: true };
+      }
+      if (this.#safetyOpen && pending.rules) {
+        return { kind: 'safety-rules', context, user: this.#viewUser(found), document: this.#documentView(pending.rules, language), mustAcknowledge: false };
+      }
+    }
+    const lock = sessionLock(user, { ...this.#ready.rules, students: this.#ready.rules.students || !found }, this.#grant(), now);
+    const viewUser = this.#viewUser(user);
+    if (lock.state === 'free') return { kind: 'free', context, user: viewUser };
+    if (lock.state === 'unlocked') {
+      return {
+        kind: 'unlocked',
+        context,
+        user: viewUser,
+        until: isoWithOffset(new Date(lock.grant.until), context.timeZone),
+        by: lock.grant.by,
+        unlockKind: lock.grant.kind,
+        warning: lock.warning,
+        guardianDeniedInternet: user.guardianDeniedInternet,
+      };
+    }
+    return { kind: 'locked', context, user: viewUser, reason: lock.reason, overrideOnly: lock.overrideOnly, guardianDeniedInternet: user.guardianDeniedInternet };
+  }
+
+  #grant(): UnlockGrant | undefined {
+    return this.#ready!.store.grantFor(this.#username);
+  }
+
+  onView(listener: (view: KioskView) => void): () => void {
+    this.#listeners.add(listener);
+    void this.getView().then((v) => {
+      this.#lastKey = viewKey(v);
+      if (this.#listeners.has(listener)) listener(v);
+    });
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Recomputes the view; pushes it when it changed (ignoring the clock) or when `force` is set. */
+  async refresh(force = false): Promise<void> {
+    if (this.#listeners.size === 0) return;
+    const view = await this.getView();
+    const key = viewKey(view);
+    if (!force && key === this.#lastKey) return;
+    this.#lastKey = key;
+    for (const l of this.#listeners) l(view);
+  }
+
+  // ---- intents -------------------------------------------------------------------------------
+
+  /** One intent at a time per session, so two quick clicks never record twice. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(fn, fn);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+
+  #refuse(reason: RefusalReason, extra: { retryAfterSeconds?: number; message?: string } = {}): Outcome {
+    return { ok: false, reason, ...extra };
+  }
+
+  async #record(record: Parameters<EvidenceLedger['append']>[0]): Promise<{ id: string } | null> {
+    try {
+      return await this.#ready!.ledger.append(record);
+    } catch (error) {
+      this.#kiosk.log.write('error', 'ledger append failed', { type: record.type, user: record.user, error: (error as Error).message });
+      return null;
+    }
+  }
+
+  acceptPolicy(request: AcceptPolicyRequest): Promise<Outcome> {
+    const args = parseIntentArgs('acceptPolicy', [request]);
+    if (!args) return Promise.resolve(this.#refuse('invalid-request'));
+    const req = args[0] as AcceptPolicyRequest;
+    return this.#serial(async () => {
+      const view = await this.getView();
+      if (view.kind !== 'policy') return this.#refuse('not-now');
+      const shown = view.document;
+      if (req.policyId !== shown.policyId || req.version !== shown.version || req.sha256 !== shown.sha256 || req.language !== shown.language) {
+        return this.#refuse('stale-document');
+      }
+      const typedName = req.typedName?.trim();
+      if (view.signature === 'typed-name' && !(typedName && nameMatches(typedName, view.user.displayName))) {
+        return this.#refuse('name-required');
+      }
+      const now = this.#now();
+      const saved = await this.#record({
+        type: 'acceptance',
+        user: view.user.username,
+        policyId: shown.policyId,
+        version: shown.version,
+        language: shown.language,
+        sha256: shown.sha256,
+        method: 'kiosk',
+        ...(view.signature === 'typed-name' && typedName ? { typedName } : {}),
+      });
+      if (!saved) return this.#refuse('cannot-record');
+      this.#kiosk.log.write('info', 'policy accepted', { user: view.user.username, policyId: shown.policyId, version: shown.version, language: shown.language });
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+
+  acknowledgeSafetyRules(request: AcknowledgeSafetyRulesRequest): Promise<Outcome> {
+    const args = parseIntentArgs('acknowledgeSafetyRules', [request]);
+    if (!args) return Promise.resolve(this.#refuse('invalid-request'));
+    const req = args[0] as AcknowledgeSafetyRulesRequest;
+    return this.#serial(async () => {
+      const view = await this.getView();
+      if (view.kind !== 'safety-rules') return this.#refuse('not-now');
+      if (req.rulesId !== view.document.policyId || req.version !== view.document.version) return this.#refuse('stale-document');
+      if (!view.mustAcknowledge) {
+        this.#safetyOpen = false;
+        await this.refresh(true);
+        return { ok: true };
+      }
+      const now = this.#now();
+      const saved = await this.#record({
+        type: 'safety-ack',
+        user: view.user.username,
+        rulesId: view.document.policyId,
+        version: view.document.version,
+      });
+      if (!saved) return this.#refuse('cannot-record');
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+
+  /** Shared by teacher unlock and override: rate limit, check the secret, count failures, record them. */
+  async #signIn(username: string, secret: string, student: DirectoryUser, year: string): Promise<{ ok: true; signer: DirectoryUser } | { ok: false; outcome: Outcome }> {
+    const { store, rules, directory } = this.#ready!;
+    const now = this.#now();
+    const allowed = attemptsAllowed(store.attempts(), now);
+    if (!allowed.ok) return { ok: false, outcome: this.#refuse('rate-limited', { retryAfterSeconds: allowed.retryAfterSeconds }) };
+    const auth = await directory.authenticate(username, secret);
+    if (auth.ok) {
+      store.saveAttempts(afterSuccess());
+      return { ok: true, signer: auth.user };
+    }
+    if (auth.reason === 'directory-unavailable') {
+      this.#kiosk.log.write('warn', 'directory unavailable at sign-in', { detail: auth.detail });
+      return { ok: false, outcome: this.#refuse('directory-unavailable') };
+    }
+    const next = afterFailure(store.attempts(), rules, now);
+    store.saveAttempts(next);
+    await this.#record({ type: 'auth-failure', user: student.username, attemptedBy: username.slice(0, 100), refusal: 'bad-credentials' });
+    this.#kiosk.log.write('warn', 'failed sign-in', { user: student.username, attemptedBy: username.slice(0, 100), failures: next.failures });
+    const locked = attemptsAllowed(next, now);
+    return {
+      ok: false,
+      outcome: this.#refuse('bad-credentials', locked.ok ? {} : { retryAfterSeconds: locked.retryAfterSeconds }),
+    };
+  }
+
+  async #lockedStudent(): Promise<{ student: DirectoryUser; year: string } | null> {
+    const view = await this.getView();
+    if (view.kind !== 'locked' && view.kind !== 'unlocked') return null;
+    const student = (await this.#userOf()) ?? {
+      username: this.#username,
+      displayName: this.#username,
+      role: 'student' as const,
+      privileges: 'active' as const,
+      guardianDeniedInternet: false,
+    };
+    return { student, year: this.#schoolYear(this.#now()) };
+  }
+
+  teacherUnlock(request: TeacherUnlockRequest): Promise<Outcome> {
+    const args = parseIntentArgs('teacherUnlock', [request]);
+    if (!args) return Promise.resolve(this.#refuse('invalid-request'));
+    const req = args[0] as TeacherUnlockRequest;
+    return this.#serial(async () => {
+      const target = await this.#lockedStudent();
+      if (!target) return this.#refuse('not-now');
+      const signIn = await this.#signIn(req.username, req.secret, target.student, target.year);
+      if (!signIn.ok) return signIn.outcome;
+      const decision = decideTeacherUnlock(target.student, signIn.signer, this.#ready!.rules, this.#now());
+      return this.#apply(decision, target.student, signIn.signer, target.year);
+    });
+  }
+
+  adminOverride(request: AdminOverrideRequest): Promise<Outcome> {
+    const args = parseIntentArgs('adminOverride', [request]);
+    if (!args) return Promise.resolve(this.#refuse('invalid-request'));
+    const req = args[0] as AdminOverrideRequest;
+    return this.#serial(async () => {
+      const target = await this.#lockedStudent();
+      if (!target) return this.#refuse('not-now');
+      // Reason and time limit first: a missing reason costs no failed sign-in.
+      const rules = this.#ready!.rules;
+      const precheck = decideOverride(target.student, { ...target.student, role: 'administrator' }, req, rules, this.#now());
+      if (!precheck.ok) return this.#refuse(precheck.reason);
+      const signIn = await this.#signIn(req.username, req.secret, target.student, target.year);
+      if (!signIn.ok) return signIn.outcome;
+      const decision = decideOverride(target.student, signIn.signer, req, rules, this.#now());
+      return this.#apply(decision, target.student, signIn.signer, target.year);
+    });
+  }
+
+  async #apply(decision: ReturnType<typeof decideTeacherUnlock>, student: DirectoryUser, signer: DirectoryUser, year: string): Promise<Outcome> {
+    if (!decision.ok) {
+      await this.#record({ type: 'denied', user: student.username, by: signer.username, refusal: decision.reason });
+      this.#kiosk.log.write('info', 'unlock refused', { user: student.username, by: signer.username, refusal: decision.reason });
+      return this.#refuse(decision.reason);
+    }
+    const g = decision.grant;
+    const minutes = Math.round((Date.parse(g.until) - Date.parse(g.since)) / 60_000);
+    const tz = this.#ready!.setup.config.district.timeZone;
+    // Evidence first: an unlock that could not be recorded does not happen.
+    const saved = await this.#record({
+      type: g.kind === 'override' ? 'override' : 'unlock',
+      user: student.username,
+      by: signer.username,
+      until: isoWithOffset(new Date(g.until), tz),
+      minutes,
+      ...(g.reason ? { reason: g.reason } : {}),
+    });
+    if (!saved) return this.#refuse('cannot-record');
+    try {
+      this.#ready!.store.saveGrant({ ...g, recordId: saved.id });
+    } catch (error) {
+      this.#kiosk.log.write('error', 'cannot save the unlock', { error: (error as Error).message });
+      return this.#refuse('cannot-record');
+    }
+    this.#kiosk.log.write('info', g.kind === 'override' ? 'administrator override' : 'teacher unlock', { user: student.username, by: signer.username, until: g.until });
+    this.#safetyOpen = false;
+    await this.refresh(true);
+    return { ok: true };
+  }
+
+  setLanguage(language: string): Promise<Outcome> {
+    const args = parseIntentArgs('setLanguage', [language]);
+    if (!args || !this.#ready) return Promise.resolve(this.#refuse('invalid-request'));
+    if (!this.#ready.setup.config.languages.offered.includes(language as 'en')) return Promise.resolve(this.#refuse('invalid-request'));
+    this.#language = language;
+    return this.refresh(true).then(() => ({ ok: true }));
+  }
+
+  openSafetyRules(): Promise<Outcome> {
+    return this.#serial(async () => {
+      const view = await this.getView();
+      if (view.kind !== 'locked' && view.kind !== 'unlocked' && view.kind !== 'free') return this.#refuse('not-now');
+      const user = await this.#userOf();
+      if (!user || !this.#resolve('safety-rules', user, this.#now(), this.#languageFor(user))) return this.#refuse('not-now');
+      this.#safetyOpen = true;
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+
+  closeSafetyRules(): Promise<Outcome> {
+    return this.#serial(async () => {
+      if (!this.#safetyOpen) return this.#refuse('not-now');
+      this.#safetyOpen = false;
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+}
+
+export const openKiosk = (options: KioskOptions) => Kiosk.open(options);

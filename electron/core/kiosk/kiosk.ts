@@ -103,6 +103,7 @@ export class Kiosk {
         dir: config.ledger.dir,
         clock,
         timeZone: config.district.timeZone,
+        schoolYearStart: config.district.schoolYearStart,
         machine: {
           machine: options.machine ?? os.hostname(),
           campus: config.site.campus,

@@ -1,0 +1,254 @@
+// KioskService against real folders: the demo roster, the bundled catalog, a real ledger and state
+// folder, and a clock the test moves. Restarts are new Kiosk instances on the same folders.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts';
+import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { ManualClock } from '../../../electron/core/time.ts';
+import type { KioskView } from '../../../electron/core/types.ts';
+import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+
+let tmp: TempDir;
+let config: string;
+let clock: ManualClock;
+let log: MemoryLog;
+const open: Kiosk[] = [];
+
+beforeEach(async () => {
+  tmp = await tempDir();
+  config = await demoConfigIn(tmp.dir);
+  clock = new ManualClock('2026-10-06T15:00:00Z'); // Tuesday 10:00 in Lockhart
+  log = new MemoryLog();
+});
+afterEach(async () => {
+  for (const k of open.splice(0)) await k.close();
+  await tmp.cleanup();
+});
+
+async function kiosk(file = config): Promise<Kiosk> {
+  const k = await Kiosk.open({ configFile: file, clock, log, machine: 'LAB204-PC07' });
+  open.push(k);
+  return k;
+}
+
+/** A session and the views it pushes. */
+function watch(session: KioskSession) {
+  const views: KioskView[] = [];
+  session.onView((v) => views.push(v));
+  return { session, views, last: () => views.at(-1) };
+}
+
+async function ledgerText(): Promise<string> {
+  const dir = path.join(tmp.dir, 'ledger');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
+  return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('');
+}
+
+async function acceptAs(s: KioskSession, typedName?: string) {
+  const v = await s.getView();
+  if (v.kind !== 'policy') throw new Error(`expected the policy, got ${v.kind}`);
+  const d = v.document;
+  return s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, ...(typedName ? { typedName } : {}) });
+}
+
+async function throughPolicyAndRules(s: KioskSession, typedName?: string) {
+  expect(await acceptAs(s, typedName)).toEqual({ ok: true });
+  const v = await s.getView();
+  if (v.kind === 'safety-rules') expect(await s.acknowledgeSafetyRules({ rulesId: v.document.policyId, version: v.document.version })).toEqual({ ok: true });
+}
+
+describe('a student\'s first login of the school year', () => {
+  it('shows the student AUP in their language, then the Internet Safety rules, then the lock', async () => {
+    const k = await kiosk();
+    const w = watch(k.session('carla.diaz'));
+    const s = w.session;
+    const v = await s.getView();
+    expect(v).toMatchObject({ kind: 'policy', signature: 'typed-name', document: { policyId: 'student-aup', version: '2026-27', language: 'es', reviewed: false } });
+    expect(await s.setLanguage('en')).toEqual({ ok: true });
+    const en = await s.getView();
+    expect(en).toMatchObject({ kind: 'policy', document: { language: 'en', reviewed: true } });
+    // a grade 7 student signs with their full name, accents optional
+    expect(await acceptAs(s, 'Carla')).toEqual({ ok: false, reason: 'name-required' });
+    expect(await acceptAs(s, 'carla diaz')).toEqual({ ok: true });
+    expect(w.last()).toMatchObject({ kind: 'safety-rules', mustAcknowledge: true, document: { policyId: 'safety-rules-secondary' } });
+    const rules = w.last() as Extract<KioskView, { kind: 'safety-rules' }>;
+    expect(await s.acknowledgeSafetyRules({ rulesId: rules.document.policyId, version: rules.document.version })).toEqual({ ok: true });
+    expect(w.last()).toMatchObject({ kind: 'locked', reason: 'no-teacher', context: { site: { campus: 'Lockhart High School', room: 'Lab 204' } } });
+    const text = await ledgerText();
+    expect(text).toMatch(/"type":"acceptance"/);
+    expect(text).toMatch(/"typedName":"carla diaz"/);
+    expect(text).toMatch(/"machine":"LAB204-PC07"/);
+  });
+
+  it('an elementary student presses a large "I agree" and sees the plain-words safety rules', async () => {
+    const k = await kiosk();
+    const s = k.session('ben.carter');
+    expect(await s.getView()).toMatchObject({ kind: 'policy', signature: 'i-agree' });
+    expect(await acceptAs(s)).toEqual({ ok: true });
+    expect(await s.getView()).toMatchObject({ kind: 'safety-rules', document: { policyId: 'safety-rules-elementary' } });
+  });
+
+  it('an acceptance of a document that is not the one in force is refused as stale', async () => {
+    const k = await kiosk();
+    const s = k.session('ben.carter');
+    const v = (await s.getView()) as Extract<KioskView, { kind: 'policy' }>;
+    const d = { policyId: v.document.policyId, version: v.document.version, sha256: v.document.sha256, language: v.document.language };
+    expect(await s.acceptPolicy({ ...d, sha256: '0'.repeat(64) })).toEqual({ ok: false, reason: 'stale-document' });
+    expect(await s.acceptPolicy({ ...d, version: '2025-26' })).toEqual({ ok: false, reason: 'stale-document' });
+    expect(await s.acceptPolicy({ ...d, language: 'es' })).toEqual({ ok: false, reason: 'stale-document' });
+    expect(await s.getView()).toMatchObject({ kind: 'policy' });
+  });
+
+  it('arguments that are not what KioskApi takes are refused, not trusted', async () => {
+    const k = await kiosk();
+    const s = k.session('ben.carter');
+    expect(await s.acceptPolicy({ policyId: 'student-aup' } as never)).toEqual({ ok: false, reason: 'invalid-request' });
+    expect(await s.teacherUnlock({ username: 'ms.garcia', secret: '2468', extra: 1 } as never)).toEqual({ ok: false, reason: 'invalid-request' });
+    expect(await s.setLanguage('fr')).toEqual({ ok: false, reason: 'invalid-request' });
+    expect(await s.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: false, reason: 'not-now' }); // policy first
+  });
+});
+
+describe('the classroom lock through KioskService', () => {
+  async function lockedStudent(k: Kiosk, user = 'diego.ramos', name = 'Diego Ramos') {
+    const w = watch(k.session(user));
+    await throughPolicyAndRules(w.session, name);
+    expect(await w.session.getView()).toMatchObject({ kind: 'locked' });
+    return w;
+  }
+
+  it('an approved teacher unlocks; the unlock expires with a warning first, and the session relocks', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true });
+    expect(w.last()).toMatchObject({ kind: 'unlocked', by: 'mr.lee', unlockKind: 'teacher', warning: false, until: '2026-10-06T10:55:00.000-05:00' });
+    clock.advance(53 * 60_000);
+    await k.tick();
+    expect(w.last()).toMatchObject({ kind: 'unlocked', warning: true });
+    clock.advance(2 * 60_000);
+    await k.tick();
+    expect(w.last()).toMatchObject({ kind: 'locked', reason: 'expired' });
+    expect(await ledgerText()).toMatch(/"type":"unlock".*"by":"mr.lee"/);
+  });
+
+  it('a substitute is refused with the policy\'s reason, and the refusal is recorded', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    expect(await w.session.teacherUnlock({ username: 'sub.jones', secret: '9999' })).toEqual({ ok: false, reason: 'substitute' });
+    expect(await w.session.teacherUnlock({ username: 'clerk.kim', secret: '4444' })).toEqual({ ok: false, reason: 'not-approved' });
+    expect(w.last()).toMatchObject({ kind: 'locked' });
+    const text = await ledgerText();
+    expect(text).toMatch(/"type":"denied".*"by":"sub.jones".*"refusal":"substitute"/);
+  });
+
+  it('a wrong PIN is refused and recorded without the PIN; after five the kiosk locks sign-ins out, across a restart', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    for (let i = 0; i < 4; i++) expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials' });
+    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials', retryAfterSeconds: 60 });
+    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: false, reason: 'rate-limited', retryAfterSeconds: 60 });
+    // the student kills the kiosk: the lockout is still there
+    await k.close();
+    const again = await kiosk();
+    const s2 = again.session('diego.ramos');
+    clock.advance(30_000);
+    expect(await s2.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: false, reason: 'rate-limited', retryAfterSeconds: 30 });
+    clock.advance(30_000);
+    expect(await s2.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: true });
+    const text = await ledgerText();
+    expect(text.match(/"type":"auth-failure"/g)?.length).toBe(5);
+    expect(text).not.toContain('0000');
+    expect(log.lines.join('\n')).not.toContain('0000');
+    expect(log.lines.join('\n')).not.toContain('2468');
+  });
+
+  it('a restart never unlocks a session and never relocks one whose unlock is still running', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' });
+    await k.close();
+    clock.advance(10 * 60_000);
+    const k2 = await kiosk();
+    expect(await k2.session('diego.ramos').getView()).toMatchObject({ kind: 'unlocked', by: 'mr.lee' });
+    // another student who signs in on this machine finds their own session locked
+    expect(await k2.session('fay.olsen').getView()).toMatchObject({ kind: 'policy' });
+    clock.advance(50 * 60_000);
+    const k3 = await kiosk();
+    expect(await k3.session('diego.ramos').getView()).toMatchObject({ kind: 'locked', reason: 'expired' });
+  });
+
+  it('an administrator overrides with a reason and a time limit; without a reason, or too long, is refused', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k, 'eli.brooks', 'Eli Brooks');
+    expect(w.last()).toMatchObject({ kind: 'locked', reason: 'privileges-suspended', overrideOnly: true });
+    expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: false, reason: 'not-administrator' });
+    const admin = { username: 'principal.ortiz', secret: '8642' };
+    expect(await w.session.adminOverride({ ...admin, reason: '', minutes: 30 })).toEqual({ ok: false, reason: 'reason-required' });
+    expect(await w.session.adminOverride({ ...admin, reason: 'State testing make-up', minutes: 481 })).toEqual({ ok: false, reason: 'too-long' });
+    expect(await w.session.adminOverride({ username: 'mr.lee', secret: '1357', reason: 'State testing make-up', minutes: 30 })).toEqual({ ok: false, reason: 'not-administrator' });
+    expect(await w.session.adminOverride({ ...admin, reason: 'State testing make-up', minutes: 30 })).toEqual({ ok: true });
+    expect(w.last()).toMatchObject({ kind: 'unlocked', unlockKind: 'override', by: 'principal.ortiz' });
+    expect(await ledgerText()).toMatch(/"type":"override".*"reason":"State testing make-up"/);
+  });
+
+  it('the guardian\'s denial of Internet access is shown to the teacher', async () => {
+    const k = await kiosk();
+    const s = k.session('gia.nguyen');
+    await throughPolicyAndRules(s);
+    expect(await s.getView()).toMatchObject({ kind: 'locked', guardianDeniedInternet: true });
+  });
+
+  it('the Internet Safety rules can be opened again at any time and closed', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    expect(await w.session.openSafetyRules()).toEqual({ ok: true });
+    expect(w.last()).toMatchObject({ kind: 'safety-rules', mustAcknowledge: false });
+    expect(await w.session.closeSafetyRules()).toEqual({ ok: true });
+    expect(w.last()).toMatchObject({ kind: 'locked' });
+  });
+});
+
+describe('the first login of each school year', () => {
+  it('a second login the same year goes straight to the lock; the next school year asks again', async () => {
+    const k = await kiosk();
+    const s = k.session('diego.ramos');
+    await throughPolicyAndRules(s, 'Diego Ramos');
+    await k.close();
+    clock.set('2027-05-20T15:00:00Z');
+    expect(await (await kiosk()).session('diego.ramos').getView()).toMatchObject({ kind: 'locked' });
+    clock.set('2027-08-01T05:00:00Z'); // local midnight, 1 August 2027
+    expect(await (await kiosk()).session('diego.ramos').getView()).toMatchObject({ kind: 'policy', document: { policyId: 'student-aup' } });
+  });
+
+  it('staff accept the Staff AUP and then have nothing more to do', async () => {
+    const k = await kiosk();
+    const s = k.session('clerk.kim');
+    expect(await s.getView()).toMatchObject({ kind: 'policy', signature: 'typed-name', document: { policyId: 'staff-aup' } });
+    expect(await acceptAs(s, 'Sun Kim')).toEqual({ ok: true });
+    expect(await s.getView()).toMatchObject({ kind: 'free', user: { role: 'staff' } });
+  });
+
+  it('a user the directory does not know is kept locked', async () => {
+    const k = await kiosk();
+    expect(await k.session('stranger').getView()).toMatchObject({ kind: 'locked', reason: 'no-teacher' });
+  });
+});
+
+describe('a broken config', () => {
+  it('shows the technician every problem and where the config was read from', async () => {
+    const bad = path.join(tmp.dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ district: { name: 'X' }, site: { campus: 'C' }, directory: { type: 'roster' } }));
+    const k = await kiosk(bad);
+    const v = await k.session('ben.carter').getView();
+    expect(v).toMatchObject({ kind: 'config-error', source: bad });
+    if (v.kind === 'config-error') expect(v.problems.map((p) => p.path).sort()).toEqual(['directory.file', 'site.room']);
+  });
+
+  it('a ledger folder that cannot be written is a config error naming the folder', async () => {
+    await writeFile(path.join(tmp.dir, 'not-a-folder'), 'x');
+    const file = await demoConfigIn(tmp.dir, (c) => (c.ledger = { dir: 'not-a-folder/ledger' }));
+    const v = await (await kiosk(file)).session('ben.carter').getView();
+    expect(v).toMatchObject({ kind: 'config-error', problems: [{ path: 'ledger.dir', message: expect.stringContaining('not-a-folder') }] });
+  });
+});

@@ -22,15 +22,14 @@ import type {
 import { systemClock, isoWithOffset, type Clock } from '../time.ts';
 import { loadSetup, type KioskSetup } from '../config/load.ts';
 import { directoryFor } from '../directory/open.ts';
-import { gradeBandOf, resolvePolicy, type ResolvedPolicy } from '../policy/resolve.ts';
-import { schoolYearOf } from '../school-year.ts';
+import { gradeBandOf, type ResolvedPolicy } from '../policy/resolve.ts';
+import { decide, resolveFor, type DecisionRules } from './decision.ts';
 import {
   afterFailure,
   afterSuccess,
   attemptsAllowed,
   decideOverride,
   decideTeacherUnlock,
-  sessionLock,
   type LockRules,
   type UnlockGrant,
 } from '../lock/lock.ts';
@@ -218,11 +217,6 @@ export class KioskSession implements KioskApi {
     return this.#kiosk.clock.now();
   }
 
-  #schoolYear(now: Date): string {
-    const d = this.#ready!.setup.config.district;
-    return schoolYearOf(now, { timeZone: d.timeZone, start: d.schoolYearStart });
-  }
-
   #languageFor(user: DirectoryUser | null): string {
     const langs = this.#ready!.setup.config.languages;
     const wanted = this.#language ?? user?.language;
@@ -239,15 +233,6 @@ export class KioskSession implements KioskApi {
       now: isoWithOffset(now, c.district.timeZone),
       timeZone: c.district.timeZone,
     };
-  }
-
-  #resolve(kind: 'aup' | 'safety-rules', user: DirectoryUser, now: Date, language: string): ResolvedPolicy | null {
-    const { setup } = this.#ready!;
-    return resolvePolicy(setup.catalog, kind, { role: user.role, ...(user.grade !== undefined ? { grade: user.grade } : {}) }, now, {
-      timeZone: setup.config.district.timeZone,
-      gradeBands: setup.config.district.gradeBands,
-      defaultLanguage: setup.config.languages.default,
-    }, language);
   }
 
   #viewUser(user: DirectoryUser): ViewUser {
@@ -275,15 +260,15 @@ export class KioskSession implements KioskApi {
     };
   }
 
-  /** What the policy asks of this user now, in order: the AUP, then (students) the safety rules. */
-  async #pending(user: DirectoryUser, now: Date, language: string) {
-    const ledger = this.#ready!.ledger;
-    const year = this.#schoolYear(now);
-    const aup = this.#resolve('aup', user, now, language);
-    if (aup && !ledger.hasAccepted(user.username, aup.policy.id, aup.version.version, year)) return { step: 'policy' as const, resolved: aup, year };
-    const rules = user.role === 'student' ? this.#resolve('safety-rules', user, now, language) : null;
-    if (rules && !ledger.hasAcknowledgedSafety(user.username, rules.policy.id, year)) return { step: 'safety-rules' as const, resolved: rules, year };
-    return { step: 'done' as const, rules, year };
+  #rules(): DecisionRules {
+    const c = this.#ready!.setup.config;
+    return {
+      timeZone: c.district.timeZone,
+      schoolYearStart: c.district.schoolYearStart,
+      gradeBands: c.district.gradeBands,
+      defaultLanguage: c.languages.default,
+      lock: this.#ready!.rules,
+    };
   }
 
   async getView(): Promise<KioskView> {
@@ -300,27 +285,23 @@ export class KioskSession implements KioskApi {
       privileges: 'active',
       guardianDeniedInternet: false,
     };
-    if (found) {
-      const pending = await this.#pending(found, now, language);
-      if (pending.step === 'policy') {
-        const staffOrSecondary = found.role !== 'student' || (found.grade ?? 0) >= 6;
-        return {
-          kind: 'policy',
-          context,
-          user: this.#viewUser(found),
-          document: this.#documentView(pending.resolved, language),
-          signature: staffOrSecondary ? 'typed-name' : 'i-agree',
-        };
-      }
-      if (pending.step === 'safety-rules') {
-        return { kind: 'safety-rules', context, user: this.#viewUser(found), document: this.#documentView(pending.resolved, language), mustAcknowledge: true };
-      }
-      if (this.#safetyOpen && pending.rules) {
-        return { kind: 'safety-rules', context, user: this.#viewUser(found), document: this.#documentView(pending.rules, language), mustAcknowledge: false };
-      }
-    }
-    const lock = sessionLock(user, { ...this.#ready.rules, students: this.#ready.rules.students || !found }, this.#grant(), now);
+    const rules = this.#rules();
+    // Someone unknown is locked whatever the room's setting.
+    if (!found) rules.lock = { ...rules.lock, students: true };
+    const decision = decide({ user, catalog: this.#ready.setup.catalog, evidence: this.#ready.ledger, grant: this.#grant(), now, rules, language });
     const viewUser = this.#viewUser(user);
+    switch (decision.next) {
+      case 'policy': {
+        const staffOrSecondary = user.role !== 'student' || (user.grade ?? 0) >= 6;
+        return { kind: 'policy', context, user: viewUser, document: this.#documentView(decision.policy, language), signature: staffOrSecondary ? 'typed-name' : 'i-agree' };
+      }
+      case 'safety-rules':
+        return { kind: 'safety-rules', context, user: viewUser, document: this.#documentView(decision.policy, language), mustAcknowledge: true };
+    }
+    if (this.#safetyOpen && decision.safetyRules) {
+      return { kind: 'safety-rules', context, user: viewUser, document: this.#documentView(decision.safetyRules, language), mustAcknowledge: false };
+    }
+    const lock = decision.lock;
     if (lock.state === 'free') return { kind: 'free', context, user: viewUser };
     if (lock.state === 'unlocked') {
       return {
@@ -397,7 +378,6 @@ export class KioskSession implements KioskApi {
       if (view.signature === 'typed-name' && !(typedName && nameMatches(typedName, view.user.displayName))) {
         return this.#refuse('name-required');
       }
-      const now = this.#now();
       const saved = await this.#record({
         type: 'acceptance',
         user: view.user.username,
@@ -428,7 +408,6 @@ export class KioskSession implements KioskApi {
         await this.refresh(true);
         return { ok: true };
       }
-      const now = this.#now();
       const saved = await this.#record({
         type: 'safety-ack',
         user: view.user.username,
@@ -442,7 +421,7 @@ export class KioskSession implements KioskApi {
   }
 
   /** Shared by teacher unlock and override: rate limit, check the secret, count failures, record them. */
-  async #signIn(username: string, secret: string, student: DirectoryUser, year: string): Promise<{ ok: true; signer: DirectoryUser } | { ok: false; outcome: Outcome }> {
+  async #signIn(username: string, secret: string, student: DirectoryUser): Promise<{ ok: true; signer: DirectoryUser } | { ok: false; outcome: Outcome }> {
     const { store, rules, directory } = this.#ready!;
     const now = this.#now();
     const allowed = attemptsAllowed(store.attempts(), now);
@@ -467,7 +446,7 @@ export class KioskSession implements KioskApi {
     };
   }
 
-  async #lockedStudent(): Promise<{ student: DirectoryUser; year: string } | null> {
+  async #lockedStudent(): Promise<{ student: DirectoryUser } | null> {
     const view = await this.getView();
     if (view.kind !== 'locked' && view.kind !== 'unlocked') return null;
     const student = (await this.#userOf()) ?? {
@@ -477,7 +456,7 @@ export class KioskSession implements KioskApi {
       privileges: 'active' as const,
       guardianDeniedInternet: false,
     };
-    return { student, year: this.#schoolYear(this.#now()) };
+    return { student };
   }
 
   teacherUnlock(request: TeacherUnlockRequest): Promise<Outcome> {
@@ -487,10 +466,10 @@ export class KioskSession implements KioskApi {
     return this.#serial(async () => {
       const target = await this.#lockedStudent();
       if (!target) return this.#refuse('not-now');
-      const signIn = await this.#signIn(req.username, req.secret, target.student, target.year);
+      const signIn = await this.#signIn(req.username, req.secret, target.student);
       if (!signIn.ok) return signIn.outcome;
       const decision = decideTeacherUnlock(target.student, signIn.signer, this.#ready!.rules, this.#now());
-      return this.#apply(decision, target.student, signIn.signer, target.year);
+      return this.#apply(decision, target.student, signIn.signer);
     });
   }
 
@@ -505,14 +484,14 @@ export class KioskSession implements KioskApi {
       const rules = this.#ready!.rules;
       const precheck = decideOverride(target.student, { ...target.student, role: 'administrator' }, req, rules, this.#now());
       if (!precheck.ok) return this.#refuse(precheck.reason);
-      const signIn = await this.#signIn(req.username, req.secret, target.student, target.year);
+      const signIn = await this.#signIn(req.username, req.secret, target.student);
       if (!signIn.ok) return signIn.outcome;
       const decision = decideOverride(target.student, signIn.signer, req, rules, this.#now());
-      return this.#apply(decision, target.student, signIn.signer, target.year);
+      return this.#apply(decision, target.student, signIn.signer);
     });
   }
 
-  async #apply(decision: ReturnType<typeof decideTeacherUnlock>, student: DirectoryUser, signer: DirectoryUser, year: string): Promise<Outcome> {
+  async #apply(decision: ReturnType<typeof decideTeacherUnlock>, student: DirectoryUser, signer: DirectoryUser): Promise<Outcome> {
     if (!decision.ok) {
       await this.#record({ type: 'denied', user: student.username, by: signer.username, refusal: decision.reason });
       this.#kiosk.log.write('info', 'unlock refused', { user: student.username, by: signer.username, refusal: decision.reason });
@@ -522,14 +501,8 @@ export class KioskSession implements KioskApi {
     const minutes = Math.round((Date.parse(g.until) - Date.parse(g.since)) / 60_000);
     const tz = this.#ready!.setup.config.district.timeZone;
     // Evidence first: an unlock that could not be recorded does not happen.
-    const saved = await this.#record({
-      type: g.kind === 'override' ? 'override' : 'unlock',
-      user: student.username,
-      by: signer.username,
-      until: isoWithOffset(new Date(g.until), tz),
-      minutes,
-      ...(g.reason ? { reason: g.reason } : {}),
-    });
+    const base = { user: student.username, by: signer.username, until: isoWithOffset(new Date(g.until), tz), minutes };
+    const saved = await this.#record(g.kind === 'override' ? { type: 'override', ...base, reason: g.reason ?? '' } : { type: 'unlock', ...base });
     if (!saved) return this.#refuse('cannot-record');
     try {
       this.#ready!.store.saveGrant({ ...g, recordId: saved.id });
@@ -556,7 +529,7 @@ export class KioskSession implements KioskApi {
       const view = await this.getView();
       if (view.kind !== 'locked' && view.kind !== 'unlocked' && view.kind !== 'free') return this.#refuse('not-now');
       const user = await this.#userOf();
-      if (!user || !this.#resolve('safety-rules', user, this.#now(), this.#languageFor(user))) return this.#refuse('not-now');
+      if (!user || !resolveFor(this.#ready!.setup.catalog, 'safety-rules', user, this.#now(), this.#rules())) return this.#refuse('not-now');
       this.#safetyOpen = true;
       await this.refresh(true);
       return { ok: true };

@@ -7,7 +7,7 @@ import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts'
 import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 import type { KioskView } from '../../../electron/core/types.ts';
-import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+import { catalogCopyIn, demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
 
 let tmp: TempDir;
 let config: string;
@@ -219,6 +219,24 @@ describe('the first login of each school year', () => {
     expect(await (await kiosk()).session('diego.ramos').getView()).toMatchObject({ kind: 'locked' });
     clock.set('2027-08-01T05:00:00Z'); // local midnight, 1 August 2027
     expect(await (await kiosk()).session('diego.ramos').getView()).toMatchObject({ kind: 'policy', document: { policyId: 'student-aup' } });
+  });
+
+  it('a version that takes effect mid-year is asked for again; the safety rules are not', async () => {
+    const folder = await catalogCopyIn(tmp.dir);
+    const catalogFile = path.join(folder, 'catalog.json');
+    const catalog = JSON.parse(await readFile(catalogFile, 'utf8'));
+    const student = catalog.policies.find((p: { id: string }) => p.id === 'student-aup');
+    student.versions.push({ ...student.versions.at(-1), version: '2026-27-rev1', effective: '2027-01-04' });
+    await writeFile(catalogFile, JSON.stringify(catalog));
+    const file = await demoConfigIn(tmp.dir, (c) => (c.policies = { catalog: 'catalog' }));
+    const s = (await kiosk(file)).session('diego.ramos');
+    await throughPolicyAndRules(s, 'Diego Ramos');
+    clock.set('2027-01-04T06:00:00Z'); // local midnight, 4 January
+    const k2 = await kiosk(file);
+    const s2 = k2.session('diego.ramos');
+    expect(await s2.getView()).toMatchObject({ kind: 'policy', document: { version: '2026-27-rev1' } });
+    expect(await acceptAs(s2, 'Diego Ramos')).toEqual({ ok: true });
+    expect(await s2.getView()).toMatchObject({ kind: 'locked' });
   });
 
   it('staff accept the Staff AUP and then have nothing more to do', async () => {

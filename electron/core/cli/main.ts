@@ -2,6 +2,7 @@
 // 1 runtime failure, 2 bad input or invalid config (every problem printed), 3 ledger tampered.
 import { EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
+import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -12,6 +13,10 @@ const COMMANDS: Record<string, Command> = {
   'policy resolve': policyResolve,
   'school-year': schoolYear,
   'roster hash-pin': rosterHashPin,
+  status,
+  report,
+  'ledger verify': ledgerVerify,
+  'ledger import': (args, io) => ledgerImport(args, io),
 };
 
 export const USAGE = `Usage: aup <command> [options]

@@ -1,0 +1,303 @@
+// `aup status`, `aup report`, `aup ledger verify`, `aup ledger import`: the evidence, read (never
+// changed) for technicians and administrators, and paper forms typed in.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { DirectoryUser } from '../types.ts';
+import { directoryFor } from '../directory/open.ts';
+import { readLedgerIndex, readLedgerRecords, verifyLedgerDir } from '../ledger/verify.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { NewLedgerRecordSchema, type NewLedgerRecord, type LedgerRecord } from '../ledger/records.ts';
+import { ConfLockStore } from '../lock/lock-store.ts';
+import { decide, resolveFor, type DecisionRules } from '../kiosk/decision.ts';
+import { APP_VERSION } from '../kiosk/kiosk.ts';
+import { gradeBandOf } from '../policy/resolve.ts';
+import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
+import { instantOfLocal, localDate, parseLocalDate, type Clock } from '../time.ts';
+import type { KioskSetup } from '../config/load.ts';
+import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
+
+function decisionRules(setup: KioskSetup): DecisionRules {
+  const c = setup.config;
+  return {
+    timeZone: c.district.timeZone,
+    schoolYearStart: c.district.schoolYearStart,
+    gradeBands: c.district.gradeBands,
+    defaultLanguage: c.languages.default,
+    lock: { ...c.lock, timeZone: c.district.timeZone },
+  };
+}
+
+const lower = (u: string) => u.toLowerCase();
+
+export async function status(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' }, user: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' } });
+  if (!values.user) throw new UsageError('--user USERNAME is required');
+  const setup = await setupFor(io, values.config, true);
+  const now = parseAt(values.at, setup.config.district.timeZone, io.now());
+  const directory = await directoryFor(setup);
+  let user: DirectoryUser | null;
+  try {
+    user = await directory.findUser(values.user);
+  } finally {
+    await directory.close();
+  }
+  if (!user) throw new UsageError(`--user: "${values.user}" is not in the ${setup.config.directory.type}`);
+  const { index } = await readLedgerIndex(setup.config.ledger.dir);
+  const evidence = {
+    hasAccepted: (u: string, p: string, v: string, y: string) => index.hasAccepted(lower(u), p, v, y),
+    hasAcknowledgedSafety: (u: string, r: string, y: string) => index.hasAcknowledgedSafety(lower(u), r, y),
+  };
+  const grant = existsSync(setup.config.state.dir) ? new ConfLockStore(setup.config.state.dir, () => ({ failures: 0 })).grantFor(user.username) : undefined;
+  const d = decide({ user, catalog: setup.catalog, evidence, grant, now, rules: decisionRules(setup), ...(user.language ? { language: user.language } : {}) });
+
+  const answer: Record<string, unknown> = { user: user.username, schoolYear: d.schoolYear, next: d.next };
+  let why: string;
+  if (d.next === 'policy' || d.next === 'safety-rules') {
+    const r = d.policy;
+    answer.policy = { policyId: r.policy.id, version: r.version.version, effective: r.version.effective, language: r.language, sha256: r.document.sha256, schoolYear: d.schoolYear };
+    if (d.next === 'policy') {
+      const earlier = index.acceptanceOf(lower(user.username), r.policy.id, d.schoolYear);
+      answer.reason = earlier ? 'new-version' : 'not-accepted';
+      why = earlier
+        ? `accepted ${r.policy.id} ${earlier.version} this school year, but ${r.version.version} took effect on ${r.version.effective}`
+        : `has not accepted ${r.policy.id} ${r.version.version} in school year ${d.schoolYear}`;
+    } else {
+      answer.reason = 'not-acknowledged';
+      why = `accepted the policy; has not seen the Internet Safety rules (${r.policy.id}) this school year`;
+    }
+  } else if (d.lock.state === 'locked') {
+    answer.reason = d.lock.reason;
+    why = { 'no-teacher': 'student sessions stay locked until an approved teacher unlocks them', 'supervision-required': 'privileges: network use only under direct supervision', 'privileges-suspended': 'privileges suspended or revoked: only an administrator override opens the session', expired: 'the last unlock has run out' }[d.lock.reason];
+  } else if (d.lock.state === 'unlocked') {
+    answer.reason = d.lock.grant.kind;
+    answer.until = d.lock.grant.until;
+    answer.by = d.lock.grant.by;
+    why = `unlocked by ${d.lock.grant.by} (${d.lock.grant.kind}) until ${d.lock.grant.until}`;
+  } else {
+    answer.reason = user.role === 'student' ? 'not-locked' : 'staff';
+    why = 'has accepted this year; nothing more to do';
+  }
+  if (values.json) io.out(JSON.stringify(answer, null, 2) + '\n');
+  else io.out(`${user.username} (${user.displayName}, ${user.role}${user.grade !== undefined ? ` grade ${user.grade}` : ''}), ${d.schoolYear}: ${d.next} — ${why}\n`);
+  return EXIT.ok;
+}
+
+/** Cells a spreadsheet would run as a formula (`=HYPERLINK(...)` typed as a name) are made text. */
+function cell(value: unknown): string {
+  const s = value === undefined || value === null ? '' : String(value);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** CSV that opens correctly in Excel: UTF-8 with a BOM, CRLF, every field quoted where needed. */
+export function excelCsv(rows: Record<string, unknown>[], columns: string[]): string {
+  return '\uFEFF' + stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns, record_delimiter: 'windows' });
+}
+
+const REPORT_COLUMNS = ['username', 'displayName', 'role', 'grade', 'policyId', 'type', 'version', 'language', 'method', 'signer', 'at', 'machine', 'campus', 'room'];
+const MISSING_COLUMNS = ['username', 'displayName', 'role', 'grade', 'gradeBand', 'policyId', 'versionInForce', 'lastAcceptedVersion'];
+
+export async function report(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    config: { type: 'string' },
+    year: { type: 'string' },
+    missing: { type: 'boolean' },
+    format: { type: 'string', default: 'csv' },
+    at: { type: 'string' },
+  });
+  if (values.format !== 'csv' && values.format !== 'json') throw new UsageError('--format: expected csv or json');
+  const setup = await setupFor(io, values.config, true);
+  const tz = setup.config.district.timeZone;
+  const now = parseAt(values.at, tz, io.now());
+  const year = values.year ?? schoolYearOf(now, { timeZone: tz, start: setup.config.district.schoolYearStart });
+  if (parseSchoolYear(year) === null) throw new UsageError(`--year: "${year}" is not a school year like 2026-27`);
+
+  const directory = await directoryFor(setup);
+  let people: DirectoryUser[] | null;
+  try {
+    people = await directory.listUsers();
+  } finally {
+    await directory.close();
+  }
+  const byName = new Map((people ?? []).map((p) => [lower(p.username), p]));
+
+  let rows: Record<string, unknown>[];
+  let columns: string[];
+  if (!values.missing) {
+    // One row per user, policy and kind of record: the latest of the year.
+    const latest = new Map<string, LedgerRecord>();
+    for await (const r of readLedgerRecords(setup.config.ledger.dir, year)) {
+      if (r.type === 'acceptance' || r.type === 'guardian-agreement') latest.set(`${r.user}\u0000${r.policyId}\u0000${r.type}`, r);
+    }
+    rows = [...latest.values()].map((r) => {
+      const a = r as Extract<LedgerRecord, { type: 'acceptance' | 'guardian-agreement' }>;
+      const p = byName.get(lower(a.user));
+      return {
+        username: a.user,
+        displayName: p?.displayName ?? '',
+        role: p?.role ?? '',
+        grade: p?.grade ?? '',
+        policyId: a.policyId,
+        type: a.type,
+        version: a.version,
+        language: a.language,
+        method: a.method,
+        signer: a.signer ?? (a.method === 'kiosk' ? 'self' : ''),
+        at: a.at,
+        machine: a.machine,
+        campus: a.campus,
+        room: a.room,
+      };
+    });
+    rows.sort((a, b) => String(a.username).localeCompare(String(b.username)) || String(a.policyId).localeCompare(String(b.policyId)));
+    columns = REPORT_COLUMNS;
+  } else {
+    if (!people) throw new UsageError('--missing needs a list of everyone: the roster directory has it; for LDAP use the central database report');
+    const { index } = await readLedgerIndex(setup.config.ledger.dir);
+    rows = [];
+    for (const p of people) {
+      const r = resolveFor(setup.catalog, 'aup', p, now, decisionRules(setup), p.language);
+      if (!r || index.hasAccepted(lower(p.username), r.policy.id, r.version.version, year)) continue;
+      rows.push({
+        username: p.username,
+        displayName: p.displayName,
+        role: p.role,
+        grade: p.grade ?? '',
+        gradeBand: gradeBandOf(p.grade, setup.config.district.gradeBands) ?? '',
+        policyId: r.policy.id,
+        versionInForce: r.version.version,
+        lastAcceptedVersion: index.acceptanceOf(lower(p.username), r.policy.id, year)?.version ?? '',
+      });
+    }
+    rows.sort((a, b) => String(a.username).localeCompare(String(b.username)));
+    columns = MISSING_COLUMNS;
+  }
+  if (values.format === 'json') io.out(JSON.stringify({ schoolYear: year, missing: Boolean(values.missing), rows }, null, 2) + '\n');
+  else io.out(excelCsv(rows, columns));
+  return EXIT.ok;
+}
+
+export async function ledgerVerify(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } });
+  const setup = await setupFor(io, values.config, true);
+  const r = await verifyLedgerDir(setup.config.ledger.dir);
+  if (values.json) io.out(JSON.stringify(r, null, 2) + '\n');
+  else if (!r.exists) io.out(`no ledger at ${r.dir} yet: nothing has been recorded on this machine\n`);
+  else {
+    const records = r.files.reduce((n, f) => n + f.records, 0);
+    if (r.status === 'intact') io.out(`intact: ${records} records in ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${r.dir})\n`);
+    else if (r.status === 'crash') {
+      io.out(`intact except for a crash: ${r.first?.message}\n  A write was cut off (power loss or a killed process); nothing acknowledged is lost. The kiosk sets the torn line aside when it next starts.\n`);
+    } else {
+      io.out(`TAMPERED: ${r.first?.file} line ${r.first?.line}: ${r.first?.message}\n`);
+      for (const p of r.problems.slice(1)) io.out(`  also: ${p.message}\n`);
+    }
+    for (const s of r.setAside) io.out(`  earlier crash, torn line set aside in ${s}\n`);
+  }
+  return r.status === 'tampered' ? EXIT.tampered : EXIT.ok;
+}
+
+const IMPORT_HEADER = ['username', 'policyId', 'version', 'language', 'signedOn', 'signer', 'enteredBy'];
+
+/** Paper agreements (students without a login, parents, staff who sign yearly) typed in from a CSV. */
+export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { now: () => io.now() }): Promise<number> {
+  const { values, positionals } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } }, true);
+  if (positionals.length !== 1) throw new UsageError('give one CSV file: aup ledger import FILE.csv');
+  const file = positionals[0]!;
+  const setup = await setupFor(io, values.config);
+  const tz = setup.config.district.timeZone;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  let table: string[][];
+  try {
+    table = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (error) {
+    throw new UsageError(`${file} is not readable CSV: ${(error as Error).message}`);
+  }
+  const header = (table[0] ?? []).map((h) => h.trim());
+  if (header.join(',') !== IMPORT_HEADER.join(',')) {
+    throw new UsageError(`${file} line 1: the header must be exactly ${IMPORT_HEADER.join(',')}`);
+  }
+  const today = localDate(clock.now(), tz);
+  const problems: { path: string; message: string }[] = [];
+  const records: NewLedgerRecord[] = [];
+  const seen = new Map<string, number>();
+  // Lines are counted in the file (line 1 is the header); skip_empty_lines keeps data rows in order.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  let lineNo = 1;
+  for (const row of table.slice(1)) {
+    do lineNo++; while (lineNo <= lines.length && lines[lineNo - 1]!.trim() === '');
+    const at = `${file} line ${lineNo}`;
+    const bad = (m: string) => problems.push({ path: at, message: m });
+    if (row.length !== IMPORT_HEADER.length) {
+      bad(`expected ${IMPORT_HEADER.length} fields, found ${row.length}`);
+      continue;
+    }
+    const [username, policyId, version, language, signedOn, signer, enteredBy] = row as [string, string, string, string, string, string, string];
+    const before = problems.length;
+    if (!/^[\p{L}\p{N}._@'-]{1,100}$/u.test(username)) bad(`username "${username}" is empty or has characters a username cannot have`);
+    const policy = setup.catalog.policies.find((p) => p.id === policyId);
+    const v = policy?.versions.find((x) => x.version === version);
+    const doc = v?.documents.get(language);
+    if (!policy) bad(`policyId "${policyId}" is not in the catalog (${setup.catalog.policies.map((p) => p.id).join(', ')})`);
+    else if (!v) bad(`${policyId} has no version "${version}" (${policy.versions.map((x) => x.version).join(', ')})`);
+    else if (!doc) bad(`${policyId} ${version} has no "${language}" document (${[...v.documents.keys()].join(', ')})`);
+    const date = parseLocalDate(signedOn);
+    if (!date) bad(`signedOn "${signedOn}" is not a date like 2026-08-14`);
+    else if (signedOn > today) bad(`signedOn ${signedOn} is in the future`);
+    else if (v && signedOn < v.effective) bad(`signedOn ${signedOn} is before ${policyId} ${version} took effect (${v.effective})`);
+    if (!['student', 'guardian', 'staff'].includes(signer)) bad(`signer "${signer}" must be student, guardian or staff`);
+    if (!/^[\p{L}\p{N}._@'-]{1,100}$/u.test(enteredBy)) bad(`enteredBy "${enteredBy}" must be the username of whoever typed the form in`);
+    if (problems.length > before || !date || !doc) continue;
+    const key = [username.toLowerCase(), policyId, version, signer].join('\u0000');
+    const first = seen.get(key);
+    if (first !== undefined) {
+      bad(`the same form as line ${first}`);
+      continue;
+    }
+    seen.set(key, lineNo);
+    const noon = instantOfLocal(date, tz, { hour: 12, minute: 0 });
+    records.push({
+      type: signer === 'guardian' ? 'guardian-agreement' : 'acceptance',
+      user: username.toLowerCase(),
+      schoolYear: schoolYearOf(noon, { timeZone: tz, start: setup.config.district.schoolYearStart }),
+      policyId,
+      version,
+      language,
+      sha256: doc.sha256,
+      method: 'paper',
+      signedOn,
+      signer: signer as 'student' | 'guardian' | 'staff',
+      enteredBy: enteredBy.toLowerCase(),
+    });
+  }
+  // Every record is checked against the ledger's own schema before the first is written.
+  records.forEach((r, i) => {
+    const check = NewLedgerRecordSchema.safeParse(r);
+    if (!check.success) problems.push({ path: `${file} row ${i + 1}`, message: check.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
+  });
+  if (problems.length) throw new UsageError(`${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was recorded`, problems);
+  if (records.length === 0) throw new UsageError(`${file} has no rows after the header`);
+
+  const ledger = await Ledger.open({
+    dir: setup.config.ledger.dir,
+    clock,
+    schoolYear: { timeZone: tz, start: setup.config.district.schoolYearStart },
+    machine: { machine: os.hostname(), campus: setup.config.site.campus, room: setup.config.site.room, appVersion: APP_VERSION },
+  });
+  try {
+    for (const r of records) await ledger.append(r);
+  } finally {
+    await ledger.close();
+  }
+  const guardians = records.filter((r) => r.type === 'guardian-agreement').length;
+  if (values.json) io.out(JSON.stringify({ recorded: records.length, guardianAgreements: guardians }) + '\n');
+  else io.out(`recorded ${records.length} paper form${records.length === 1 ? '' : 's'} (${guardians} guardian agreement${guardians === 1 ? '' : 's'}) in ${setup.config.ledger.dir}\n`);
+  return EXIT.ok;
+}

@@ -3,6 +3,7 @@
 import { EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
 import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
+import { rosterImport } from './commands-roster.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   report,
   'ledger verify': ledgerVerify,
   'ledger import': (args, io) => ledgerImport(args, io),
+  'roster import': rosterImport,
 };
 
 export const USAGE = `Usage: aup <command> [options]

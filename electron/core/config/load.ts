@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ConfigProblem } from '../types.ts';
 import { configSchema, type KioskConfig } from './schema.ts';
 import { jsonErrorPosition, problemsFromZod } from './problems.ts';
-import { loadRoster, type Roster } from '../directory/roster.ts';
+import { loadRoster, rosterWarnings, type Roster } from '../directory/roster.ts';
 import { bundledCatalogFolder, loadCatalog, type Catalog } from '../policy/catalog.ts';
 
 export type ConfigSourceKind = 'flag' | 'env' | 'os';
@@ -156,8 +156,10 @@ export async function loadSetup(file: string): Promise<SetupLoad> {
   let roster: Roster | null = null;
   if (config.directory.type === 'roster') {
     const r = await loadRoster(config.directory.file, 'directory.file');
-    if (r.ok) roster = r.roster;
-    else problems.push(...r.problems);
+    if (r.ok) {
+      roster = r.roster;
+      warnings.push(...rosterWarnings(r.roster, 'directory.file'));
+    } else problems.push(...r.problems);
   } else {
     await checkSecretFile(config.directory.bindPasswordFile, 'directory.bindPasswordFile', problems, warnings);
     if (config.directory.tls.caFile) await checkFile(config.directory.tls.caFile, 'directory.tls.caFile', problems);

@@ -40,9 +40,6 @@ export const rosterUserSchema = z
     if (u.role !== 'student' && u.grade !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['grade'], message: `only students have a grade (this user is a ${u.role})` });
     }
-    if (SIGNS_IN.has(u.role) && !u.pinHash) {
-      ctx.addIssue({ code: 'custom', path: ['pinHash'], message: `a ${u.role} needs a pinHash to sign in at the kiosk` });
-    }
     if (u.role === 'student' && u.pinHash) {
       ctx.addIssue({ code: 'custom', path: ['pinHash'], message: 'students do not sign in to unlock: remove the pinHash' });
     }
@@ -65,6 +62,14 @@ export const rosterSchema = z
   });
 
 export type RosterUser = z.infer<typeof rosterUserSchema>;
+
+/** Teachers, substitutes and administrators without a PIN cannot sign in: worth a warning, not an error. */
+export function rosterWarnings(roster: { users: RosterUser[] }, prefix = 'roster'): ConfigProblem[] {
+  const without = roster.users.filter((u) => SIGNS_IN.has(u.role) && !u.pinHash).map((u) => u.username);
+  if (without.length === 0) return [];
+  const list = without.slice(0, 10).join(', ') + (without.length > 10 ? ` and ${without.length - 10} more` : '');
+  return [{ path: prefix, message: `${without.length} teacher${without.length === 1 ? '' : 's'}, substitute${without.length === 1 ? '' : 's'} or administrator${without.length === 1 ? '' : 's'} without a pinHash cannot sign in at the kiosk: ${list}` }];
+}
 export type Roster = z.infer<typeof rosterSchema>;
 
 export type RosterLoad = { ok: true; roster: Roster } | { ok: false; problems: ConfigProblem[] };

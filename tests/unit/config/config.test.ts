@@ -71,10 +71,15 @@ describe('the machine config', () => {
       JSON.stringify({ users: [{ username: 'kid', displayName: 'Kid', role: 'student' }, { username: 'sub', displayName: 'Sub', role: 'substitute' }] }),
     );
     const problems = await problemsOf(file);
-    expect(problems).toEqual([
-      { path: 'directory.file.users[0].grade', message: expect.stringMatching(/needs a grade/) },
-      { path: 'directory.file.users[1].pinHash', message: expect.stringMatching(/needs a pinHash/) },
-    ]);
+    expect(problems).toEqual([{ path: 'directory.file.users[0].grade', message: expect.stringMatching(/needs a grade/) }]);
+  });
+
+  it('a substitute without a PIN is a warning: they cannot sign in, but the kiosk runs', async () => {
+    const file = await demoConfigIn(tmp.dir);
+    await writeFile(path.join(tmp.dir, 'roster.json'), JSON.stringify({ users: [{ username: 'sub', displayName: 'Sub', role: 'substitute' }] }));
+    const r = await loadSetup(file);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.warnings).toEqual([{ path: 'directory.file', message: expect.stringMatching(/without a pinHash cannot sign in at the kiosk: sub$/) }]);
   });
 
   it('a connection string holding a password is refused: passwords live in files', async () => {

@@ -28,7 +28,7 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { bom: true, relax_column_count: true, trim: true, skip_empty_lines: true, info: true });
+    records = parseCsv(text, { bom: true, relax_column_count: true, trim: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
   } catch (error) {
     throw new UsageError(`${file} is not readable CSV: ${(error as Error).message}`);
   }
@@ -105,7 +105,7 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
     await rename(tmp, out);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw new Error(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new Error(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? error}`, { cause: error });
   }
   const warnings = rosterWarnings({ users }, out);
   if (values.json) io.out(JSON.stringify({ written: out, users: users.length, keptPins: users.filter((u) => u.pinHash).length, warnings }) + '\n');

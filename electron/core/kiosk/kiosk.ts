@@ -153,6 +153,8 @@ export class Kiosk {
   }
 }
 
+const LOOKUP_RETRY_MS = 30_000;
+
 const viewKey = (v: KioskView) => JSON.stringify(v, (k, value) => (k === 'now' ? undefined : value));
 
 /** Names compared loosely: case, accents and spacing do not matter; every word of the name must be typed. */
@@ -181,6 +183,7 @@ export class KioskSession implements KioskApi {
   #user: DirectoryUser | null | undefined;
   #language: string | undefined;
   #safetyOpen = false;
+  #lookupFailedAt: number | null = null;
   #lastKey = '';
   #busy: Promise<unknown> = Promise.resolve();
 
@@ -201,13 +204,16 @@ export class KioskSession implements KioskApi {
   async #userOf(): Promise<DirectoryUser | null> {
     if (this.#user !== undefined) return this.#user;
     if (!this.#ready) return null;
+    // A directory that is down is asked again only every so often, not on every tick.
+    if (this.#lookupFailedAt !== null && this.#now().getTime() - this.#lookupFailedAt < LOOKUP_RETRY_MS) return null;
     try {
       const found = await this.#ready.directory.findUser(this.#username);
       this.#user = found;
       if (!found) this.#kiosk.log.write('warn', 'signed-in user is not in the directory; session stays locked', { user: this.#username });
       return found;
     } catch (error) {
-      // Not cached: the directory may come back. Until then the session is locked.
+      // Not cached for good: the directory may come back. Until then the session is locked.
+      this.#lookupFailedAt = this.#now().getTime();
       this.#kiosk.log.write('warn', 'directory lookup failed; session stays locked', { user: this.#username, error: (error as Error).message });
       return null;
     }

@@ -132,3 +132,12 @@ describe('the machine config', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['district', 'site', 'directory']));
   });
 });
+
+describe('build/config.schema.json', () => {
+  it('is the schema `aup config schema` prints (regenerate it: npx aup config schema > build/config.schema.json)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { REPO } = await import('../../support/fixtures.ts');
+    const committed = JSON.parse(await readFile(path.join(REPO, 'build/config.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
+  });
+});

@@ -1,0 +1,25 @@
+// The preload: exposes exactly KioskApi to the sandboxed renderer, nothing else (no ipcRenderer,
+// no Node). Every call is an intent the main process checks again before KioskService sees it.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { KioskApi, KioskView } from '../core/types.ts';
+
+const invoke = (intent: string, ...args: unknown[]) => ipcRenderer.invoke('aup:intent', intent, args);
+
+const api: KioskApi = {
+  getView: () => invoke('getView'),
+  onView(listener) {
+    const handler = (_event: IpcRendererEvent, view: KioskView) => listener(view);
+    ipcRenderer.on('aup:view', handler);
+    void ipcRenderer.invoke('aup:subscribe');
+    return () => ipcRenderer.removeListener('aup:view', handler);
+  },
+  acceptPolicy: (request) => invoke('acceptPolicy', request),
+  acknowledgeSafetyRules: (request) => invoke('acknowledgeSafetyRules', request),
+  teacherUnlock: (request) => invoke('teacherUnlock', request),
+  adminOverride: (request) => invoke('adminOverride', request),
+  setLanguage: (language) => invoke('setLanguage', language),
+  openSafetyRules: () => invoke('openSafetyRules'),
+  closeSafetyRules: () => invoke('closeSafetyRules'),
+};
+
+contextBridge.exposeInMainWorld('aup', api);

@@ -443,13 +443,24 @@ export class KioskSession implements KioskApi {
     }
     const next = afterFailure(store.attempts(), rules, now);
     store.saveAttempts(next);
-    await this.#record({ type: 'auth-failure', user: student.username, attemptedBy: username.slice(0, 100), refusal: 'bad-credentials' });
-    this.#kiosk.log.write('warn', 'failed sign-in', { user: student.username, attemptedBy: username.slice(0, 100), failures: next.failures });
+    // A password typed into the name box must not become evidence: keep the name only if it is someone's.
+    const attemptedBy = await this.#knownName(username);
+    await this.#record({ type: 'auth-failure', user: student.username, attemptedBy, refusal: 'bad-credentials' });
+    this.#kiosk.log.write('warn', 'failed sign-in', { user: student.username, attemptedBy, failures: next.failures });
     const locked = attemptsAllowed(next, now);
     return {
       ok: false,
       outcome: this.#refuse('bad-credentials', locked.ok ? {} : { retryAfterSeconds: locked.retryAfterSeconds }),
     };
+  }
+
+  async #knownName(typed: string): Promise<string> {
+    try {
+      const user = typed.trim() && typed.length <= 100 ? await this.#ready!.directory.findUser(typed) : null;
+      return user ? user.username : '(not a known username)';
+    } catch {
+      return '(directory unavailable)';
+    }
   }
 
   async #lockedStudent(): Promise<{ student: DirectoryUser } | null> {
@@ -504,7 +515,8 @@ export class KioskSession implements KioskApi {
       return this.#refuse(decision.reason);
     }
     const g = decision.grant;
-    const minutes = Math.round((Date.parse(g.until) - Date.parse(g.since)) / 60_000);
+    // Rounded up: an unlock in the last seconds of a bell period still lasts (and records) a minute.
+    const minutes = Math.max(1, Math.ceil((Date.parse(g.until) - Date.parse(g.since)) / 60_000));
     const tz = this.#ready!.setup.config.district.timeZone;
     // Evidence first: an unlock that could not be recorded does not happen.
     const base = { user: student.username, by: signer.username, until: isoWithOffset(new Date(g.until), tz), minutes };

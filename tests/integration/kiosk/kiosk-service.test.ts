@@ -159,8 +159,18 @@ describe('the classroom lock through KioskService', () => {
     const text = await ledgerText();
     expect(text.match(/"type":"auth-failure"/g)?.length).toBe(5);
     expect(text).not.toContain('0000');
+    expect(text).toContain('"attemptedBy":"ms.garcia"');
     expect(log.lines.join('\n')).not.toContain('0000');
     expect(log.lines.join('\n')).not.toContain('2468');
+  });
+
+  it('a password typed into the name box is not kept as the name tried', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    expect(await w.session.teacherUnlock({ username: 'Summer2026!', secret: 'ms.garcia' })).toEqual({ ok: false, reason: 'bad-credentials' });
+    const text = await ledgerText();
+    expect(text).not.toContain('Summer2026!');
+    expect(text).toContain('"attemptedBy":"(not a known username)"');
   });
 
   it('a restart never unlocks a session and never relocks one whose unlock is still running', async () => {

@@ -25,7 +25,7 @@ function electronBinary() {
 
 const binary = electronBinary();
 if (!binary) {
-  console.log('The Electron runtime is not installed on this machine, so the kiosk window cannot open here; run `npm run preview` to use the same kiosk in a browser at http://127.0.0.1:5178/?user=ben.carter');
+  console.log('The Electron runtime is not installed on this machine, so the kiosk window cannot open here; run `npm run preview` to use the same kiosk in a browser at http://127.0.0.1:4173/?user=ben.carter');
   process.exit(1);
 }
 

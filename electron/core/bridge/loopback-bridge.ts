@@ -11,8 +11,9 @@ import type { Duplex } from 'node:stream';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { KioskApi, KioskView, Outcome } from '../types.ts';
-import { BRIDGE_PATH, MAX_FRAME_BYTES, invalidRequest, parseFrame, type BridgeMessage, type IntentCall } from './protocol.ts';
+import type { KioskApi } from '../types.ts';
+import { dispatchIntent } from '../kiosk/dispatch.ts';
+import { BRIDGE_PATH, DISTRICT_LOGO_PATH, MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame, type BridgeMessage } from './protocol.ts';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; style-src 'self'; script-src 'self'";
@@ -30,6 +31,10 @@ export interface LoopbackBridgeOptions {
   staticDir: string;
   /** The session of the user named in the page's `?user=`. */
   sessionFor(username: string): KioskApi;
+  /** Called when the page of a session disconnects (to release it). */
+  sessionClosed?(session: KioskApi): void;
+  /** The district's logo (config `district.logo`), served at `/district-logo`, where the view points. */
+  logoFile?: string;
   /** Moves the kiosk's clock (`POST /__test/clock`). Absent in every real use. */
   testHooks?: BridgeTestHooks;
   /** Where to report unexpected errors; defaults to stderr. */
@@ -99,6 +104,11 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
       if (path.extname(relative) !== '') return send(res, 404, 'not found');
       file = path.join(staticDir, 'index.html');
     }
+    return serveFile(req, res, file);
+  }
+
+  async function serveFile(req: IncomingMessage, res: ServerResponse, file: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     let body: Buffer;
     try {
       body = await readFile(file);
@@ -106,7 +116,7 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
       return send(res, 404, 'not found (is the renderer built? npm run build:renderer)');
     }
     const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    const hashed = file.includes(`${path.sep}assets${path.sep}`);
+    const hashed = file.startsWith(path.join(staticDir, 'assets') + path.sep);
     res.writeHead(200, {
       ...securityHeaders,
       'Content-Type': type,
@@ -137,7 +147,11 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
     if (!hostAllowed(req.headers.host)) return send(res, 421, 'this server answers for 127.0.0.1 only');
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
     const handled =
-      pathname === '/__test/clock' && options.testHooks ? testClock(req, res, options.testHooks) : serveStatic(req, res, pathname);
+      pathname === '/__test/clock' && options.testHooks
+        ? testClock(req, res, options.testHooks)
+        : pathname === DISTRICT_LOGO_PATH && options.logoFile
+          ? serveFile(req, res, options.logoFile)
+          : serveStatic(req, res, pathname);
     handled.catch((error: unknown) => {
       log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'internal error');
@@ -181,15 +195,22 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
     }
     // An oversize frame makes `ws` close the socket with 1009 and emit 'error': expected, not a crash.
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => unsubscribe?.());
+    ws.on('close', () => {
+      unsubscribe?.();
+      try {
+        options.sessionClosed?.(session);
+      } catch (error) {
+        log(`session closed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return post({ type: 'result', id: null, result: invalidRequest('expected a text frame') });
       const parsed = parseFrame(rawText(data));
       if (!parsed.ok) return post({ type: 'result', id: parsed.id, result: invalidRequest(parsed.message) });
-      call(session, parsed.call).then(
+      dispatchIntent(session, parsed.method, argumentsOf(parsed.params)).then(
         (result) => post({ type: 'result', id: parsed.id, result }),
         (error: unknown) => {
-          log(`${parsed.call.method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          log(`${parsed.method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           post({ type: 'result', id: parsed.id, result: { ok: false, reason: 'not-now', message: 'the kiosk could not do that' } });
         },
       );
@@ -215,27 +236,6 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function call(session: KioskApi, c: IntentCall): Promise<KioskView | Outcome> {
-  switch (c.method) {
-    case 'getView':
-      return session.getView();
-    case 'openSafetyRules':
-      return session.openSafetyRules();
-    case 'closeSafetyRules':
-      return session.closeSafetyRules();
-    case 'acceptPolicy':
-      return session.acceptPolicy(c.request);
-    case 'acknowledgeSafetyRules':
-      return session.acknowledgeSafetyRules(c.request);
-    case 'teacherUnlock':
-      return session.teacherUnlock(c.request);
-    case 'adminOverride':
-      return session.adminOverride(c.request);
-    case 'setLanguage':
-      return session.setLanguage(c.language);
-  }
 }
 
 function rawText(data: RawData): string {

@@ -1,0 +1,78 @@
+// Browser tests (tests/e2e): Debian's Chromium (no browser download works here) against the real
+// KioskService behind the loopback bridge, started by `npm run preview` with the clock test hooks
+// and a fresh temp ledger/state per run; a second preview serves a broken config, a third a district
+// catalog of its own.
+import { defineConfig } from '@playwright/test';
+import {
+  BROKEN_CONFIG_FILE,
+  BROKEN_PORT,
+  BROKEN_URL,
+  CONFIG_FILE,
+  DISTRICT_CONFIG_FILE,
+  DISTRICT_PORT,
+  DISTRICT_URL,
+  FIXED_NOW,
+  KIOSK_URL,
+  PORT,
+} from './tests/e2e/support/run.ts';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results/e2e',
+  globalTeardown: './tests/e2e/support/teardown.ts',
+  // One kiosk, one clock: tests move the clock, so they run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  // The JSON summary is what `npm test` counts (out/, since Playwright empties test-results/ when it starts).
+  reporter: [['list'], ['json', { outputFile: 'out/test-summary/playwright.json' }]],
+  use: {
+    baseURL: KIOSK_URL,
+    viewport: { width: 1024, height: 768 },
+    locale: 'en-US',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `node scripts/preview.mjs --port ${PORT} --config "${CONFIG_FILE}" --now ${FIXED_NOW} --test-hooks`,
+      url: `${KIOSK_URL}/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node scripts/preview.mjs --port ${BROKEN_PORT} --config "${BROKEN_CONFIG_FILE}" --now ${FIXED_NOW} --no-build`,
+      url: `${BROKEN_URL}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node scripts/preview.mjs --port ${DISTRICT_PORT} --config "${DISTRICT_CONFIG_FILE}" --now ${FIXED_NOW} --no-build`,
+      url: `${DISTRICT_URL}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
+});

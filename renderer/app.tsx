@@ -1,0 +1,59 @@
+// Which screen to show: the view's kind, or a sign-in form over the lock screen. Each screen is keyed,
+// so a new screen mounts fresh and its heading takes focus.
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AdminOverrideScreen } from './screens/admin-override.tsx';
+import { ConfigErrorScreen } from './screens/config-error.tsx';
+import { FreeScreen } from './screens/free.tsx';
+import { LoadingScreen } from './screens/loading.tsx';
+import { LockedScreen } from './screens/locked.tsx';
+import { PolicyScreen } from './screens/policy.tsx';
+import { SafetyRulesScreen } from './screens/safety-rules.tsx';
+import { TeacherUnlockScreen } from './screens/teacher-unlock.tsx';
+import { UnlockedScreen } from './screens/unlocked.tsx';
+import { screenOf, useKiosk } from './store.ts';
+
+export function App() {
+  const { t } = useTranslation();
+  const view = useKiosk((s) => s.view);
+  const panel = useKiosk((s) => s.panel);
+  const connection = useKiosk((s) => s.connection);
+  const screen = screenOf(view, panel);
+  const district = 'context' in view && view.context ? view.context.district.name : t('app.name');
+
+  useEffect(() => {
+    document.title = t('app.title', { screen: t(`screen.${screen}`), district });
+  }, [t, screen, district]);
+
+  return (
+    <>
+      {connection === 'reconnecting' && view.kind !== 'loading' && (
+        <p className="connection" role="status">
+          {t('loading.reconnecting')}
+        </p>
+      )}
+      {render()}
+    </>
+  );
+
+  function render() {
+    switch (view.kind) {
+      case 'loading':
+        return <LoadingScreen key="loading" view={view} />;
+      case 'config-error':
+        return <ConfigErrorScreen key="config-error" view={view} />;
+      case 'policy':
+        return <PolicyScreen key="policy" view={view} />;
+      case 'safety-rules':
+        return <SafetyRulesScreen key={`safety-rules-${view.mustAcknowledge}`} view={view} />;
+      case 'locked':
+        if (panel === 'teacher-unlock') return <TeacherUnlockScreen key="teacher-unlock" view={view} />;
+        if (panel === 'admin-override') return <AdminOverrideScreen key="admin-override" view={view} />;
+        return <LockedScreen key="locked" view={view} />;
+      case 'unlocked':
+        return <UnlockedScreen key="unlocked" view={view} />;
+      case 'free':
+        return <FreeScreen key="free" view={view} />;
+    }
+  }
+}

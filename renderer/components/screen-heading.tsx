@@ -1,0 +1,18 @@
+// Each screen's h1. It takes focus when the screen appears, so a screen reader announces the new
+// screen and a keyboard user starts from its top; it also marks when the screen was first painted
+// (`aup-screen-<name>`, read by bench/kiosk-paint.ts).
+import { useEffect, useRef, type ReactNode } from 'react';
+
+export function ScreenHeading({ screen, children, className }: { screen: string; children: ReactNode; className?: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+    const frame = requestAnimationFrame(() => performance.mark(`aup-screen-${screen}`));
+    return () => cancelAnimationFrame(frame);
+  }, [screen]);
+  return (
+    <h1 ref={ref} tabIndex={-1} className={className} id="screen-heading">
+      {children}
+    </h1>
+  );
+}

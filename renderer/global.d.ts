@@ -1,0 +1,11 @@
+/// <reference types="vite/client" />
+// The one object the renderer talks to: Electron's preload exposes it, or bridge-client.ts sets it.
+import type { KioskApi } from '../electron/core/types.ts';
+
+declare global {
+  interface Window {
+    aup: KioskApi;
+  }
+}
+
+export {};

@@ -1,0 +1,23 @@
+// Sending intents to the kiosk. The page never changes its own view: it sends an intent, shows the
+// refusal if there is one, and waits for the kiosk to push the next view.
+import type { KioskApi, Outcome } from '../electron/core/types.ts';
+import { useKiosk } from './store.ts';
+
+let api: KioskApi | null = null;
+
+export function connectIntents(kiosk: KioskApi): void {
+  api = kiosk;
+}
+
+export async function sendIntent(run: (kiosk: KioskApi) => Promise<Outcome>): Promise<Outcome> {
+  const { intentSent, outcomeReceived } = useKiosk.getState();
+  intentSent();
+  let outcome: Outcome;
+  try {
+    outcome = api ? await run(api) : { ok: false, reason: 'not-now' };
+  } catch {
+    outcome = { ok: false, reason: 'not-now' };
+  }
+  outcomeReceived(outcome);
+  return outcome;
+}

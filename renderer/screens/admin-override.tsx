@@ -1,0 +1,64 @@
+// A campus administrator opens a session in special circumstances, with a written reason and a time
+// limit. The kiosk checks both (reason-required, too-long) and records them.
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KioskView } from '../../electron/core/types.ts';
+import { Frame } from '../components/frame.tsx';
+import { ScreenHeading } from '../components/screen-heading.tsx';
+import { SignInForm } from '../components/sign-in-form.tsx';
+import { sendIntent } from '../intents.ts';
+import { GuardianDenied } from './teacher-unlock.tsx';
+
+type LockedView = Extract<KioskView, { kind: 'locked' }>;
+
+export function AdminOverrideScreen({ view }: { view: LockedView }) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [reason, setReason] = useState('');
+  const [minutes, setMinutes] = useState('30');
+  const secret = useRef<HTMLInputElement>(null);
+  const submit = () => {
+    const request = { username: username.trim(), secret: secret.current?.value ?? '', reason, minutes: Number(minutes.trim() || NaN) };
+    void sendIntent((kiosk) => kiosk.adminOverride(request));
+  };
+  return (
+    <Frame context={view.context} screen="admin-override">
+      <div className="panel">
+        <ScreenHeading screen="admin-override">{t('admin.heading')}</ScreenHeading>
+        <p className="intro">{t('admin.intro', { name: view.user.displayName })}</p>
+        {view.guardianDeniedInternet && <GuardianDenied name={view.user.displayName} text="teacher.guardianDenied" />}
+        <SignInForm submitLabel={t('admin.submit')} secretRef={secret} onSubmit={submit}>
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor="admin-username">{t('admin.username')}</label>
+              <input
+                id="admin-username"
+                type="text"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="admin-secret">{t('admin.secret')}</label>
+              <input id="admin-secret" ref={secret} type="password" autoComplete="off" />
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor="admin-reason">{t('admin.reason')}</label>
+            <textarea id="admin-reason" rows={2} value={reason} aria-describedby="admin-reason-hint" onChange={(e) => setReason(e.target.value)} />
+            <p id="admin-reason-hint" className="hint">
+              {t('admin.reasonHint')}
+            </p>
+          </div>
+          <div className="field field-short">
+            <label htmlFor="admin-minutes">{t('admin.minutes')}</label>
+            <input id="admin-minutes" type="number" inputMode="numeric" min={1} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+          </div>
+        </SignInForm>
+      </div>
+    </Frame>
+  );
+}

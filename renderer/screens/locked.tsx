@@ -1,0 +1,69 @@
+// The lock screen: where, when, who, why (in plain words), and who can open it. It never scrolls.
+import { useTranslation } from 'react-i18next';
+import type { KioskView } from '../../electron/core/types.ts';
+import { Frame } from '../components/frame.tsx';
+import { LockIcon, ShieldIcon } from '../components/icons.tsx';
+import { RefusalAlert } from '../components/refusal-alert.tsx';
+import { ScreenHeading } from '../components/screen-heading.tsx';
+import { sendIntent } from '../intents.ts';
+import { formatDate, formatTime, useKioskNow } from '../kiosk-time.ts';
+import { useKiosk } from '../store.ts';
+
+type LockedView = Extract<KioskView, { kind: 'locked' }>;
+
+export function KioskClock({ timeZone }: { timeZone: string }) {
+  const { t, i18n } = useTranslation();
+  const now = useKioskNow();
+  return (
+    <p className="clock" aria-label={`${t('locked.clock')}: ${formatTime(now, i18n.language, timeZone)}`}>
+      <time className="clock-time" dateTime={now.toISOString()}>
+        {formatTime(now, i18n.language, timeZone)}
+      </time>
+      <span className="clock-date">{formatDate(now, i18n.language, timeZone)}</span>
+    </p>
+  );
+}
+
+export function SafetyRulesButton() {
+  const { t } = useTranslation();
+  const busy = useKiosk((s) => s.busy);
+  return (
+    <button type="button" className="quiet" aria-disabled={busy} onClick={() => !busy && void sendIntent((kiosk) => kiosk.openSafetyRules())}>
+      <ShieldIcon />
+      <span>{t('common.safetyRules')}</span>
+    </button>
+  );
+}
+
+export function LockedScreen({ view }: { view: LockedView }) {
+  const { t } = useTranslation();
+  const { teacherUnlockOpened, adminOverrideOpened } = useKiosk.getState();
+  return (
+    <Frame context={view.context} screen="locked">
+      <div className="lock">
+        <KioskClock timeZone={view.context.timeZone} />
+        <div className="lock-card">
+          <LockIcon className="icon lock-icon" />
+          <ScreenHeading screen="locked">{t('locked.heading')}</ScreenHeading>
+          <p className="who">{t('common.signedInAs', { name: view.user.displayName })}</p>
+          <p className="reason" data-reason={view.reason}>
+            {t(`locked.reason.${view.reason}`)}
+          </p>
+          {view.overrideOnly && <p className="hint">{t('locked.overrideOnly')}</p>}
+          <div className="actions">
+            {!view.overrideOnly && (
+              <button type="button" className="primary" onClick={teacherUnlockOpened}>
+                {t('locked.teacherUnlock')}
+              </button>
+            )}
+            <button type="button" className={view.overrideOnly ? 'primary' : 'secondary'} onClick={adminOverrideOpened}>
+              {t('locked.adminOverride')}
+            </button>
+          </div>
+          <RefusalAlert />
+        </div>
+        <SafetyRulesButton />
+      </div>
+    </Frame>
+  );
+}

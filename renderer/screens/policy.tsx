@@ -1,0 +1,81 @@
+// The policy to accept. Accept is enabled only once the reader reached the end of the text (or had
+// it read aloud to the end). The acceptance names exactly the document shown: its id, version,
+// language and SHA-256, so the kiosk can refuse if the text changed meanwhile (`stale-document`).
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KioskView } from '../../electron/core/types.ts';
+import { Frame } from '../components/frame.tsx';
+import { Reader } from '../components/reader.tsx';
+import { RefusalAlert } from '../components/refusal-alert.tsx';
+import { sendIntent } from '../intents.ts';
+import { useKiosk } from '../store.ts';
+
+type PolicyView = Extract<KioskView, { kind: 'policy' }>;
+
+export function PolicyScreen({ view }: { view: PolicyView }) {
+  const { t } = useTranslation();
+  const busy = useKiosk((s) => s.busy);
+  const doc = view.document;
+  // Reaching the end counts for this document only: another language or version starts over.
+  const [readDocument, setReadDocument] = useState<string | null>(null);
+  const reachedEnd = readDocument === doc.sha256;
+  const [typedName, setTypedName] = useState('');
+  const typed = view.signature === 'typed-name';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!reachedEnd || busy) return;
+    const { policyId, version, sha256, language } = doc;
+    void sendIntent((kiosk) => kiosk.acceptPolicy({ policyId, version, sha256, language, ...(typed ? { typedName } : {}) }));
+  };
+
+  return (
+    <Frame context={view.context} screen="policy">
+      <Reader
+        screen="policy"
+        document={doc}
+        label={t('policy.documentLabel')}
+        intro={<p className="intro">{t('policy.intro', { name: view.user.displayName })}</p>}
+        onReachedEnd={() => setReadDocument(doc.sha256)}
+      >
+        <form className={`sign sign-${view.signature}`} onSubmit={submit} noValidate>
+          <p id="accept-status" className={reachedEnd ? 'status status-done' : 'status'} aria-live="polite">
+            {reachedEnd ? t('policy.reachedEnd') : t('policy.readToEnd')}
+          </p>
+          {typed && (
+            <div className="field signature">
+              <label htmlFor="typed-name">{t('policy.signatureLabel')}</label>
+              <input
+                id="typed-name"
+                name="typedName"
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                value={typedName}
+                aria-describedby="typed-name-hint"
+                onChange={(e) => setTypedName(e.target.value)}
+              />
+              <p id="typed-name-hint" className="hint">
+                {t('policy.signatureHint')}
+              </p>
+            </div>
+          )}
+          <div className="accept">
+            <button
+              type="submit"
+              className={typed ? 'primary' : 'primary agree'}
+              aria-disabled={!reachedEnd || busy}
+              aria-describedby="accept-status accept-hint"
+            >
+              {typed ? t('policy.accept') : t('policy.agree')}
+            </button>
+            <p id="accept-hint" className="hint">
+              {typed ? t('policy.acceptHint') : t('policy.agreeHint')}
+            </p>
+          </div>
+          <RefusalAlert />
+        </form>
+      </Reader>
+    </Frame>
+  );
+}

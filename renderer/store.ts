@@ -1,0 +1,91 @@
+// The renderer's state: a mirror of the view the kiosk pushed, plus what only this page knows (which
+// sign-in form is open, whether an intent is on its way, the last refusal to announce). Nothing here
+// decides that a session is unlocked or a policy accepted. Actions are named as events.
+import { create } from 'zustand';
+import type { KioskView, Outcome, RefusalReason } from '../electron/core/types.ts';
+import type { ConnectionState } from './bridge-client.ts';
+
+/** The sign-in form shown over the lock screen, if any. */
+export type Panel = 'none' | 'teacher-unlock' | 'admin-override';
+
+export interface Refusal {
+  reason: RefusalReason;
+  retryAfterSeconds?: number;
+  /** Increases on each refusal so the same reason twice is announced twice. */
+  seq: number;
+}
+
+export interface KioskState {
+  view: KioskView;
+  connection: ConnectionState;
+  panel: Panel;
+  busy: boolean;
+  refusal: Refusal | null;
+  /** Kiosk time minus page time, from the last view's `context.now` (the lock screen's clock). */
+  clockSkewMs: number;
+  /** The reader's text size, in percent (100-200). */
+  textSize: number;
+
+  viewReceived(view: KioskView): void;
+  connectionChanged(state: ConnectionState): void;
+  teacherUnlockOpened(): void;
+  adminOverrideOpened(): void;
+  panelClosed(): void;
+  intentSent(): void;
+  outcomeReceived(outcome: Outcome): void;
+  textSizeChosen(percent: number): void;
+}
+
+export const TEXT_SIZES = [100, 125, 150, 175, 200] as const;
+
+let refusalSeq = 0;
+
+export const useKiosk = create<KioskState>()((set) => ({
+  view: { kind: 'loading' },
+  connection: 'connecting',
+  panel: 'none',
+  busy: false,
+  refusal: null,
+  clockSkewMs: 0,
+  textSize: 100,
+
+  viewReceived: (view) =>
+    set((state) => {
+      const sameScreen = state.view.kind === view.kind;
+      const now = 'context' in view && view.context ? Date.parse(view.context.now) : NaN;
+      return {
+        view,
+        // A sign-in form stays open while the lock screen is refreshed (clock ticks), and closes
+        // when the kiosk moves on (unlocked, back to the policy in a new year, ...).
+        panel: sameScreen ? state.panel : 'none',
+        refusal: sameScreen ? state.refusal : null,
+        clockSkewMs: Number.isFinite(now) ? now - Date.now() : state.clockSkewMs,
+      };
+    }),
+  connectionChanged: (connection) => set({ connection }),
+  textSizeChosen: (percent) => set({ textSize: Math.min(200, Math.max(100, percent)) }),
+  teacherUnlockOpened: () => set({ panel: 'teacher-unlock', refusal: null }),
+  adminOverrideOpened: () => set({ panel: 'admin-override', refusal: null }),
+  panelClosed: () => set({ panel: 'none', refusal: null }),
+  intentSent: () => set({ busy: true, refusal: null }),
+  outcomeReceived: (outcome) =>
+    set(
+      outcome.ok
+        ? { busy: false, refusal: null }
+        : {
+            busy: false,
+            refusal: {
+              reason: outcome.reason,
+              ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
+              seq: ++refusalSeq,
+            },
+          },
+    ),
+}));
+
+/** The screen being shown: the view's kind, or the sign-in form over the lock screen. */
+export type ScreenKey = KioskView['kind'] | 'teacher-unlock' | 'admin-override';
+
+export function screenOf(view: KioskView, panel: Panel): ScreenKey {
+  return view.kind === 'locked' && panel !== 'none' ? panel : view.kind;
+}

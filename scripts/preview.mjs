@@ -9,7 +9,7 @@
 //   --test-hooks   allow POST /__test/clock {"now": ISO} | {"advanceMinutes": n} (browser tests only)
 //   --no-build     serve out/renderer as it is
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
@@ -61,21 +61,10 @@ async function clockMoved() {
   await Promise.all([...sessions].map((s) => (typeof s.refresh === 'function' ? s.refresh(true) : undefined)));
 }
 
-/** The district's logo file named by the config, if it can be read (the kiosk reports a config it cannot). */
-function logoFile(configFile) {
-  try {
-    const logo = JSON.parse(readFileSync(configFile, 'utf8'))?.district?.logo;
-    return typeof logo === 'string' && logo ? path.resolve(path.dirname(configFile), logo) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const bridge = await startLoopbackBridge({
   port,
   host: '127.0.0.1',
   staticDir,
-  logoFile: logoFile(path.resolve(values.config)),
   sessionFor(username) {
     const session = kiosk.session(username);
     sessions.add(session);

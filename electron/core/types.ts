@@ -87,6 +87,7 @@ export interface ViewUser {
 
 /** What every screen needs to frame itself: the district, the room, the language. */
 export interface ViewContext {
+  /** `logo` is a data: URL, so every transport (aup:// in Electron, the loopback bridge) shows it alike. */
   district: { name: string; logo?: string };
   site: { campus: string; room: string };
   language: string;
@@ -136,7 +137,9 @@ export type KioskView =
       context: ViewContext;
       user: ViewUser;
       until: string;
+      /** Username of the teacher or administrator, and their name as people read it. */
       by: string;
+      byName: string;
       unlockKind: 'teacher' | 'override';
       /** True from `lock.warnBeforeMinutes` before `until`. */
       warning: boolean;

@@ -28,8 +28,8 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
           <p className="remaining">{minutesLeft > 0 ? t('unlocked.remaining', { count: minutesLeft }) : t('unlocked.lastMinute')}</p>
           <p className="by">
             {view.unlockKind === 'override'
-              ? t('unlocked.byOverride', { by: view.by, until: untilText })
-              : t('unlocked.byTeacher', { by: view.by, until: untilText })}
+              ? t('unlocked.byOverride', { by: view.byName, until: untilText })
+              : t('unlocked.byTeacher', { by: view.byName, until: untilText })}
           </p>
           <div role="status" className="warning-slot">
             {view.warning && (

@@ -127,7 +127,7 @@ test('an approved teacher’s unlock lasts its time, warns near the end, then lo
 
   await expectScreen(page, 'This computer is unlocked');
   await expect(page.getByText('55 minutes left')).toBeVisible();
-  await expect(page.getByText(/^Unlocked by mr\.lee until 9:25\sAM\.$/)).toBeVisible();
+  await expect(page.getByText(/^Unlocked by James Lee until 9:25\sAM\.$/)).toBeVisible();
   await expect(page.getByText('Time is almost up')).toHaveCount(0);
 
   await advanceClock(request, 53);
@@ -160,7 +160,7 @@ test('an administrator override needs a reason and a time limit the district all
   await page.getByRole('button', { name: 'Override the lock' }).click();
   await expectScreen(page, 'This computer is unlocked');
   await expect(page.getByText('20 minutes left')).toBeVisible();
-  await expect(page.getByText(/Opened by administrator override \(principal\.ortiz\) until 8:50/)).toBeVisible();
+  await expect(page.getByText(/Opened by administrator override \(Rosa Ortiz\) until 8:50/)).toBeVisible();
 });
 
 test('a teacher cannot override: the override is for campus administrators', async ({ page, request }) => {

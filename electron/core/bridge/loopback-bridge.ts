@@ -13,7 +13,7 @@ import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KioskApi } from '../types.ts';
 import { dispatchIntent } from '../kiosk/dispatch.ts';
-import { BRIDGE_PATH, DISTRICT_LOGO_PATH, MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame, type BridgeMessage } from './protocol.ts';
+import { BRIDGE_PATH, MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame, type BridgeMessage } from './protocol.ts';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; style-src 'self'; script-src 'self'";
@@ -33,8 +33,6 @@ export interface LoopbackBridgeOptions {
   sessionFor(username: string): KioskApi;
   /** Called when the page of a session disconnects (to release it). */
   sessionClosed?(session: KioskApi): void;
-  /** The district's logo (config `district.logo`), served at `/district-logo`, where the view points. */
-  logoFile?: string;
   /** Moves the kiosk's clock (`POST /__test/clock`). Absent in every real use. */
   testHooks?: BridgeTestHooks;
   /** Where to report unexpected errors; defaults to stderr. */
@@ -149,9 +147,7 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
     const handled =
       pathname === '/__test/clock' && options.testHooks
         ? testClock(req, res, options.testHooks)
-        : pathname === DISTRICT_LOGO_PATH && options.logoFile
-          ? serveFile(req, res, options.logoFile)
-          : serveStatic(req, res, pathname);
+        : serveStatic(req, res, pathname);
     handled.catch((error: unknown) => {
       log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'internal error');

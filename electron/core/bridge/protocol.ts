@@ -10,9 +10,6 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Where the renderer connects: `ws://127.0.0.1:PORT/kiosk?user=USERNAME`. */
 export const BRIDGE_PATH = '/kiosk';
 
-/** Where the view's `district.logo` ("district-logo", relative to the page) is served. */
-export const DISTRICT_LOGO_PATH = '/district-logo';
-
 export type RequestId = number | string;
 
 /** Client → bridge. `params` is the method's one argument, if it has one. */

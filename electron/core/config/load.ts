@@ -167,7 +167,13 @@ export async function loadSetup(file: string): Promise<SetupLoad> {
       warnings.push({ path: 'directory.tls.mode', message: 'plain LDAP sends teachers\' passwords over the network unencrypted' });
     }
   }
-  if (config.district.logo) await checkFile(config.district.logo, 'district.logo', problems);
+  if (config.district.logo) {
+    await checkFile(config.district.logo, 'district.logo', problems);
+    if (!/\.(png|svg|jpe?g|webp)$/i.test(config.district.logo)) problems.push({ path: 'district.logo', message: 'expected a PNG, SVG, JPEG or WebP image' });
+    else if (((await stat(config.district.logo).catch(() => null))?.size ?? 0) > 512 * 1024) {
+      problems.push({ path: 'district.logo', message: 'the logo is larger than 512 KB; use a smaller image' });
+    }
+  }
   if (config.central?.postgres.passwordFile) {
     await checkSecretFile(config.central.postgres.passwordFile, 'central.postgres.passwordFile', problems, warnings);
   }

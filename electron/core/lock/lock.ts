@@ -22,6 +22,8 @@ export interface UnlockGrant {
   user: string;
   kind: 'teacher' | 'override';
   by: string;
+  /** The signer's display name, for the unlocked screen. */
+  byName?: string;
   /** ISO instants. */
   since: string;
   until: string;
@@ -98,7 +100,7 @@ export function decideTeacherUnlock(student: DirectoryUser, signer: DirectoryUse
   const until = period ? period.end : new Date(now.getTime() + rules.unlockMinutes * MINUTE);
   return {
     ok: true,
-    grant: { user: student.username, kind: 'teacher', by: signer.username, since: now.toISOString(), until: until.toISOString() },
+    grant: { user: student.username, kind: 'teacher', by: signer.username, byName: signer.displayName, since: now.toISOString(), until: until.toISOString() },
   };
 }
 
@@ -124,6 +126,7 @@ export function decideOverride(
       user: student.username,
       kind: 'override',
       by: signer.username,
+      byName: signer.displayName,
       since: now.toISOString(),
       until: new Date(now.getTime() + request.minutes * MINUTE).toISOString(),
       reason,

@@ -122,7 +122,7 @@ describe('the classroom lock through KioskService', () => {
     const k = await kiosk();
     const w = await lockedStudent(k);
     expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true });
-    expect(w.last()).toMatchObject({ kind: 'unlocked', by: 'mr.lee', unlockKind: 'teacher', warning: false, until: '2026-10-06T10:55:00.000-05:00' });
+    expect(w.last()).toMatchObject({ kind: 'unlocked', by: 'mr.lee', byName: 'James Lee', unlockKind: 'teacher', warning: false, until: '2026-10-06T10:55:00.000-05:00' });
     clock.advance(53 * 60_000);
     await k.tick();
     expect(w.last()).toMatchObject({ kind: 'unlocked', warning: true });
@@ -260,6 +260,21 @@ describe('the first login of each school year', () => {
   it('a user the directory does not know is kept locked', async () => {
     const k = await kiosk();
     expect(await k.session('stranger').getView()).toMatchObject({ kind: 'locked', reason: 'no-teacher' });
+  });
+});
+
+describe('branding', () => {
+  it('the district logo travels in the view as a data: URL, so every transport shows it', async () => {
+    await writeFile(path.join(tmp.dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    const file = await demoConfigIn(tmp.dir, (c) => (c.district.logo = 'logo.svg'));
+    const v = await (await kiosk(file)).session('ben.carter').getView();
+    expect(v.kind !== 'config-error' && v.context?.district.logo).toMatch(/^data:image\/svg\+xml;base64,/);
+  });
+
+  it('a logo that is not an image is a config error', async () => {
+    await writeFile(path.join(tmp.dir, 'logo.exe'), 'MZ');
+    const file = await demoConfigIn(tmp.dir, (c) => (c.district.logo = 'logo.exe'));
+    expect(await (await kiosk(file)).session('ben.carter').getView()).toMatchObject({ kind: 'config-error', problems: [{ path: 'district.logo' }] });
   });
 });
 

@@ -2,7 +2,9 @@
 // lock store of one machine, decides what each signed-in user sees, and records every act as
 // evidence before it takes effect. Transports (Electron IPC, the loopback bridge, later a local
 // socket) only carry KioskApi intents to a session and views back.
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type {
   AcceptPolicyRequest,
   AcknowledgeSafetyRulesRequest,
@@ -64,6 +66,8 @@ export class Kiosk {
   readonly machine: string;
   readonly appVersion: string;
   readonly source: string;
+  /** The district logo as a data: URL, read once at start-up. */
+  logo: string | undefined;
   readonly #ready: Ready | null;
   readonly #problems: ConfigProblem[];
   readonly #sessions = new Set<KioskSession>();
@@ -118,6 +122,7 @@ export class Kiosk {
     }
     const directory = await directoryFor(loaded);
     const kiosk = new Kiosk(options, loaded.source, { setup: loaded, directory, ledger, store, rules }, []);
+    if (config.district.logo) kiosk.logo = await logoDataUrl(config.district.logo);
     for (const p of store.problems) log.write('warn', p);
     return kiosk;
   }
@@ -154,6 +159,13 @@ export class Kiosk {
 }
 
 const LOOKUP_RETRY_MS = 30_000;
+
+const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
+
+async function logoDataUrl(file: string): Promise<string> {
+  const type = IMAGE_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return `data:${type};base64,${(await readFile(file)).toString('base64')}`;
+}
 
 const viewKey = (v: KioskView) => JSON.stringify(v, (k, value) => (k === 'now' ? undefined : value));
 
@@ -232,7 +244,7 @@ export class KioskSession implements KioskApi {
   #context(now: Date, language: string): ViewContext {
     const c = this.#ready!.setup.config;
     return {
-      district: { name: c.district.name, ...(c.district.logo ? { logo: 'district-logo' } : {}) },
+      district: { name: c.district.name, ...(this.#kiosk.logo ? { logo: this.#kiosk.logo } : {}) },
       site: { campus: c.site.campus, room: c.site.room },
       language,
       languages: c.languages.offered.map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code })),
@@ -316,6 +328,7 @@ export class KioskSession implements KioskApi {
         user: viewUser,
         until: isoWithOffset(new Date(lock.grant.until), context.timeZone),
         by: lock.grant.by,
+        byName: lock.grant.byName ?? lock.grant.by,
         unlockKind: lock.grant.kind,
         warning: lock.warning,
         guardianDeniedInternet: user.guardianDeniedInternet,

@@ -58,3 +58,41 @@ export function SignInForm({
     </form>
   );
 }
+
+/** The name and secret fields both sign-in forms ask for: the secret is never kept in state. */
+export function CredentialFields({
+  idPrefix,
+  usernameLabel,
+  secretLabel,
+  username,
+  onUsername,
+  secretRef,
+}: {
+  idPrefix: string;
+  usernameLabel: string;
+  secretLabel: string;
+  username: string;
+  onUsername(value: string): void;
+  secretRef: RefObject<HTMLInputElement | null>;
+}) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-username`}>{usernameLabel}</label>
+        <input
+          id={`${idPrefix}-username`}
+          type="text"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={username}
+          onChange={(e) => onUsername(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-secret`}>{secretLabel}</label>
+        <input id={`${idPrefix}-secret`} ref={secretRef} type="password" autoComplete="off" />
+      </div>
+    </>
+  );
+}

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/types.ts';
 import { Frame } from '../components/frame.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
-import { SignInForm } from '../components/sign-in-form.tsx';
+import { CredentialFields, SignInForm } from '../components/sign-in-form.tsx';
 import { sendIntent } from '../intents.ts';
 import { GuardianDenied } from './teacher-unlock.tsx';
 
@@ -29,22 +29,14 @@ export function AdminOverrideScreen({ view }: { view: LockedView }) {
         {view.guardianDeniedInternet && <GuardianDenied name={view.user.displayName} text="teacher.guardianDenied" />}
         <SignInForm submitLabel={t('admin.submit')} secretRef={secret} onSubmit={submit}>
           <div className="field-row">
-            <div className="field">
-              <label htmlFor="admin-username">{t('admin.username')}</label>
-              <input
-                id="admin-username"
-                type="text"
-                autoComplete="off"
-                autoCapitalize="none"
-                spellCheck={false}
-                value={username}
-                onChange={(e) => setUsername(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="admin-secret">{t('admin.secret')}</label>
-              <input id="admin-secret" ref={secret} type="password" autoComplete="off" />
-            </div>
+            <CredentialFields
+              idPrefix="admin"
+              usernameLabel={t('admin.username')}
+              secretLabel={t('admin.secret')}
+              username={username}
+              onUsername={setUsername}
+              secretRef={secret}
+            />
           </div>
           <div className="field">
             <label htmlFor="admin-reason">{t('admin.reason')}</label>

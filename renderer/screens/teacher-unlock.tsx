@@ -7,7 +7,7 @@ import type { KioskView } from '../../electron/core/types.ts';
 import { Frame } from '../components/frame.tsx';
 import { WarningIcon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
-import { SignInForm } from '../components/sign-in-form.tsx';
+import { CredentialFields, SignInForm } from '../components/sign-in-form.tsx';
 import { sendIntent } from '../intents.ts';
 
 type LockedView = Extract<KioskView, { kind: 'locked' }>;
@@ -37,22 +37,14 @@ export function TeacherUnlockScreen({ view }: { view: LockedView }) {
           secretRef={secret}
           onSubmit={() => void sendIntent((kiosk) => kiosk.teacherUnlock({ username: username.trim(), secret: secret.current?.value ?? '' }))}
         >
-          <div className="field">
-            <label htmlFor="teacher-username">{t('teacher.username')}</label>
-            <input
-              id="teacher-username"
-              type="text"
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="teacher-secret">{t('teacher.secret')}</label>
-            <input id="teacher-secret" ref={secret} type="password" autoComplete="off" />
-          </div>
+          <CredentialFields
+            idPrefix="teacher"
+            usernameLabel={t('teacher.username')}
+            secretLabel={t('teacher.secret')}
+            username={username}
+            onUsername={setUsername}
+            secretRef={secret}
+          />
         </SignInForm>
       </div>
     </Frame>

@@ -4,7 +4,7 @@
 // the real KioskService). Missing system packages are installed with apt on Debian as root, and
 // named exactly elsewhere. Ends with one summary line: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -14,10 +14,17 @@ rmSync(path.join(results, 'vitest.json'), { force: true });
 rmSync(path.join(results, 'playwright.json'), { force: true });
 mkdirSync(results, { recursive: true });
 
+/** Debian keeps each major version's server binaries in /usr/lib/postgresql/<version>/bin. */
+function postgresBins() {
+  const versions = '/usr/lib/postgresql';
+  return existsSync(versions) ? readdirSync(versions).map((v) => path.join(versions, v, 'bin', 'initdb')) : [path.join(versions, '15', 'bin', 'initdb')];
+}
+
 /** What the tests start, the Debian package that brings it, and where it is looked for. */
 const NEEDS = [
   { what: 'OpenLDAP slapd (directory tests)', pkg: 'slapd', bins: ['/usr/sbin/slapd'] },
   { what: 'OpenLDAP tools (directory tests)', pkg: 'ldap-utils', bins: ['/usr/bin/ldapadd'] },
+  { what: 'PostgreSQL (central database tests)', pkg: 'postgresql', bins: postgresBins() },
   { what: 'Chromium (browser tests)', pkg: 'chromium', bins: ['/usr/bin/chromium'] },
 ];
 

@@ -18,6 +18,7 @@ import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
 import { instantOfLocal, localDate, parseLocalDate, type Clock } from '../time.ts';
 import type { KioskSetup } from '../config/load.ts';
 import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
+import { CENTRAL_OPTIONS, centralReport, centralUserEvidence } from '../central/cli-commands.ts';
 
 function decisionRules(setup: KioskSetup): DecisionRules {
   const c = setup.config;
@@ -33,8 +34,9 @@ function decisionRules(setup: KioskSetup): DecisionRules {
 const lower = (u: string) => u.toLowerCase();
 
 export async function status(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' }, user: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parse(args, { config: { type: 'string' }, user: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, ...CENTRAL_OPTIONS });
   if (!values.user) throw new UsageError('--user USERNAME is required');
+  if (!values.central && (values['password-file'] || values['ca-file'])) throw new UsageError('--password-file and --ca-file go with --central URL');
   const setup = await setupFor(io, values.config, true);
   const now = parseAt(values.at, setup.config.district.timeZone, io.now());
   const directory = await directoryFor(setup);
@@ -46,20 +48,23 @@ export async function status(args: string[], io: CliIo): Promise<number> {
   }
   if (!user) throw new UsageError(`--user: "${values.user}" is not in the ${setup.config.directory.type}`);
   const { index } = await readLedgerIndex(setup.config.ledger.dir);
+  // --central: what the user did on any machine of the district too (the kiosk asks the same).
+  const year = schoolYearOf(now, { timeZone: setup.config.district.timeZone, start: setup.config.district.schoolYearStart });
+  const central = values.central ? await centralUserEvidence(values, setup, user.username, year) : null;
   const evidence = {
-    hasAccepted: (u: string, p: string, v: string, y: string) => index.hasAccepted(lower(u), p, v, y),
-    hasAcknowledgedSafety: (u: string, r: string, y: string) => index.hasAcknowledgedSafety(lower(u), r, y),
+    hasAccepted: (u: string, p: string, v: string, y: string) => index.hasAccepted(lower(u), p, v, y) || (y === year && central?.hasAccepted(u, p, v)) === true,
+    hasAcknowledgedSafety: (u: string, r: string, y: string) => index.hasAcknowledgedSafety(lower(u), r, y) || (y === year && central?.hasAcknowledgedSafety(u, r)) === true,
   };
   const grant = existsSync(setup.config.state.dir) ? new ConfLockStore(setup.config.state.dir, () => ({ failures: 0 })).grantFor(user.username) : undefined;
   const d = decide({ user, catalog: setup.catalog, evidence, grant, now, rules: decisionRules(setup), ...(user.language ? { language: user.language } : {}) });
 
-  const answer: Record<string, unknown> = { user: user.username, schoolYear: d.schoolYear, next: d.next };
+  const answer: Record<string, unknown> = { user: user.username, schoolYear: d.schoolYear, next: d.next, ...(central ? { evidence: 'local+central' } : {}) };
   let why: string;
   if (d.next === 'policy' || d.next === 'safety-rules') {
     const r = d.policy;
     answer.policy = { policyId: r.policy.id, version: r.version.version, effective: r.version.effective, language: r.language, sha256: r.document.sha256, schoolYear: d.schoolYear };
     if (d.next === 'policy') {
-      const earlier = index.acceptanceOf(lower(user.username), r.policy.id, d.schoolYear);
+      const earlier = index.acceptanceOf(lower(user.username), r.policy.id, d.schoolYear) ?? central?.acceptanceOf(user.username, r.policy.id) ?? null;
       answer.reason = earlier ? 'new-version' : 'not-accepted';
       why = earlier
         ? `accepted ${r.policy.id} ${earlier.version} this school year, but ${r.version.version} took effect on ${r.version.effective}`
@@ -106,6 +111,7 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     missing: { type: 'boolean' },
     format: { type: 'string', default: 'csv' },
     at: { type: 'string' },
+    ...CENTRAL_OPTIONS,
   });
   if (values.format !== 'csv' && values.format !== 'json') throw new UsageError('--format: expected csv or json');
   const setup = await setupFor(io, values.config, true);
@@ -122,6 +128,13 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     await directory.close();
   }
   const byName = new Map((people ?? []).map((p) => [lower(p.username), p]));
+  if (values.central) {
+    const policyFor = (p: DirectoryUser) => {
+      const r = resolveFor(setup.catalog, 'aup', p, now, decisionRules(setup), p.language);
+      return r ? { policyId: r.policy.id, version: r.version.version } : null;
+    };
+    return centralReport(values, setup, io, year, people, policyFor, (g) => gradeBandOf(g, setup.config.district.gradeBands) ?? null, excelCsv);
+  }
 
   let rows: Record<string, unknown>[];
   let columns: string[];

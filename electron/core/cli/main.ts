@@ -4,6 +4,7 @@ import { EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
 import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
 import { rosterImport } from './commands-roster.ts';
+import { dbMigrate } from '../central/cli-commands.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   'ledger verify': ledgerVerify,
   'ledger import': (args, io) => ledgerImport(args, io),
   'roster import': rosterImport,
+  'db migrate': dbMigrate,
 };
 
 export const USAGE = `Usage: aup <command> [options]
@@ -28,12 +30,16 @@ export const USAGE = `Usage: aup <command> [options]
   policy list [--config F] [--at ISO] [--json] the policies, their versions and which is in force
   policy resolve (--user U | --role R [--grade G]) [--lang L] [--kind aup|safety-rules] [--at ISO] [--json]
   school-year [--at ISO] [--config F]          the school year of an instant (e.g. 2026-27)
-  status --user U [--at ISO] [--json]          what the kiosk would show this user now
-  report [--year Y] [--missing] [--format csv|json] [--config F]
+  status --user U [--at ISO] [--json] [--central URL --password-file F]
+                                               what the kiosk would show this user now
+  report [--year Y] [--missing] [--format csv|json] [--config F] [--central URL --password-file F]
+                                               acceptances (--central: the district database, per grade and room)
   ledger verify [--config F] [--json]          check the ledger's hash chains (exit 3: tampered)
   ledger import FILE.csv [--config F]          record paper agreements
   roster hash-pin                              read a PIN on standard input, print its scrypt hash
   roster import FILE.csv --out roster.json     turn a student information system export into a roster
+  db migrate --admin-url URL --admin-password-file F [--kiosk-password-file F] [--reporting-password-file F]
+                                               create or upgrade the district database and its roles
 
 Without --config the config is looked up like the kiosk does: AUP_KIOSK_CONFIG, then the machine location.
 Exit codes: 0 success, 1 failure, 2 bad input or invalid config, 3 ledger tampered.

@@ -25,7 +25,7 @@ import { systemClock, isoWithOffset, type Clock } from '../time.ts';
 import { loadSetup, type KioskSetup } from '../config/load.ts';
 import { directoryFor } from '../directory/open.ts';
 import { gradeBandOf, type ResolvedPolicy } from '../policy/resolve.ts';
-import { decide, resolveFor, type DecisionRules } from './decision.ts';
+import { resolveFor, type DecisionRules } from './decision.ts';
 import {
   afterFailure,
   afterSuccess,
@@ -36,7 +36,7 @@ import {
   type UnlockGrant,
 } from '../lock/lock.ts';
 import { ConfLockStore, type LockStore } from '../lock/lock-store.ts';
-import { openEvidenceLedger, type EvidenceLedger } from './evidence.ts';
+import { decideWithEvidence, openEvidenceLedger, type EvidenceLedger } from './evidence.ts';
 import { stderrLog, type KioskLog } from './log.ts';
 import { parseIntentArgs } from './requests.ts';
 
@@ -114,6 +114,7 @@ export class Kiosk {
           appVersion: options.appVersion ?? APP_VERSION,
         },
         log,
+        ...(config.central ? { central: config.central.postgres } : {}),
       });
     } catch (error) {
       const problem = { path: 'ledger.dir', message: (error as Error).message };
@@ -306,7 +307,7 @@ export class KioskSession implements KioskApi {
     const rules = this.#rules();
     // Someone unknown is locked whatever the room's setting.
     if (!found) rules.lock = { ...rules.lock, students: true };
-    const decision = decide({ user, catalog: this.#ready.setup.catalog, evidence: this.#ready.ledger, grant: this.#grant(), now, rules, language });
+    const decision = await decideWithEvidence(this.#ready.ledger, { user, catalog: this.#ready.setup.catalog, grant: this.#grant(), now, rules, language });
     const viewUser = this.#viewUser(user);
     switch (decision.next) {
       case 'policy': {

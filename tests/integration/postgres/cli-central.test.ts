@@ -1,0 +1,179 @@
+// The `aup` executable against a real PostgreSQL: `aup db migrate` as the DBA (passwords from files,
+// never on the command line), and `aup report --central` / `aup status --central` as an administrator
+// through the reporting role.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { CentralStore } from '../../../electron/core/central/store.ts';
+import { encodeLine, type UnhashedRecord } from '../../../electron/core/ledger/chain.ts';
+import { isoWithOffset } from '../../../electron/core/time.ts';
+import { aup } from '../../support/cli.ts';
+import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+import { startPostgres, type PostgresHandle } from '../../support/postgres.ts';
+
+let server: PostgresHandle;
+let tmp: TempDir;
+let config: string;
+const AT = '2026-10-06T10:00';
+const files = { admin: '', kiosk: '', reporting: '' };
+const passwords = { kiosk: 'kiosk-password-0123456789', reporting: 'reporting-password-0123456789' };
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await server.createDatabase('aup');
+  tmp = await tempDir('aup-cli-central-');
+  files.admin = server.superPasswordFile;
+  files.kiosk = server.secretFile('kiosk.password', `${passwords.kiosk}\n`);
+  files.reporting = server.secretFile('reporting.password', `${passwords.reporting}\n`);
+  config = await demoConfigIn(tmp.dir, (c) => {
+    c.central = { postgres: { connectionString: server.url('aup', 'aup_kiosk'), passwordFile: files.kiosk } };
+  });
+});
+afterAll(async () => {
+  await server?.stop();
+  await tmp?.cleanup();
+});
+
+const migrateArgs = () => [
+  'db',
+  'migrate',
+  '--config',
+  config,
+  '--admin-url',
+  server.url('aup'),
+  '--admin-password-file',
+  files.admin,
+  '--kiosk-password-file',
+  files.kiosk,
+  '--reporting-password-file',
+  files.reporting,
+];
+
+/** A record as a kiosk's ledger would have written it, for `user`, made at `room`. */
+function line(user: string, room: string, fields: Record<string, unknown>, minutes = 0): string {
+  const at = isoWithOffset(new Date(Date.parse('2026-09-01T14:00:00Z') + minutes * 60_000), 'America/Chicago');
+  const record = { prev: null, id: randomUUID(), at, schoolYear: '2026-27', user, ...fields, machine: `${room}-PC01`, campus: 'Lockhart High School', room, appVersion: '0.1.0' };
+  return encodeLine(record as unknown as UnhashedRecord).line.toString('utf8').trimEnd();
+}
+const acceptance = (policyId: string, version: string) => ({ type: 'acceptance', policyId, version, language: 'en', sha256: 'e3'.repeat(32), method: 'kiosk' });
+
+describe('aup db migrate', () => {
+  it('applies the schema and lets the kiosk and reporting roles sign in with the passwords from their files; a second run changes nothing', async () => {
+    const first = await aup(migrateArgs());
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/applying 001_records\.sql/);
+    expect(first.stdout).toMatch(/aup_kiosk may sign in/);
+    expect(first.stdout).toMatch(/aup_reporting may sign in/);
+    // The kiosk, as configured, can now ask.
+    const store = await CentralStore.open({ connectionString: server.url('aup', 'aup_kiosk'), passwordFile: files.kiosk });
+    try {
+      expect(await store.hasAccepted({ user: 'x', policyId: 'student-aup', version: '2026-27', schoolYear: '2026-27' })).toBe(false);
+    } finally {
+      await store.close();
+    }
+    const again = await aup([...migrateArgs(), '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], current: ['001_records.sql'] });
+  });
+
+  it('takes the admin connection from AUP_DB_ADMIN_URL; a password in it is refused (exit 2), never used', async () => {
+    const env = await aup(['db', 'migrate', '--admin-password-file', files.admin], { env: { AUP_DB_ADMIN_URL: server.url('aup') } });
+    expect(env.code).toBe(0);
+    expect(env.stdout).toMatch(/up to date/);
+    const inline = await aup(['db', 'migrate', '--admin-url', `postgres://postgres:${server.superPassword}@127.0.0.1:${server.port}/aup`]);
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toMatch(/must not hold the password: put it in a file and give --admin-password-file/);
+    const none = await aup(['db', 'migrate']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--admin-url or AUP_DB_ADMIN_URL/);
+  });
+
+  it('a wrong admin password is a sentence and exit 1, not a stack trace', async () => {
+    const wrong = server.secretFile('wrong-admin.password', 'not-the-admin-password\n');
+    const r = await aup(['db', 'migrate', '--admin-url', server.url('aup'), '--admin-password-file', wrong]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refused the sign-in \(password authentication failed for user "postgres"\)/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('reports from the central database', () => {
+  beforeAll(async () => {
+    const store = await CentralStore.open({ connectionString: server.url('aup', 'aup_kiosk'), passwordFile: files.kiosk });
+    try {
+      await store.recordBatch([
+        line('diego.ramos', 'Lab 204', acceptance('student-aup', '2026-27')),
+        line('diego.ramos', 'Lab 204', { type: 'safety-ack', rulesId: 'safety-rules-secondary', version: '2026-27' }, 1),
+        line('carla.diaz', 'Library', acceptance('student-aup', '2026-27')),
+        line('dev.patel', 'Lab 204', acceptance('student-aup', '2026-27')),
+        line('ms.garcia', 'Library', acceptance('staff-aup', '2026-27')),
+        // An acceptance of last year's version does not count for this one.
+        line('ben.carter', 'Lab 204', acceptance('student-aup', '2025-26')),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  const central = () => ['--config', config, '--central', server.url('aup', 'aup_reporting'), '--password-file', files.reporting, '--at', AT];
+
+  it('the campus report lists, per grade and room, who has and has not accepted the policy in force', async () => {
+    const r = await aup(['report', ...central(), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ schoolYear: '2026-27', source: 'central' });
+    const by = (u: string) => report.rows.find((x: any) => x.username === u);
+    expect(by('diego.ramos')).toMatchObject({ grade: 10, gradeBand: 'high', room: 'Lab 204', accepted: 'yes', acceptedVersion: '2026-27', machine: 'Lab 204-PC01' });
+    expect(by('carla.diaz')).toMatchObject({ grade: 7, room: 'Library', accepted: 'yes' });
+    expect(by('ben.carter')).toMatchObject({ grade: 4, room: '', accepted: 'no', versionInForce: '2026-27', acceptedVersion: '2025-26' });
+    expect(by('ana.lopez')).toMatchObject({ grade: 0, accepted: 'no', acceptedVersion: '' });
+    expect(by('ms.garcia')).toMatchObject({ grade: '', role: 'teacher', policyId: 'staff-aup', accepted: 'yes' });
+    // Every person on the roster who must accept is there, accepted or not, in grade order.
+    expect(report.rows.map((x: any) => x.grade).filter((g: any) => g !== '')).toEqual([0, 3, 4, 7, 8, 10, 11, 12]);
+    expect(report.summary).toEqual(
+      expect.arrayContaining([
+        { grade: 8, room: 'Lab 204', accepted: 1, missing: 0 },
+        { grade: 4, room: '', accepted: 0, missing: 1 },
+        { grade: 10, room: 'Lab 204', accepted: 1, missing: 0 },
+      ]),
+    );
+  });
+
+  it('--missing lists only who has not accepted; CSV opens in Excel', async () => {
+    const r = await aup(['report', ...central(), '--missing']);
+    expect(r.code).toBe(0);
+    const [header, ...rows] = r.stdout.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(header).toBe('grade,gradeBand,room,username,displayName,role,policyId,versionInForce,accepted,acceptedVersion,at,campus,machine');
+    const names = rows.map((row) => row.split(',')[3]);
+    expect(names).toContain('ana.lopez');
+    expect(names).toContain('ben.carter');
+    expect(names).not.toContain('diego.ramos');
+    expect(rows.every((row) => row.split(',')[8] === 'no')).toBe(true);
+  });
+
+  it('aup status --central sees what the student did on another machine; without it, only this machine', async () => {
+    const local = await aup(['status', '--user', 'diego.ramos', '--config', config, '--at', AT, '--json']);
+    expect(JSON.parse(local.stdout)).toMatchObject({ next: 'policy', reason: 'not-accepted' });
+    const r = await aup(['status', '--user', 'diego.ramos', ...central(), '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ user: 'diego.ramos', next: 'locked', evidence: 'local+central' });
+    const carla = await aup(['status', '--user', 'carla.diaz', ...central(), '--json']);
+    expect(JSON.parse(carla.stdout)).toMatchObject({ next: 'safety-rules' });
+    const ben = await aup(['status', '--user', 'ben.carter', ...central(), '--json']);
+    expect(JSON.parse(ben.stdout)).toMatchObject({ next: 'policy', reason: 'new-version' });
+  });
+
+  it('the kiosk role cannot run the report: permission denied, said plainly', async () => {
+    const r = await aup(['report', '--config', config, '--central', server.url('aup', 'aup_kiosk'), '--password-file', files.kiosk, '--at', AT]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/permission denied for schema aup_reports/);
+  });
+
+  it('a password in --central is refused (exit 2)', async () => {
+    const r = await aup(['report', '--config', config, '--central', `postgres://aup_reporting:${passwords.reporting}@127.0.0.1:${server.port}/aup`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--central must not hold the password: give --password-file/);
+    expect(r.stderr).not.toContain(passwords.reporting);
+  });
+});

@@ -87,7 +87,7 @@ const rosterDirectory = z.strictObject({
 const postgresUrl = z
   .string({ error: 'expected a PostgreSQL connection string like "postgres://kiosk@db.district.org/aup"' })
   .regex(/^postgres(ql)?:\/\//, { error: 'expected a PostgreSQL connection string like "postgres://kiosk@db.district.org/aup"' })
-  .refine((url) => !/^postgres(ql)?:\/\/[^@/]*:[^@/]*@/.test(url), {
+  .refine((url) => !/^postgres(ql)?:\/\/[^@/]*:[^@/]*@/.test(url) && !/[?&]password=/i.test(url), {
     error: 'the connection string must not hold a password; put it in central.postgres.passwordFile',
   });
 

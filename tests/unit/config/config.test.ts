@@ -83,10 +83,12 @@ describe('the machine config', () => {
   });
 
   it('a connection string holding a password is refused: passwords live in files', async () => {
-    const file = await demoConfigIn(tmp.dir, (c) => (c.central = { postgres: { connectionString: 'postgres://kiosk:hunter2@db/aup' } }));
-    const [p] = await problemsOf(file);
-    expect(p?.path).toBe('central.postgres.connectionString');
-    expect(JSON.stringify(p)).not.toContain('hunter2');
+    for (const connectionString of ['postgres://kiosk:hunter2@db/aup', 'postgresql://kiosk@db/aup?sslmode=require&password=hunter2']) {
+      const file = await demoConfigIn(tmp.dir, (c) => (c.central = { postgres: { connectionString } }));
+      const [p] = await problemsOf(file);
+      expect(p?.path).toBe('central.postgres.connectionString');
+      expect(JSON.stringify(p)).not.toContain('hunter2');
+    }
   });
 
   it('an LDAP password file readable by every user is a warning; a missing one is a problem', async () => {

@@ -1,5 +1,7 @@
 // The preload: exposes exactly KioskApi to the sandboxed renderer, nothing else (no ipcRenderer,
 // no Node). Every call is an intent the main process checks again before KioskService sees it.
+// The channel names are IPC_CHANNELS in core/shell/app-protocol.ts (a preload imports types only;
+// a test checks the two agree).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { KioskApi, KioskView } from '../core/types.ts';
 
@@ -11,7 +13,9 @@ const api: KioskApi = {
     const handler = (_event: IpcRendererEvent, view: KioskView) => listener(view);
     ipcRenderer.on('aup:view', handler);
     void ipcRenderer.invoke('aup:subscribe');
-    return () => ipcRenderer.removeListener('aup:view', handler);
+    return () => {
+      ipcRenderer.removeListener('aup:view', handler);
+    };
   },
   acceptPolicy: (request) => invoke('acceptPolicy', request),
   acknowledgeSafetyRules: (request) => invoke('acknowledgeSafetyRules', request),

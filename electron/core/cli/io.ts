@@ -43,7 +43,8 @@ const BUNDLED_DEMO = path.resolve(import.meta.dirname, '../../../assets/demo/con
  */
 export async function setupFor(io: CliIo, flag: string | undefined, fallbackToDemo = false): Promise<KioskSetup & { location: ConfigLocation }> {
   let location = locateConfig(flag, io.env);
-  if (location.how === 'os' && !existsSync(location.file) && fallbackToDemo) {
+  // Only a development checkout has the demo beside the code; an installed kiosk says the config is missing.
+  if (location.how === 'os' && !existsSync(location.file) && fallbackToDemo && existsSync(BUNDLED_DEMO)) {
     io.err(`note: no machine config at ${location.file}; using the bundled demo config (${BUNDLED_DEMO})\n`);
     location = { file: BUNDLED_DEMO, how: 'flag' };
   }

@@ -67,7 +67,9 @@ export class ConfLockStore implements LockStore {
         configName: 'kiosk-state',
         clearInvalidConfig: false,
         defaults: { grants: {}, attempts: { failures: 0 } },
-        configFileMode: 0o600,
+        // Every kiosk account of the machine shares this state (the installer gives the folder to the
+        // kiosk group); others may not read it. A machine service is the planned owner (DESIGN.md).
+        configFileMode: 0o660,
     });
     if (this.#pendingLockout) {
       this.#pendingLockout = false;

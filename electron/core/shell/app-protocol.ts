@@ -1,0 +1,149 @@
+// The kiosk's pages come from its own scheme, `aup://kiosk/…`, never from file:// (Electron's
+// security checklist): the main process answers each request from the built renderer folder, with a
+// strict Content-Security-Policy on every response. This file decides what a URL maps to, which
+// pages may call which KioskApi intents, and which requests a page may make at all.
+import path from 'node:path';
+import type { KioskIntent } from '../types.ts';
+import { SHELL_ASSETS, type ShellAsset } from './shell-pages.ts';
+
+export const APP_SCHEME = 'aup';
+export const APP_HOST = 'kiosk';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** The kiosk page (the built renderer) and the shell's own two pages. */
+export const PAGE_URLS = {
+  kiosk: `${APP_ORIGIN}/index.html`,
+  cover: `${APP_ORIGIN}/_shell/cover.html`,
+  indicator: `${APP_ORIGIN}/_shell/indicator.html`,
+} as const;
+export type ShellPage = keyof typeof PAGE_URLS;
+
+/**
+ * No inline script or style, no eval, nothing from the network: the renderer talks to the kiosk
+ * only through the preload's KioskApi. `data:` images are the renderer's icons.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "media-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+export const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export type AppResponse =
+  | { kind: 'file'; file: string; contentType: string }
+  | { kind: 'asset'; asset: ShellAsset }
+  | { kind: 'error'; status: 400 | 403 | 404 | 405; message: string };
+
+export interface AppFolders {
+  /** out/renderer, inside app.asar when packaged. */
+  renderer: string;
+}
+
+const error = (status: 400 | 403 | 404 | 405, message: string): AppResponse => ({ kind: 'error', status, message });
+const typeOf = (file: string) => CONTENT_TYPES[path.extname(file).toLowerCase()];
+
+/** What `aup://kiosk/…` answers. Only files inside the renderer folder and the shell's pages (the logo comes in the view as a data: URL). */
+export function resolveAppRequest(url: string, method: string, folders: AppFolders): AppResponse {
+  if (method !== 'GET' && method !== 'HEAD') return error(405, 'method not allowed');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return error(400, 'bad url');
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return error(404, 'not found');
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(parsed.pathname);
+  } catch {
+    return error(400, 'bad path');
+  }
+  if (pathname.includes('\0') || pathname.includes('\\')) return error(400, 'bad path');
+  if (pathname === '/' || pathname === '') pathname = '/index.html';
+  if (pathname.startsWith('/_shell/')) {
+    const asset = SHELL_ASSETS[pathname.slice('/_shell/'.length)];
+    return asset ? { kind: 'asset', asset } : error(404, 'not found');
+  }
+  const root = path.resolve(folders.renderer);
+  const file = path.resolve(root, `.${path.posix.normalize(pathname)}`);
+  if (!file.startsWith(root + path.sep)) return error(403, 'forbidden');
+  const type = typeOf(file);
+  if (!type) return error(404, 'not found');
+  return { kind: 'file', file, contentType: type };
+}
+
+/** Requests a kiosk page may make: its own scheme, inline images, and DevTools in a development build. */
+export function requestAllowed(url: string, packaged: boolean): boolean {
+  if (url.startsWith(`${APP_ORIGIN}/`) || url.startsWith('data:')) return true;
+  return !packaged && url.startsWith('devtools://');
+}
+
+/** The intents each page may send. Covers have no preload; the indicator only reads and opens the safety rules. */
+const INTENTS_BY_PAGE: Record<ShellPage, readonly KioskIntent[] | 'all'> = {
+  kiosk: 'all',
+  indicator: ['getView', 'openSafetyRules'],
+  cover: [],
+};
+
+export type SenderVerdict = { ok: true } | { ok: false; why: string };
+
+/**
+ * Checks the sender of an IPC call (Electron's checklist: validate the sender of every message):
+ * a window of the shell, its main frame, at the page that window was opened for.
+ */
+export function senderVerdict(sender: { page: ShellPage | null; frameUrl: string | null | undefined; mainFrame: boolean }, intent: unknown): SenderVerdict {
+  if (!sender.page) return { ok: false, why: 'not a kiosk window' };
+  if (!sender.mainFrame) return { ok: false, why: 'not the main frame' };
+  let url: URL;
+  try {
+    url = new URL(sender.frameUrl ?? '');
+  } catch {
+    return { ok: false, why: 'no page' };
+  }
+  const expected = new URL(PAGE_URLS[sender.page]);
+  const samePage = url.protocol === expected.protocol && url.host === expected.host && (url.pathname === expected.pathname || (sender.page === 'kiosk' && url.pathname === '/'));
+  if (!samePage) return { ok: false, why: 'page is not the one this window was opened for' };
+  const allowed = INTENTS_BY_PAGE[sender.page];
+  // `intent` undefined: the page subscribes to views, which any page with KioskApi may do.
+  if (allowed !== 'all' && (allowed.length === 0 || (intent !== undefined && !allowed.includes(intent as KioskIntent)))) {
+    return { ok: false, why: `the ${sender.page} page may not send ${String(intent ?? 'subscribe').slice(0, 40)}` };
+  }
+  return { ok: true };
+}
+
+/** The IPC channels between the preload and the main process (the preload repeats them as literals: it imports only types). */
+export const IPC_CHANNELS = { intent: 'aup:intent', subscribe: 'aup:subscribe', view: 'aup:view' } as const;

@@ -1,0 +1,129 @@
+// The kiosk: one instance per account, a log a technician can find, KioskService bound to IPC, and
+// the windows KioskShell plans for each view and each display, plugged in now or later.
+import { app, Menu, powerMonitor, screen } from 'electron';
+import os from 'node:os';
+import { APP_VERSION, Kiosk } from '../core/kiosk/kiosk.ts';
+import { setBundledCatalogFolder } from '../core/policy/catalog.ts';
+import { appPaths } from '../core/shell/app-paths.ts';
+import { forbiddenSwitches, kioskConfigLocation, type ShellArgs } from '../core/shell/args.ts';
+import { KioskShell } from '../core/shell/kiosk-shell.ts';
+import { openKioskLog } from '../core/shell/log-file.ts';
+import { hardenSession, hardenWebContents } from './hardening.ts';
+import { bindKioskIpc } from './ipc.ts';
+import { serveApp } from './protocol.ts';
+import { ElectronWindowHost, electronScreen } from './windows.ts';
+
+function signedInUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
+
+export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, argv: string[]): Promise<void> {
+  const packaged = app.isPackaged;
+  // Unpackaged, app.getVersion() may be Electron's own version: never write that into evidence.
+  const version = packaged ? app.getVersion() : APP_VERSION;
+  const username = args.user ?? signedInUser();
+  // A development build may be told where to log (the end-to-end tests do); an installed kiosk
+  // logs where a technician looks.
+  const devLogDir = packaged ? undefined : process.env.AUP_KIOSK_LOG_DIR;
+  const { log, file: logFile, problems: logProblems } = openKioskLog({
+    username,
+    ...(devLogDir ? { folders: [devLogDir] } : {}),
+    ...(packaged ? {} : { echo: (line: string) => process.stderr.write(line) }),
+  });
+  log.write('info', 'AUP Kiosk starting', {
+    version,
+    electron: process.versions.electron,
+    platform: process.platform,
+    arch: process.arch,
+    packaged,
+    user: username,
+    pid: process.pid,
+    log: logFile,
+  });
+  for (const problem of logProblems) log.write('warn', 'machine log folder not writable; using another', { problem });
+  for (const note of args.notes) log.write('warn', 'argument ignored', { note });
+  process.on('uncaughtException', (error) => log.write('error', 'uncaught exception', { error: error.stack ?? error.message }));
+  process.on('unhandledRejection', (reason) => log.write('error', 'unhandled rejection', { error: (reason as Error)?.stack ?? String(reason) }));
+
+  if (packaged) {
+    // Chromium reads some switches after this point: a student's --remote-debugging-port goes no further.
+    for (const name of forbiddenSwitches(argv)) {
+      app.commandLine.removeSwitch(name);
+      log.write('warn', 'command-line switch refused', { switch: name });
+    }
+  }
+
+  if (!app.requestSingleInstanceLock()) {
+    log.write('info', 'AUP Kiosk is already running for this account; this copy exits');
+    log.close();
+    app.exit(0);
+    return;
+  }
+
+  app.enableSandbox();
+  // No menu: no Quit, Close, Reload or Toggle Developer Tools accelerators. macOS gets an Edit menu
+  // only, without which copy, paste and select-all do not work in a text field there.
+  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ label: 'AUP Kiosk', submenu: [] }, { role: 'editMenu' }]) : null);
+  hardenWebContents(log);
+  const paths = appPaths({ packaged, mainDir: import.meta.dirname, resourcesPath: process.resourcesPath });
+  setBundledCatalogFolder(paths.policies);
+
+  const config = kioskConfigLocation(args.config, { packaged });
+  for (const note of config.notes) log.write('warn', 'config source', { note });
+  log.write('info', 'config source', { file: config.location.file, how: config.location.how });
+
+  // Nothing but this app's windows closes it: the windows refuse to close, and hidden windows
+  // (a staff session with nothing to show) must not make Electron quit.
+  let quitting = false;
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+
+  await app.whenReady();
+  hardenSession({ packaged, log });
+  serveApp({ renderer: paths.renderer }, log);
+
+  const kiosk = await Kiosk.open({ configFile: config.location.file, log, appVersion: version });
+  kiosk.startTimer();
+  const session = kiosk.session(username);
+  app.on('will-quit', () => {
+    log.write('info', 'AUP Kiosk quitting');
+    void kiosk.close();
+  });
+
+  let shell: KioskShell | null = null;
+  const host = new ElectronWindowHost({
+    preload: paths.preload,
+    packaged,
+    platform: process.platform,
+    log,
+    quitting: () => quitting,
+    disturbed: (key, destroyed) => shell?.windowDisturbed(key, destroyed),
+    sessionEnding: () => {
+      quitting = true;
+    },
+  });
+  // macOS and Linux: the machine is shutting down or the user signing out.
+  powerMonitor.on('shutdown', () => {
+    quitting = true;
+  });
+  shell = new KioskShell(host, electronScreen, log);
+  bindKioskIpc({ session, pageOf: (contents) => host.pageOf(contents), log });
+
+  // Locked until the session says otherwise: the screens are covered before the first view.
+  shell.apply();
+  session.onView((view) => shell.viewChanged(view.kind));
+  for (const event of ['display-added', 'display-removed', 'display-metrics-changed'] as const) {
+    screen.on(event as 'display-added', () => {
+      log.write('info', 'displays changed', { event, displays: screen.getAllDisplays().length });
+      shell.displaysChanged();
+    });
+  }
+  // Someone started the app again (the watchdog, a double-click): show what should be shown.
+  app.on('second-instance', () => shell.reassert());
+}

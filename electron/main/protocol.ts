@@ -1,0 +1,34 @@
+// aup://kiosk/… : the kiosk's pages from the built renderer folder (inside app.asar when packaged),
+// each response with the strict CSP. What a URL maps to is decided in core/shell/app-protocol.ts.
+import { protocol } from 'electron';
+import { readFile } from 'node:fs/promises';
+import type { KioskLog } from '../core/kiosk/log.ts';
+import { APP_SCHEME, SECURITY_HEADERS, resolveAppRequest, type AppFolders } from '../core/shell/app-protocol.ts';
+
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    // standard: relative URLs and an origin; secure: treated like https; corsEnabled: module scripts.
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
+  ]);
+}
+
+export function serveApp(folders: AppFolders, log: KioskLog): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const answer = resolveAppRequest(request.url, request.method, folders);
+    const head = request.method === 'HEAD';
+    if (answer.kind === 'asset') {
+      return new Response(head ? null : answer.asset.body, { headers: { ...SECURITY_HEADERS, 'Content-Type': answer.asset.contentType } });
+    }
+    if (answer.kind === 'file') {
+      try {
+        const body = await readFile(answer.file);
+        return new Response(head ? null : new Uint8Array(body), { headers: { ...SECURITY_HEADERS, 'Content-Type': answer.contentType } });
+      } catch {
+        log.write('warn', 'kiosk page file missing', { url: request.url.slice(0, 200) });
+        return new Response('not found', { status: 404, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
+      }
+    }
+    if (answer.status !== 404) log.write('warn', 'kiosk page request refused', { url: request.url.slice(0, 200), status: answer.status, why: answer.message });
+    return new Response(answer.message, { status: answer.status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
+  });
+}

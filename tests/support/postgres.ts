@@ -6,13 +6,16 @@
 // talk to the same server a district runs.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { accessSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { alive, freePort, isExecutable, makeCertificates, sweepLeftovers } from './processes.ts';
+
+export { freePort };
 import { setUpDatabase } from '../../electron/core/central/admin.ts';
 import type { PostgresSettings } from '../../electron/core/central/connection.ts';
 import { encodeLine, type UnhashedRecord } from '../../electron/core/ledger/chain.ts';
@@ -61,15 +64,6 @@ interface Tools {
   runAs: { uid: number; gid: number; name: string } | null;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function findBin(): string | null {
   if (process.env.PG_BIN && isExecutable(join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
   // Debian keeps the server binaries out of PATH, one folder per major version: take the newest.
@@ -111,19 +105,6 @@ function findTools(): Tools {
   return { bin, setpriv, runAs };
 }
 
-/** A loopback port nobody listens on right now (the server may still lose a race for it: start retries). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function tail(text: string, max = 4000): string {
   return text.length > max ? `…${text.slice(-max)}` : text;
 }
@@ -140,44 +121,6 @@ function asServer(tools: Tools, file: string, args: string[], dieWithParent: boo
 
 function give(tools: Tools, path: string): void {
   if (tools.runAs) chownSync(path, tools.runAs.uid, tools.runAs.gid);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A process that is running (a zombie, dead but not yet reaped, does not count). */
-function running(pid: number): boolean {
-  if (!alive(pid)) return false;
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (macOS): trust kill(pid, 0)
-  }
-}
-
-/** Removes clusters left by a test process that died before its afterAll (their server died with it). */
-function sweepLeftovers(parent: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(parent).filter((name) => name.startsWith('aup-pg-'));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const dir = join(parent, name);
-    try {
-      const pid = Number.parseInt(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-      if (pid > 0 && !running(pid)) rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // no pid file: still starting (another test file), or not ours to judge
-    }
-  }
 }
 
 async function waitUntilAnswering(port: number, password: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
@@ -231,7 +174,7 @@ export interface PostgresOptions {
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresHandle> {
   const tools = findTools();
   const parent = options.parentDir ?? tmpdir();
-  sweepLeftovers(parent);
+  sweepLeftovers(parent, 'aup-pg-', (dir) => join(dir, 'data', 'postmaster.pid'));
   const dir = await mkdtemp(join(parent, 'aup-pg-'));
   give(tools, dir);
   const superPassword = `pg-${randomBytes(12).toString('hex')}`;
@@ -258,7 +201,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   let caFile: string | undefined;
   const tlsSettings: Record<string, string> = {};
   if (options.tls) {
-    const made = await makeCertificates(dir);
+    const made = await makeCertificates(dir, '127.0.0.1');
     for (const f of [made.certFile, made.keyFile]) give(tools, f);
     caFile = made.caFile;
     Object.assign(tlsSettings, { ssl: 'on', ssl_cert_file: made.certFile, ssl_key_file: made.keyFile });
@@ -449,24 +392,6 @@ export async function startFaultyRelay(target: { host: string; port: () => numbe
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function makeCertificates(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
-  const caFile = join(dir, 'ca.crt');
-  const caKey = join(dir, 'ca.key');
-  const certFile = join(dir, 'server.crt');
-  const keyFile = join(dir, 'server.key');
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
-  try {
-    await run('openssl', ['req', '-x509', ...ec, '-keyout', caKey, '-out', caFile, '-subj', '/CN=AUP Kiosk test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-    await run('openssl', ['req', '-x509', '-CA', caFile, '-CAkey', caKey, ...ec, '-keyout', keyFile, '-out', certFile,
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth']);
-  } catch (error) {
-    throw new Error(`openssl could not make the test certificates (apt-get install -y openssl): ${(error as { stderr?: string }).stderr ?? error}`, { cause: error });
-  }
-  return { caFile, certFile, keyFile };
 }
 
 // ---- an AUP Kiosk database in a test cluster ------------------------------------------------------

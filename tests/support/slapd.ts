@@ -4,13 +4,15 @@
 // Nothing here is mocked: the tests talk to the same slapd a district runs.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, writeFile, mkdir, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
+import { alive, freePort, isExecutable, makeCertificates, sweepLeftovers } from './processes.ts';
+
+export { freePort };
 
 const run = promisify(execFile);
 
@@ -107,15 +109,6 @@ interface Tools {
   setpriv: string | null;
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function findTool(name: string, extraDirs: string[]): string | null {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), ...extraDirs].filter(Boolean);
   for (const dir of dirs) {
@@ -152,38 +145,11 @@ function findTools(): Tools {
   return { slapd, slapadd, modulePath, schemaDir, setpriv: process.platform === 'linux' ? findTool('setpriv', ['/usr/bin']) : null };
 }
 
-/** A loopback port nobody listens on right now (slapd may still lose a race for it: start retries). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** {SSHA}: what a district's directory stores; hashed here so no slappasswd process is needed. */
 function ssha(password: string): string {
   const salt = randomBytes(8);
   const digest = createHash('sha1').update(password, 'utf8').update(salt).digest();
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
-}
-
-async function makeCertificates(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
-  const caFile = join(dir, 'ca.crt');
-  const caKey = join(dir, 'ca.key');
-  const certFile = join(dir, 'server.crt');
-  const keyFile = join(dir, 'server.key');
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
-  await run('openssl', ['req', '-x509', ...ec, '-keyout', caKey, '-out', caFile, '-subj', '/CN=AUP Kiosk test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  await run('openssl', ['req', '-x509', '-CA', caFile, '-CAkey', caKey, ...ec, '-keyout', keyFile, '-out', certFile,
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth']);
-  return { caFile, certFile, keyFile };
 }
 
 function configLdif(tools: Tools, dir: string, tls: { caFile: string; certFile: string; keyFile: string }, rootPassword: string, serviceDn: string): string {
@@ -419,14 +385,6 @@ async function waitUntilAnswering(url: string, child: ChildProcess, stderr: () =
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function stopProcess(child: ChildProcess, pidFile: string): Promise<void> {
   let pid = child.pid;
@@ -532,38 +490,6 @@ async function startOnce(tools: Tools, dir: string, options: SlapdOptions, start
   }
 }
 
-/** A process that is running (a zombie, dead but not yet reaped, does not count). */
-function running(pid: number): boolean {
-  if (!alive(pid)) return false;
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (macOS): trust kill(pid, 0)
-  }
-}
-
-/**
- * Removes folders left by a test process that died before its afterAll (its slapd died with it,
- * through --pdeathsig). Only folders whose slapd is gone, so parallel test files are left alone.
- */
-function sweepLeftovers(parent: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(parent).filter((name) => name.startsWith('aup-slapd-'));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const dir = join(parent, name);
-    try {
-      const pid = Number.parseInt(readFileSync(join(dir, 'slapd.pid'), 'utf8').trim(), 10);
-      if (pid > 0 && !running(pid)) rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // no pid file: still starting (another test file), or not ours to judge
-    }
-  }
-}
-
 /**
  * Starts a throwaway slapd with the seeded district and resolves once it answers. Call `stop()` in
  * `afterAll`: it kills slapd and removes the folder. Throws, saying what to install, without slapd.
@@ -571,7 +497,7 @@ function sweepLeftovers(parent: string): void {
 export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdHandle> {
   const started = Date.now();
   const tools = findTools();
-  sweepLeftovers(options.parentDir ?? tmpdir());
+  sweepLeftovers(options.parentDir ?? tmpdir(), 'aup-slapd-', (dir) => join(dir, 'slapd.pid'));
   let lastError: unknown;
   // A free port can be taken between our probe and slapd's bind: try again with new ports.
   for (let attempt = 0; attempt < 3; attempt++) {

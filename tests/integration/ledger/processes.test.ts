@@ -55,7 +55,7 @@ describe('kiosk processes sharing one ledger folder', () => {
     // Three lives: each child opens what the last one left (a stale lock, perhaps a torn line) and goes on.
     for (const [round, killAfter] of [[1, 15], [2, 40], [3, 25]] as const) {
       const c = child('append-child.ts', dir, 'forever', `r${round}`);
-      await c.waitFor(acks(killAfter), `${killAfter} acknowledged appends`);
+      await c.waitForLines(acks(killAfter), `${killAfter} acknowledged appends`);
       await c.kill();
       expect(c.acknowledged.length).toBeGreaterThanOrEqual(killAfter);
       // What each life found at open (its predecessor's torn line, if the kill tore one) was a crash, never tampering.
@@ -75,10 +75,10 @@ describe('kiosk processes sharing one ledger folder', () => {
   it('two writer processes appending 200 records each leave 400 whole lines in one intact chain', async () => {
     const a = child('append-child.ts', dir, '200', 'a', '--wait-for-go');
     const b = child('append-child.ts', dir, '200', 'b', '--wait-for-go');
-    await Promise.all([a.waitFor((l) => l.includes('ready'), 'a ready'), b.waitFor((l) => l.includes('ready'), 'b ready')]);
+    await Promise.all([a.waitForLines((l) => l.includes('ready'), 'a ready'), b.waitForLines((l) => l.includes('ready'), 'b ready')]);
     a.send('go');
     b.send('go');
-    await Promise.all([a.waitFor((l) => l.includes('done'), 'a done', 60_000), b.waitFor((l) => l.includes('done'), 'b done', 60_000)]);
+    await Promise.all([a.waitForLines((l) => l.includes('done'), 'a done', 60_000), b.waitForLines((l) => l.includes('done'), 'b done', 60_000)]);
 
     const text = await readFile(path.join(dir, `ledger-${YEAR}.jsonl`), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
@@ -97,7 +97,7 @@ describe('kiosk processes sharing one ledger folder', () => {
 
   it('a lock left by a killed process is recovered at once: its owner is gone', async () => {
     const holder = child('hold-lock-child.ts', dir);
-    await holder.waitFor((l) => l.includes('locked'), 'the lock');
+    await holder.waitForLines((l) => l.includes('locked'), 'the lock');
     const lockFile = JSON.parse(await readFile(path.join(dir, LOCK_FILE_NAME), 'utf8'));
     expect(lockFile.pid).toBe(holder.pid);
     await holder.kill();
@@ -114,7 +114,7 @@ describe('kiosk processes sharing one ledger folder', () => {
   it('a lock held by a live process makes an append wait for it, and gives up with a clear error past the timeout', async () => {
     const ledger = await open({ staleMs: 60_000, timeoutMs: 20_000 });
     const holder = child('hold-lock-child.ts', dir);
-    await holder.waitFor((l) => l.includes('locked'), 'the lock');
+    await holder.waitForLines((l) => l.includes('locked'), 'the lock');
 
     const impatient = await Ledger.open({ dir, clock: new ManualClock('2026-09-15T20:00:00Z'), schoolYear: lockhart, machine, lock: { staleMs: 60_000, timeoutMs: 300 } }).catch(
       (e: unknown) => e,
@@ -130,7 +130,7 @@ describe('kiosk processes sharing one ledger folder', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(done).toBe(false);
     holder.send('release');
-    await holder.waitFor((l) => l.includes('released'), 'the release');
+    await holder.waitForLines((l) => l.includes('released'), 'the release');
     const r = await pending;
     expect(await idsOnDisk(ledger)).toEqual([r.id]);
   });

@@ -121,9 +121,18 @@ export class Kiosk {
       log.write('error', 'ledger cannot be opened', { ...problem });
       return new Kiosk(options, loaded.source, null, [problem]);
     }
-    const directory = await directoryFor(loaded);
+    let directory: Directory;
+    try {
+      directory = await directoryFor(loaded);
+    } catch (error) {
+      // The password file was there when the config was checked, and is not now: still a config error.
+      const problem = { path: 'directory', message: (error as Error).message };
+      log.write('error', 'directory cannot be set up', { ...problem });
+      await ledger.close();
+      return new Kiosk(options, loaded.source, null, [problem]);
+    }
     const kiosk = new Kiosk(options, loaded.source, { setup: loaded, directory, ledger, store, rules }, []);
-    if (config.district.logo) kiosk.logo = await logoDataUrl(config.district.logo);
+    if (config.district.logo) kiosk.logo = await logoDataUrl(config.district.logo).catch(() => undefined);
     for (const p of store.problems) log.write('warn', p);
     return kiosk;
   }

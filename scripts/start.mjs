@@ -30,8 +30,10 @@ if (!binary) {
 }
 
 const main = path.join(root, 'out', 'main', 'index.js');
-const build = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0 || !existsSync(main)) {
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// The renderer (out/renderer) and the Electron shell (out/main, out/preload) are built separately.
+const built = ['build:renderer', 'build:electron'].every((script) => spawnSync(npm, ['run', '--silent', script], { cwd: root, stdio: 'inherit' }).status === 0);
+if (!built || !existsSync(main)) {
   console.log('The kiosk could not be built (see the messages above); `npm run preview` runs it in a browser.');
   process.exit(1);
 }

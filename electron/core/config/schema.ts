@@ -177,7 +177,8 @@ export const configSchema = z
         }
       }
     }
-    if (config.lock.warnBeforeMinutes >= config.lock.unlockMinutes) {
+    // (Only when unlockMinutes is itself valid: one mistake is reported once.)
+    if (config.lock.unlockMinutes >= 1 && config.lock.unlockMinutes <= 480 && config.lock.warnBeforeMinutes >= config.lock.unlockMinutes) {
       ctx.addIssue({ code: 'custom', path: ['lock', 'warnBeforeMinutes'], message: 'the warning must come before the unlock ends (less than lock.unlockMinutes)' });
     }
     const dir = config.directory;

@@ -38,6 +38,13 @@ describe('the machine config', () => {
     expect(problems.find((p) => p.path === 'site.rooom')?.message).toMatch(/unknown setting/);
   });
 
+  it('one mistake is reported once: a bad unlockMinutes does not also blame the default warning', async () => {
+    const file = await demoConfigIn(tmp.dir, (c) => (c.lock = { unlockMinutes: 0 }));
+    expect((await problemsOf(file)).map((p) => p.path)).toEqual(['lock.unlockMinutes']);
+    const warn = await demoConfigIn(tmp.dir, (c) => (c.lock = { unlockMinutes: 5, warnBeforeMinutes: 5 }));
+    expect((await problemsOf(warn)).map((p) => p.path)).toEqual(['lock.warnBeforeMinutes']);
+  });
+
   it('a missing required section names the section', async () => {
     const file = await demoConfigIn(tmp.dir, (c) => delete c.site);
     expect(await problemsOf(file)).toEqual([{ path: 'site', message: expect.stringMatching(/required/) }]);

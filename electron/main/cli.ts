@@ -3,6 +3,7 @@
 import { app } from 'electron';
 import { runCli, processIo } from '../core/cli/main.ts';
 import { setBundledCatalogFolder } from '../core/policy/catalog.ts';
+import { setMigrationsDir } from '../core/central/migrate.ts';
 import { appPaths } from '../core/shell/app-paths.ts';
 
 const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
@@ -10,7 +11,9 @@ const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => s
 export async function runCliAndExit(argv: string[]): Promise<never> {
   app.dock?.hide(); // no Dock icon for a command run in Terminal
   app.disableHardwareAcceleration(); // and no GPU process
-  setBundledCatalogFolder(appPaths({ packaged: app.isPackaged, mainDir: import.meta.dirname, resourcesPath: process.resourcesPath }).policies);
+  const paths = appPaths({ packaged: app.isPackaged, mainDir: import.meta.dirname, resourcesPath: process.resourcesPath });
+  setBundledCatalogFolder(paths.policies);
+  setMigrationsDir(paths.migrations);
   let code = 1;
   try {
     code = await runCli(argv, processIo());

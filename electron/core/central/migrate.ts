@@ -9,6 +9,12 @@ import path from 'node:path';
 import type pg from 'pg';
 
 export const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
+let migrationsDir = MIGRATIONS_DIR;
+
+/** The packaged app ships the SQL files in resources/ (a bundle has no source tree): main says where. */
+export function setMigrationsDir(dir: string): void {
+  migrationsDir = dir;
+}
 
 /** Any 64-bit number both migrators agree on; this one is "AUPKIOSK" in ASCII. */
 export const MIGRATION_LOCK_KEY = '4707656853153761099';
@@ -33,7 +39,7 @@ export function checksumOf(sql: string): string {
 }
 
 /** The migration files of a folder, in version order. Two files with one version are refused. */
-export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
+export async function loadMigrations(dir: string = migrationsDir): Promise<Migration[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const name of names) {

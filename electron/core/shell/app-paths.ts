@@ -10,6 +10,8 @@ export interface AppPaths {
   policies: string;
   /** The demo config and roster. */
   demo: string;
+  /** The central database's SQL migrations (for `aup db migrate` from the installed app). */
+  migrations: string;
 }
 
 /**
@@ -24,5 +26,6 @@ export function appPaths(options: { packaged: boolean; mainDir: string; resource
     preload: path.join(out, 'preload', 'index.cjs'),
     policies: path.join(assets, 'policies'),
     demo: path.join(assets, 'demo'),
+    migrations: options.packaged && options.resourcesPath ? path.join(assets, 'migrations') : path.resolve(out, '..', 'electron/core/central/migrations'),
   };
 }

@@ -1,7 +1,7 @@
 // aup://kiosk/… : what each URL maps to (never outside the renderer folder), the CSP every response
 // carries, which requests a page may make, and which page may send which intent over IPC.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CONTENT_SECURITY_POLICY,
@@ -13,6 +13,7 @@ import {
   senderVerdict,
 } from '../../../electron/core/shell/app-protocol.ts';
 import { appPaths } from '../../../electron/core/shell/app-paths.ts';
+import { MIGRATIONS_DIR } from '../../../electron/core/central/migrate.ts';
 import { bundledCatalogFolder, loadCatalog, setBundledCatalogFolder } from '../../../electron/core/policy/catalog.ts';
 import { KIOSK_INTENTS } from '../../../electron/core/types.ts';
 
@@ -171,6 +172,7 @@ describe('where the packaged app finds its parts', () => {
       preload: path.join(asar, 'out/preload/index.cjs'),
       policies: '/opt/AUP Kiosk/resources/policies',
       demo: '/opt/AUP Kiosk/resources/demo',
+      migrations: '/opt/AUP Kiosk/resources/migrations',
     });
   });
 
@@ -178,6 +180,8 @@ describe('where the packaged app finds its parts', () => {
     const paths = appPaths({ packaged: false, mainDir: path.join(REPO, 'out/main') });
     expect(paths.policies).toBe(path.join(REPO, 'assets/policies'));
     expect(paths.renderer).toBe(path.join(REPO, 'out/renderer'));
+    expect(paths.migrations).toBe(MIGRATIONS_DIR);
+    expect(existsSync(path.join(paths.migrations, '001_records.sql'))).toBe(true);
   });
 
   it('the bundled catalog is found where the main process says it is (a bundle has no source tree)', async () => {

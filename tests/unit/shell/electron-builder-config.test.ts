@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { appPaths } from '../../../electron/core/shell/app-paths.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -208,11 +209,15 @@ describe('what goes into the package', () => {
     }
   });
 
-  it('the policy documents and the demo go beside app.asar, where the main process looks (app-paths.ts)', () => {
-    expect(config.extraResources).toEqual([
-      { from: 'assets/policies', to: 'policies' },
-      { from: 'assets/demo', to: 'demo' },
-    ]);
+  it('the policy documents, the demo and the SQL migrations go beside app.asar, where the main process looks (app-paths.ts)', () => {
+    const resources = '/opt/AUP Kiosk/resources';
+    const paths = appPaths({ packaged: true, mainDir: path.join(resources, 'app.asar/out/main'), resourcesPath: resources });
+    const shipped = new Map((config.extraResources as { from: string; to: string }[]).map((r) => [path.join(resources, r.to), r.from]));
+    for (const where of [paths.policies, paths.demo, paths.migrations]) {
+      const from = shipped.get(where);
+      expect(from, where).toBeDefined();
+      expect(existsSync(path.join(REPO, from!)), from).toBe(true);
+    }
   });
 
   it("Electron's fuses: no RunAsNode, no NODE_OPTIONS or --inspect, encrypted cookies, ASAR integrity, only the ASAR", () => {

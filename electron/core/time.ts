@@ -86,7 +86,10 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** Offset of the zone from UTC at an instant, in minutes (Chicago in winter: -360). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const p = localParts(instant, timeZone);
+  return offsetFromParts(instant, localParts(instant, timeZone));
+}
+
+function offsetFromParts(instant: Date, p: LocalParts): number {
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   const ms = instant.getTime() - (instant.getTime() % 1000);
   return Math.round((asUtc - ms) / 60_000);
@@ -97,7 +100,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 /** ISO 8601 with the zone's offset: `2026-07-31T23:30:00.000-05:00`. What the ledger writes. */
 export function isoWithOffset(instant: Date, timeZone: string): string {
   const p = localParts(instant, timeZone);
-  const off = offsetMinutes(instant, timeZone);
+  const off = offsetFromParts(instant, p); // one Intl call, not two: this runs on every ledger append
   const sign = off < 0 ? '-' : '+';
   const abs = Math.abs(off);
   return (

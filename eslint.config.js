@@ -32,33 +32,53 @@ export default tseslint.config(
   {
     files: ['electron/core/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [electronImport, { name: 'electron-store', message: 'electron-store imports electron; core uses its engine `conf` with an explicit folder.' }],
-        patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core depends on nothing above it.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            electronImport,
+            { name: 'electron-store', message: 'electron-store imports electron; core uses its engine `conf` with an explicit folder.' },
+          ],
+          patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core depends on nothing above it.' }],
+        },
+      ],
     },
   },
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [electronImport],
-        patterns: [
-          { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/preload/**'], allowTypeImports: true,
-            message: 'the renderer only shows what KioskService tells it: import types from core, never code.' },
-          { group: ['node:*', 'fs', 'path', 'child_process'], message: 'the renderer is a sandboxed web page.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronImport],
+          patterns: [
+            {
+              group: ['**/electron/core/**', '**/electron/main/**', '**/electron/preload/**'],
+              allowTypeImports: true,
+              message: 'the renderer only shows what KioskService tells it: import types from core, never code.',
+            },
+            { group: ['node:*', 'fs', 'path', 'child_process'], message: 'the renderer is a sandboxed web page.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/preload/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/electron/core/**', '**/main/**', '**/renderer/**'], allowTypeImports: true,
-          message: 'the preload exposes KioskApi and nothing else: types from core only.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/electron/core/**', '**/main/**', '**/renderer/**'],
+              allowTypeImports: true,
+              message: 'the preload exposes KioskApi and nothing else: types from core only.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -23,7 +23,9 @@ function percentile(sorted: number[], p: number): number {
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
 export async function benchCentral(): Promise<Record<string, number>> {
-  const server = await startPostgres({ settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', shared_buffers: '128MB', max_wal_size: '4GB' } });
+  const server = await startPostgres({
+    settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', shared_buffers: '128MB', max_wal_size: '4GB' },
+  });
   const root = await mkdtemp(path.join(os.tmpdir(), 'aup-bench-central-'));
   try {
     const db = await aupDatabase(server, 'aup');

@@ -41,7 +41,10 @@ async function prepare(dir: string): Promise<{ configFile: string; staticDir: st
   const staticDir = path.join(dir, 'static');
   await cp(path.join(ROOT, 'out/renderer'), staticDir, { recursive: true });
   // The blank page marks its first frame the same way the renderer marks each screen's.
-  await writeFile(path.join(staticDir, 'blank.html'), '<!doctype html><html lang="en"><title>blank</title><script src="./blank.js"></script><p>.</p></html>');
+  await writeFile(
+    path.join(staticDir, 'blank.html'),
+    '<!doctype html><html lang="en"><title>blank</title><script src="./blank.js"></script><p>.</p></html>',
+  );
   await writeFile(path.join(staticDir, 'blank.js'), "requestAnimationFrame(() => performance.mark('aup-screen-blank'));");
   return { configFile, staticDir };
 }
@@ -84,7 +87,15 @@ export async function benchPaint(): Promise<Record<string, number>> {
     try {
       browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
       });
       const lock: number[] = [];
       const blank: number[] = [];

@@ -35,7 +35,16 @@ function gc(): void {
 function sample(i: number): NewLedgerRecord {
   const user = `stu${String(i % 5000).padStart(5, '0')}`;
   return i % 2 === 0
-    ? { type: 'acceptance', user, policyId: 'student-aup', version: YEAR, language: 'en', sha256: 'e3'.repeat(32), method: 'kiosk', typedName: 'Student Name' }
+    ? {
+        type: 'acceptance',
+        user,
+        policyId: 'student-aup',
+        version: YEAR,
+        language: 'en',
+        sha256: 'e3'.repeat(32),
+        method: 'kiosk',
+        typedName: 'Student Name',
+      }
     : { type: 'unlock', user, by: 'tteacher', until: '2026-09-15T09:10:00.000-05:00', minutes: 55 };
 }
 
@@ -105,7 +114,16 @@ export async function writeBigLedger(dir: string): Promise<{ users: number }> {
     const at = isoWithOffset(new Date(start + i * 60_000), RULE.timeZone);
     const head = { prev, id: randomUUID(), at, schoolYear: YEAR, user };
     let fields: object;
-    if (i < 40_000) fields = { type: 'acceptance', policyId: 'student-aup', version: YEAR, language: i % 4 === 0 ? 'es' : 'en', sha256: 'e3'.repeat(32), method: 'kiosk', typedName: `Student ${i}` };
+    if (i < 40_000)
+      fields = {
+        type: 'acceptance',
+        policyId: 'student-aup',
+        version: YEAR,
+        language: i % 4 === 0 ? 'es' : 'en',
+        sha256: 'e3'.repeat(32),
+        method: 'kiosk',
+        typedName: `Student ${i}`,
+      };
     else if (i < 60_000) fields = { type: 'safety-ack', rulesId: 'internet-safety', version: YEAR };
     else if (i < 90_000) fields = { type: 'unlock', by: 'tteacher', until: at, minutes: 55 };
     else if (i % 3 === 0) fields = { type: 'override', by: 'aadmin', until: at, minutes: 120, reason: 'make-up exam in the library' };

@@ -14,7 +14,9 @@ const results: Record<string, unknown> = {};
 if (typeof (globalThis as { gc?: unknown }).gc !== 'function') process.stderr.write('bench: run with --expose-gc for heap figures\n');
 
 const only = process.argv.slice(2);
-const files = (await readdir(here)).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (only.length === 0 || only.includes(path.basename(f, '.ts'))));
+const files = (await readdir(here)).filter(
+  (f) => f.endsWith('.ts') && f !== 'run.ts' && (only.length === 0 || only.includes(path.basename(f, '.ts'))),
+);
 for (const file of files.sort()) {
   const mod = (await import(pathToFileURL(path.join(here, file)).href)) as Record<string, unknown>;
   for (const [name, fn] of Object.entries(mod)) {

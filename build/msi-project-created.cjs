@@ -66,7 +66,9 @@ function addMachineParts(wxs) {
   const feature = '<ComponentGroupRef Id="ProductComponents"/>';
   const end = '</Product>';
   if (!wxs.includes(feature) || !wxs.includes(end)) {
-    throw new Error('msi-project-created: the WiX project no longer has the expected shape (ProductComponents, </Product>); check electron-builder\'s MSI template');
+    throw new Error(
+      "msi-project-created: the WiX project no longer has the expected shape (ProductComponents, </Product>); check electron-builder's MSI template",
+    );
   }
   if (wxs.includes('AupKioskMachine')) return wxs;
   return wxs.replace(feature, `${feature}\n      <ComponentGroupRef Id="AupKioskMachine"/>`).replace(end, `${MACHINE_PARTS}  ${end}`);

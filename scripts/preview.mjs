@@ -37,7 +37,8 @@ try {
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port expects a port number, not ${values.port}`);
-if (values.now !== undefined && !Number.isFinite(Date.parse(values.now))) usage(`--now expects an ISO instant like 2026-09-08T08:30:00-05:00, not ${values.now}`);
+if (values.now !== undefined && !Number.isFinite(Date.parse(values.now)))
+  usage(`--now expects an ISO instant like 2026-09-08T08:30:00-05:00, not ${values.now}`);
 
 const staticDir = path.join(root, 'out/renderer');
 if (!values['no-build'] || !existsSync(path.join(staticDir, 'index.html'))) {

@@ -25,14 +25,18 @@ function electronBinary() {
 
 const binary = electronBinary();
 if (!binary) {
-  console.log('The Electron runtime is not installed on this machine, so the kiosk window cannot open here; run `npm run preview` to use the same kiosk in a browser at http://127.0.0.1:4173/?user=ben.carter');
+  console.log(
+    'The Electron runtime is not installed on this machine, so the kiosk window cannot open here; run `npm run preview` to use the same kiosk in a browser at http://127.0.0.1:4173/?user=ben.carter',
+  );
   process.exit(1);
 }
 
 const main = path.join(root, 'out', 'main', 'index.js');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // The renderer (out/renderer) and the Electron shell (out/main, out/preload) are built separately.
-const built = ['build:renderer', 'build:electron'].every((script) => spawnSync(npm, ['run', '--silent', script], { cwd: root, stdio: 'inherit' }).status === 0);
+const built = ['build:renderer', 'build:electron'].every(
+  (script) => spawnSync(npm, ['run', '--silent', script], { cwd: root, stdio: 'inherit' }).status === 0,
+);
 if (!built || !existsSync(main)) {
   console.log('The kiosk could not be built (see the messages above); `npm run preview` runs it in a browser.');
   process.exit(1);

@@ -17,7 +17,9 @@ mkdirSync(results, { recursive: true });
 /** Debian keeps each major version's server binaries in /usr/lib/postgresql/<version>/bin. */
 function postgresBins() {
   const versions = '/usr/lib/postgresql';
-  return existsSync(versions) ? readdirSync(versions).map((v) => path.join(versions, v, 'bin', 'initdb')) : [path.join(versions, '15', 'bin', 'initdb')];
+  return existsSync(versions)
+    ? readdirSync(versions).map((v) => path.join(versions, v, 'bin', 'initdb'))
+    : [path.join(versions, '15', 'bin', 'initdb')];
 }
 
 /** What the tests start, the Debian package that brings it, and where it is looked for. */
@@ -42,7 +44,9 @@ function ensureSystemPackages() {
     if (install && install.status === 0) return true;
   }
   console.error(`The tests need ${missing.map((m) => m.what).join(', ')}.`);
-  console.error(isDebian ? `Install them with: sudo apt-get install -y ${pkgs.join(' ')}` : `Install the equivalents of the Debian packages: ${pkgs.join(', ')}`);
+  console.error(
+    isDebian ? `Install them with: sudo apt-get install -y ${pkgs.join(' ')}` : `Install the equivalents of the Debian packages: ${pkgs.join(', ')}`,
+  );
   return false;
 }
 
@@ -55,7 +59,11 @@ function run(title, command, args) {
 function countVitest() {
   try {
     const j = JSON.parse(readFileSync(path.join(results, 'vitest.json'), 'utf8'));
-    return { passed: j.numPassedTests, failed: j.numFailedTests + (j.numTotalTestSuites && !j.success && j.numFailedTests === 0 ? 1 : 0), skipped: j.numPendingTests + j.numTodoTests };
+    return {
+      passed: j.numPassedTests,
+      failed: j.numFailedTests + (j.numTotalTestSuites && !j.success && j.numFailedTests === 0 ? 1 : 0),
+      skipped: j.numPendingTests + j.numTodoTests,
+    };
   } catch {
     return { passed: 0, failed: 1, skipped: 0 };
   }
@@ -76,15 +84,30 @@ const steps = [];
 if (!ensureSystemPackages()) process.exit(1);
 
 steps.push(['lint', run('lint (eslint, with the import boundaries of DESIGN.md)', npx, ['eslint', '--max-warnings=0', '.'])]);
+steps.push([
+  'format',
+  run('format (prettier --check; `npm run format` fixes)', npx, ['prettier', '--check', '--log-level', 'warn', '**/*.{ts,tsx,js,mjs,cjs,css,html}']),
+]);
 steps.push(['types', run('type-check (tsc, strict)', npx, ['tsc', '-p', 'tsconfig.json'])]);
-steps.push(['vitest', run('unit and integration tests (vitest)', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(results, 'vitest.json')}`])]);
+steps.push([
+  'vitest',
+  run('unit and integration tests (vitest)', npx, [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${path.join(results, 'vitest.json')}`,
+  ]),
+]);
 const hasE2e = existsSync(path.join(root, 'playwright.config.ts'));
 if (hasE2e) steps.push(['e2e', run('browser tests (Playwright in Chromium)', npx, ['playwright', 'test'])]);
 
 const v = countVitest();
 const p = hasE2e ? countPlaywright() : { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = steps.filter(([, ok]) => !ok).map(([name]) => name);
-const failed = v.failed + p.failed + (failedSteps.includes('lint') ? 1 : 0) + (failedSteps.includes('types') ? 1 : 0);
-console.log(`\nvitest: ${v.passed} passed, ${v.failed} failed${hasE2e ? `; playwright: ${p.passed} passed, ${p.failed} failed` : ''}${failedSteps.length ? `; failing steps: ${failedSteps.join(', ')}` : ''}`);
+const failed = v.failed + p.failed + ['lint', 'format', 'types'].filter((s) => failedSteps.includes(s)).length;
+console.log(
+  `\nvitest: ${v.passed} passed, ${v.failed} failed${hasE2e ? `; playwright: ${p.passed} passed, ${p.failed} failed` : ''}${failedSteps.length ? `; failing steps: ${failedSteps.join(', ')}` : ''}`,
+);
 console.log(`tests: ${v.passed + p.passed} passed, ${failed} failed, ${v.skipped + p.skipped} skipped`);
 process.exit(failedSteps.length ? 1 : 0);

@@ -26,9 +26,7 @@ export interface DirectoryUser {
 }
 
 /** Result of checking a secret (an LDAP password or a roster PIN). Never carries the secret. */
-export type AuthResult =
-  | { ok: true; user: DirectoryUser }
-  | { ok: false; reason: 'bad-credentials' | 'directory-unavailable'; detail?: string };
+export type AuthResult = { ok: true; user: DirectoryUser } | { ok: false; reason: 'bad-credentials' | 'directory-unavailable'; detail?: string };
 
 /** The one interface the kiosk uses to know people; two real implementations (roster, LDAP). */
 export interface Directory {
@@ -67,9 +65,7 @@ export type RefusalReason =
   | 'not-now'
   | 'invalid-request';
 
-export type Outcome =
-  | { ok: true }
-  | { ok: false; reason: RefusalReason; retryAfterSeconds?: number; message?: string };
+export type Outcome = { ok: true } | { ok: false; reason: RefusalReason; retryAfterSeconds?: number; message?: string };
 
 export interface LanguageChoice {
   code: string;

@@ -19,7 +19,10 @@ const isRefusal = (result: KioskView | Outcome): result is Extract<Outcome, { ok
 
 function verdict(options: IpcOptions, event: IpcMainInvokeEvent, intent: unknown) {
   const frame = event.senderFrame;
-  return senderVerdict({ page: options.pageOf(event.sender), frameUrl: frame?.url, mainFrame: frame !== null && frame === event.sender.mainFrame }, intent);
+  return senderVerdict(
+    { page: options.pageOf(event.sender), frameUrl: frame?.url, mainFrame: frame !== null && frame === event.sender.mainFrame },
+    intent,
+  );
 }
 
 export function bindKioskIpc(options: IpcOptions): void {
@@ -34,7 +37,11 @@ export function bindKioskIpc(options: IpcOptions): void {
     const result = await dispatchIntent(session, intent, args);
     // The reason code only: never the arguments, which may carry a PIN or a password.
     if (isRefusal(result)) {
-      log.write('info', 'refused', { intent, reason: result.reason, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) });
+      log.write('info', 'refused', {
+        intent,
+        reason: result.reason,
+        ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+      });
     }
     return result;
   });
@@ -48,10 +55,11 @@ export function bindKioskIpc(options: IpcOptions): void {
     }
     const contents = event.sender;
     const id = contents.id;
-    if (!subscriptions.has(id)) contents.once('destroyed', () => {
-      subscriptions.get(id)?.();
-      subscriptions.delete(id);
-    });
+    if (!subscriptions.has(id))
+      contents.once('destroyed', () => {
+        subscriptions.get(id)?.();
+        subscriptions.delete(id);
+      });
     // A page loaded again (after a crash) subscribes again: one subscription per window.
     subscriptions.get(id)?.();
     subscriptions.set(

@@ -29,7 +29,11 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   // A development build may be told where to log (the end-to-end tests do); an installed kiosk
   // logs where a technician looks.
   const devLogDir = packaged ? undefined : process.env.AUP_KIOSK_LOG_DIR;
-  const { log, file: logFile, problems: logProblems } = openKioskLog({
+  const {
+    log,
+    file: logFile,
+    problems: logProblems,
+  } = openKioskLog({
     username,
     ...(devLogDir ? { folders: [devLogDir] } : {}),
     ...(packaged ? {} : { echo: (line: string) => process.stderr.write(line) }),

@@ -28,7 +28,8 @@ export function serveApp(folders: AppFolders, log: KioskLog): void {
         return new Response('not found', { status: 404, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
       }
     }
-    if (answer.status !== 404) log.write('warn', 'kiosk page request refused', { url: request.url.slice(0, 200), status: answer.status, why: answer.message });
+    if (answer.status !== 404)
+      log.write('warn', 'kiosk page request refused', { url: request.url.slice(0, 200), status: answer.status, why: answer.message });
     return new Response(answer.message, { status: answer.status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
   });
 }

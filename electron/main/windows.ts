@@ -154,13 +154,21 @@ export class ElectronWindowHost implements ShellWindowHost {
     contents.on('devtools-opened', () => {
       if (this.#o.packaged) contents.closeDevTools();
     });
-    contents.on('preload-error', (_event, preloadPath, error) => log.write('error', 'preload failed', { window: key, preloadPath, error: error.message }));
+    contents.on('preload-error', (_event, preloadPath, error) =>
+      log.write('error', 'preload failed', { window: key, preloadPath, error: error.message }),
+    );
 
     // A crashed renderer is loaded again; a renderer that keeps crashing, ever more slowly.
     contents.on('render-process-gone', (_event, details) => {
       if (details.reason === 'clean-exit' || this.#o.quitting()) return;
       const delay = entry.recovery.crashed(Date.now());
-      log.write('error', 'kiosk page crashed; loading it again', { window: key, reason: details.reason, exitCode: details.exitCode, inMs: delay, recentCrashes: entry.recovery.recentCrashes });
+      log.write('error', 'kiosk page crashed; loading it again', {
+        window: key,
+        reason: details.reason,
+        exitCode: details.exitCode,
+        inMs: delay,
+        recentCrashes: entry.recovery.recentCrashes,
+      });
       setTimeout(() => {
         if (!win.isDestroyed()) this.#load(key, entry);
       }, delay);

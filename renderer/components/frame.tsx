@@ -12,9 +12,7 @@ export function Frame({ context, screen, children }: { context?: ViewContext | u
       <header className="masthead">
         <div className="brand">
           {/* The district's name is written beside it: the logo itself is decoration. */}
-          {context?.district.logo && (
-            <img className="logo" src={context.district.logo} alt="" onError={(e) => (e.currentTarget.hidden = true)} />
-          )}
+          {context?.district.logo && <img className="logo" src={context.district.logo} alt="" onError={(e) => (e.currentTarget.hidden = true)} />}
           <span className="district">{context ? context.district.name : t('app.name')}</span>
         </div>
         {context && <p className="place">{t('common.place', { campus: context.site.campus, room: context.site.room })}</p>}

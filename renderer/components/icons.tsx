@@ -35,10 +35,20 @@ export const GlobeIcon = () =>
   );
 
 export const SpeakerIcon = () =>
-  svg(<path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3Zm13.5 3A4.5 4.5 0 0 0 14 7.97v8.05A4.47 4.47 0 0 0 16.5 12ZM14 3.23v2.06a7 7 0 0 1 0 13.42v2.06a9 9 0 0 0 0-17.54Z" />);
+  svg(
+    <path
+      fill="currentColor"
+      d="M3 9v6h4l5 5V4L7 9H3Zm13.5 3A4.5 4.5 0 0 0 14 7.97v8.05A4.47 4.47 0 0 0 16.5 12ZM14 3.23v2.06a7 7 0 0 1 0 13.42v2.06a9 9 0 0 0 0-17.54Z"
+    />,
+  );
 
 export const ShieldIcon = () =>
-  svg(<path fill="currentColor" d="M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4Zm-1.2 15.2-3.9-3.9 1.4-1.4 2.5 2.5 5.6-5.6 1.4 1.4-7 7Z" />);
+  svg(
+    <path
+      fill="currentColor"
+      d="M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4Zm-1.2 15.2-3.9-3.9 1.4-1.4 2.5 2.5 5.6-5.6 1.4 1.4-7 7Z"
+    />,
+  );
 
 export const WarningIcon = ({ className }: { className?: string }) =>
   svg(<path fill="currentColor" d="M1 21h22L12 2 1 21Zm12-3h-2v-2h2v2Zm0-4h-2v-4h2v4Z" />, className);

@@ -14,13 +14,17 @@ export function TextSize() {
   return (
     <div className="text-size" role="group" aria-label={t('policy.textSize')}>
       <button type="button" className="tool" onClick={() => step(-1)} aria-disabled={index <= 0} aria-label={t('policy.smaller')}>
-        <span aria-hidden="true" className="glyph-small">A</span>
+        <span aria-hidden="true" className="glyph-small">
+          A
+        </span>
       </button>
       <output className="text-size-value" aria-live="polite">
         {size}%
       </output>
       <button type="button" className="tool" onClick={() => step(1)} aria-disabled={index >= TEXT_SIZES.length - 1} aria-label={t('policy.larger')}>
-        <span aria-hidden="true" className="glyph-large">A</span>
+        <span aria-hidden="true" className="glyph-large">
+          A
+        </span>
       </button>
     </div>
   );

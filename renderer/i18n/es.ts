@@ -20,7 +20,8 @@ const refusal: Record<RefusalReason, string> = {
   'too-long': 'Es más de lo que permite el distrito. Elija menos minutos.',
   'stale-document': 'La política cambió mientras la leías. Lee la versión nueva, por favor.',
   'name-required': 'Escribe tu nombre completo, nombre y apellido, para firmar.',
-  'directory-unavailable': 'No se puede contactar el servicio de inicio de sesión del distrito. Inténtalo en un momento o llama a la oficina de tecnología.',
+  'directory-unavailable':
+    'No se puede contactar el servicio de inicio de sesión del distrito. Inténtalo en un momento o llama a la oficina de tecnología.',
   'cannot-record': 'El quiosco no pudo guardar este registro, así que no se cambió nada. Avisa a la oficina de tecnología.',
   'not-now': 'Eso no se puede hacer en este momento. Inténtalo de nuevo.',
   'invalid-request': 'El quiosco no entendió esa solicitud. Inténtalo de nuevo.',
@@ -48,7 +49,8 @@ export const es: UiStrings = {
     heading: 'Este quiosco no está bien configurado',
     intro: 'Los estudiantes no pueden usar esta computadora hasta que un técnico corrija los problemas de abajo. No se ha registrado nada.',
     source: 'Configuración leída de',
-    noSource: 'No se encontró ningún archivo de configuración. El quiosco busca en --config, luego en AUP_KIOSK_CONFIG y luego en la ubicación estándar de esta computadora.',
+    noSource:
+      'No se encontró ningún archivo de configuración. El quiosco busca en --config, luego en AUP_KIOSK_CONFIG y luego en la ubicación estándar de esta computadora.',
     problems_one: '{{count}} problema',
     problems_other: '{{count}} problemas',
     path: 'Ajuste',

@@ -47,7 +47,15 @@ export function AdminOverrideScreen({ view }: { view: LockedView }) {
           </div>
           <div className="field field-short">
             <label htmlFor="admin-minutes">{t('admin.minutes')}</label>
-            <input id="admin-minutes" type="number" inputMode="numeric" min={1} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+            <input
+              id="admin-minutes"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              value={minutes}
+              onChange={(e) => setMinutes(e.target.value)}
+            />
           </div>
         </SignInForm>
       </div>

@@ -81,7 +81,17 @@ test('the renderer has KioskApi and nothing else: no Node, no require, no ipcRen
     require: 'undefined',
     process: 'undefined',
     ipc: 'undefined',
-    api: ['acceptPolicy', 'acknowledgeSafetyRules', 'adminOverride', 'closeSafetyRules', 'getView', 'onView', 'openSafetyRules', 'setLanguage', 'teacherUnlock'],
+    api: [
+      'acceptPolicy',
+      'acknowledgeSafetyRules',
+      'adminOverride',
+      'closeSafetyRules',
+      'getView',
+      'onView',
+      'openSafetyRules',
+      'setLanguage',
+      'teacherUnlock',
+    ],
   });
 });
 
@@ -93,7 +103,14 @@ test('the CSP refuses an inline script, and nothing reaches the network', async 
     return (window as any).__inline ?? null;
   });
   expect(inline).toBeNull();
-  expect(await page.evaluate(() => fetch('https://example.com/').then(() => 'reached', () => 'refused'))).toBe('refused');
+  expect(
+    await page.evaluate(() =>
+      fetch('https://example.com/').then(
+        () => 'reached',
+        () => 'refused',
+      ),
+    ),
+  ).toBe('refused');
 });
 
 test('no new window, no navigation, and reload and close keys do nothing', async () => {
@@ -146,7 +163,10 @@ test('a crashed kiosk page is loaded again', async () => {
       .find((w) => w.webContents.getURL().endsWith('/_shell/indicator.html'))!
       .webContents.forcefullyCrashRenderer();
   });
-  const log = () => readdirSync(path.join(dir, 'logs')).map((f) => readFileSync(path.join(dir, 'logs', f), 'utf8')).join('');
+  const log = () =>
+    readdirSync(path.join(dir, 'logs'))
+      .map((f) => readFileSync(path.join(dir, 'logs', f), 'utf8'))
+      .join('');
   await expect.poll(log, { timeout: 15_000 }).toContain('kiosk page crashed; loading it again');
   await expect.poll(async () => (await byPage('/_shell/indicator.html'))?.crashed, { timeout: 15_000 }).toBe(false);
   const indicator = await pageAt('/_shell/indicator.html');
@@ -155,7 +175,10 @@ test('a crashed kiosk page is loaded again', async () => {
 
 test('the log says where the config came from and what was refused, and holds no PIN', async () => {
   const folder = path.join(dir, 'logs');
-  const file = path.join(folder, readdirSync(folder).find((f) => f.startsWith('aup-kiosk-ben.carter'))!);
+  const file = path.join(
+    folder,
+    readdirSync(folder).find((f) => f.startsWith('aup-kiosk-ben.carter'))!,
+  );
   const text = readFileSync(file, 'utf8');
   expect(text).toContain('AUP Kiosk starting');
   expect(text).toContain('config source');
@@ -166,7 +189,8 @@ test('the log says where the config came from and what was refused, and holds no
 });
 
 test('the executable with aup arguments runs the CLI: its output, its exit code, no window', () => {
-  const cli = (...args: string[]) => spawnSync(runtime.binary!, [MAIN, ...rootSwitches, '--disable-gpu', ...args], { encoding: 'utf8', cwd: REPO, timeout: 30_000 });
+  const cli = (...args: string[]) =>
+    spawnSync(runtime.binary!, [MAIN, ...rootSwitches, '--disable-gpu', ...args], { encoding: 'utf8', cwd: REPO, timeout: 30_000 });
   const year = cli('school-year', '--at', '2026-08-01', '--config', path.join(REPO, 'assets/demo/config.json'));
   expect(year.stdout.trim()).toBe('2026-27');
   expect(year.status).toBe(0);

@@ -40,7 +40,8 @@ export function electronRuntime(env: NodeJS.ProcessEnv = process.env): ElectronR
   }
   if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     const xvfb = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).stdout.trim();
-    if (!xvfb) return { binary: null, reason: 'there is no display (DISPLAY is unset) and xvfb-run is not installed (apt-get install xvfb)', wrapper: [] };
+    if (!xvfb)
+      return { binary: null, reason: 'there is no display (DISPLAY is unset) and xvfb-run is not installed (apt-get install xvfb)', wrapper: [] };
     return { binary, reason: '', wrapper: [xvfb, '--auto-servernum', '--server-args=-screen 0 1280x800x24'] };
   }
   return { binary, reason: '', wrapper: [] };

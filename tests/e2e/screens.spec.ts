@@ -1,9 +1,7 @@
 // Every screen, in English and in Spanish: axe-core (WCAG 2.1 A and AA) finds nothing in the default
 // colours or in forced-colors mode, and a screenshot is saved under test-results/screens/ for review.
 // Also: the lock screen never scrolls, from 1024×768 to 4K, and reading at 200% never scrolls sideways.
-import {
-  BROKEN_URL,
-} from './support/run.ts';
+import { BROKEN_URL } from './support/run.ts';
 import {
   PIN,
   acceptPolicy,

@@ -16,7 +16,10 @@ import {
   test,
 } from './support/kiosk.ts';
 
-test('a student’s first login: the policy in English, then in Spanish, accepted; the Internet Safety rules; then the lock', async ({ page, request }) => {
+test('a student’s first login: the policy in English, then in Spanish, accepted; the Internet Safety rules; then the lock', async ({
+  page,
+  request,
+}) => {
   await setClock(request, septemberMorning(2026));
   await openSession(page, 'diego.ramos');
 

@@ -38,7 +38,6 @@ export class Child {
     return this.#proc.pid ?? -1;
   }
 
-
   /** Resolves with the first line (from `from` on) that `test` accepts; rejects if the child exits or time runs out. */
   waitFor(test: (line: string) => boolean, what: string, from = 0, timeoutMs = 30_000): Promise<string> {
     return this.#until(() => this.lines.slice(from).find(test), what, timeoutMs);
@@ -54,7 +53,8 @@ export class Child {
     for (;;) {
       const found = check();
       if (found !== undefined) return found;
-      if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) throw new Error(`child exited before ${what}; stdout: ${this.lines.join(' | ')}; stderr: ${this.#stderr}`);
+      if (this.#proc.exitCode !== null || this.#proc.signalCode !== null)
+        throw new Error(`child exited before ${what}; stdout: ${this.lines.join(' | ')}; stderr: ${this.#stderr}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${this.lines.join(' | ')}; stderr: ${this.#stderr}`);
       await new Promise<void>((resolve) => {
         const done = () => {

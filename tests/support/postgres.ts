@@ -94,7 +94,10 @@ function accountOf(name: string): { uid: number; gid: number; name: string } | n
 
 function findTools(): Tools {
   const bin = findBin();
-  if (!bin) throw new Error(`PostgreSQL is not installed (initdb and postgres were not found): the central-database tests start a throwaway cluster. ${INSTALL_HINT}`);
+  if (!bin)
+    throw new Error(
+      `PostgreSQL is not installed (initdb and postgres were not found): the central-database tests start a throwaway cluster. ${INSTALL_HINT}`,
+    );
   const setpriv = process.platform === 'linux' && isExecutable('/usr/bin/setpriv') ? '/usr/bin/setpriv' : null;
   let runAs: Tools['runAs'] = null;
   if (process.getuid?.() === 0) {
@@ -141,7 +144,10 @@ async function waitUntilAnswering(port: number, password: string, child: ChildPr
     } finally {
       await client.end().catch(() => undefined);
     }
-    if (Date.now() > deadline) throw new Error(`postgres did not answer on port ${port} within ${timeoutMs} ms (last error: ${lastError}). Its log:\n${tail(log()) || '(empty)'}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `postgres did not answer on port ${port} within ${timeoutMs} ms (last error: ${lastError}). Its log:\n${tail(log()) || '(empty)'}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
 }
@@ -189,7 +195,19 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     const [cmd, args] = asServer(
       tools,
       'initdb',
-      ['-D', data, '-U', 'postgres', `--pwfile=${superPasswordFile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync'],
+      [
+        '-D',
+        data,
+        '-U',
+        'postgres',
+        `--pwfile=${superPasswordFile}`,
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--no-locale',
+        '--no-sync',
+      ],
       false,
     );
     await run(cmd, args);
@@ -275,7 +293,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
 
   let stopped = false;
-  const url = (database = 'postgres', user = 'postgres') => `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const url = (database = 'postgres', user = 'postgres') =>
+    `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   const handle: PostgresHandle = {
     host: '127.0.0.1',
     get port() {
@@ -471,7 +490,15 @@ export async function writeLedgerFile(
     const id = randomUUID();
     const fields =
       i % 3 === 0
-        ? { type: 'acceptance', policyId: 'student-aup', version: year, language: 'en', sha256: 'e3'.repeat(32), method: 'kiosk', typedName: `Student ${i}` }
+        ? {
+            type: 'acceptance',
+            policyId: 'student-aup',
+            version: year,
+            language: 'en',
+            sha256: 'e3'.repeat(32),
+            method: 'kiosk',
+            typedName: `Student ${i}`,
+          }
         : i % 3 === 1
           ? { type: 'safety-ack', rulesId: 'safety-rules-secondary', version: year }
           : { type: 'unlock', by: 'ms.garcia', until: at, minutes: 55 };

@@ -79,13 +79,46 @@ export async function makeCertificates(dir: string, commonName = 'localhost'): P
   const keyFile = join(dir, 'server.key');
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
   try {
-    await run('openssl', ['req', '-x509', ...ec, '-keyout', caKey, '-out', caFile, '-subj', '/CN=AUP Kiosk test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-    await run('openssl', ['req', '-x509', '-CA', caFile, '-CAkey', caKey, ...ec, '-keyout', keyFile, '-out', certFile,
-      '-subj', `/CN=${commonName}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth']);
+    await run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      caKey,
+      '-out',
+      caFile,
+      '-subj',
+      '/CN=AUP Kiosk test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-CA',
+      caFile,
+      '-CAkey',
+      caKey,
+      ...ec,
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-subj',
+      `/CN=${commonName}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+      '-addext',
+      'extendedKeyUsage=serverAuth',
+    ]);
   } catch (error) {
-    throw new Error(`openssl could not make the test certificates (apt-get install -y openssl): ${(error as { stderr?: string }).stderr ?? error}`, { cause: error });
+    throw new Error(`openssl could not make the test certificates (apt-get install -y openssl): ${(error as { stderr?: string }).stderr ?? error}`, {
+      cause: error,
+    });
   }
   return { caFile, certFile, keyFile };
 }

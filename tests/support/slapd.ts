@@ -128,8 +128,8 @@ function findTools(): Tools {
   if (!findTool('openssl', ['/usr/bin'])) {
     throw new Error('openssl is not installed: the LDAP tests make a test CA with it. On Debian/Ubuntu: apt-get install -y openssl');
   }
-  const modulePath = ['/usr/lib/ldap', '/usr/lib64/openldap', '/usr/lib/openldap', '/usr/local/libexec/openldap'].find((dir) =>
-    existsSync(join(dir, 'back_mdb.la')) || existsSync(join(dir, 'back_mdb.so')),
+  const modulePath = ['/usr/lib/ldap', '/usr/lib64/openldap', '/usr/lib/openldap', '/usr/local/libexec/openldap'].find(
+    (dir) => existsSync(join(dir, 'back_mdb.la')) || existsSync(join(dir, 'back_mdb.so')),
   );
   const schemaDir = ['/etc/ldap/schema', '/etc/openldap/schema', '/usr/local/etc/openldap/schema'].find((dir) =>
     existsSync(join(dir, 'inetorgperson.ldif')),
@@ -152,7 +152,13 @@ function ssha(password: string): string {
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
 }
 
-function configLdif(tools: Tools, dir: string, tls: { caFile: string; certFile: string; keyFile: string }, rootPassword: string, serviceDn: string): string {
+function configLdif(
+  tools: Tools,
+  dir: string,
+  tls: { caFile: string; certFile: string; keyFile: string },
+  rootPassword: string,
+  serviceDn: string,
+): string {
   const include = (name: string) => `include: file://${join(tools.schemaDir, `${name}.ldif`)}\n`;
   return `dn: cn=config
 objectClass: olcGlobal
@@ -248,23 +254,148 @@ interface PersonSeed {
 
 // The district: students by grade band, staff by what they may do at a kiosk.
 const PEOPLE: PersonSeed[] = [
-  { key: 'kindergartner', uid: 'kai.kinder', ou: 'ou=elementary,ou=students', givenName: 'Kai', sn: 'Kinder', displayName: 'Kai Kinder', grade: 'K', groups: ['student'] },
-  { key: 'fourthGrader', uid: 'maria.lopez', ou: 'ou=elementary,ou=students', givenName: 'María', sn: 'López', displayName: 'María López', grade: '4', language: 'es', groups: ['student'] },
-  { key: 'seventhGrader', uid: 'jordan.reed', ou: 'ou=middle,ou=students', givenName: 'Jordan', sn: 'Reed', displayName: 'Jordan Reed', grade: '7', groups: ['student'] },
-  { key: 'eleventhGrader', uid: 'alex.chen', ou: 'ou=high,ou=students', givenName: 'Alex', sn: 'Chen', displayName: 'Alex Chen', grade: '11', language: 'en-US', groups: ['student'] },
-  { key: 'suspendedStudent', uid: 'devon.price', ou: 'ou=high,ou=students', givenName: 'Devon', sn: 'Price', displayName: 'Devon Price', grade: '9', privileges: 'suspended', guardianDenied: true, groups: ['student'] },
-  { key: 'teacher', uid: 'tgarcia', ou: 'ou=staff', givenName: 'Tina', sn: 'Garcia', displayName: 'Ms. Garcia', grade: '7', groups: ['staff', 'approvedTeacher'] },
-  { key: 'substitute', uid: 'sub.sam', ou: 'ou=staff', givenName: 'Sam', sn: 'Sutton', displayName: 'Mr. Sutton (substitute)', groups: ['staff', 'substitute'] },
-  { key: 'substituteAlsoApproved', uid: 'sub.pat', ou: 'ou=staff', givenName: 'Pat', sn: 'Parker', displayName: 'Pat Parker', groups: ['staff', 'substitute', 'approvedTeacher'] },
+  {
+    key: 'kindergartner',
+    uid: 'kai.kinder',
+    ou: 'ou=elementary,ou=students',
+    givenName: 'Kai',
+    sn: 'Kinder',
+    displayName: 'Kai Kinder',
+    grade: 'K',
+    groups: ['student'],
+  },
+  {
+    key: 'fourthGrader',
+    uid: 'maria.lopez',
+    ou: 'ou=elementary,ou=students',
+    givenName: 'María',
+    sn: 'López',
+    displayName: 'María López',
+    grade: '4',
+    language: 'es',
+    groups: ['student'],
+  },
+  {
+    key: 'seventhGrader',
+    uid: 'jordan.reed',
+    ou: 'ou=middle,ou=students',
+    givenName: 'Jordan',
+    sn: 'Reed',
+    displayName: 'Jordan Reed',
+    grade: '7',
+    groups: ['student'],
+  },
+  {
+    key: 'eleventhGrader',
+    uid: 'alex.chen',
+    ou: 'ou=high,ou=students',
+    givenName: 'Alex',
+    sn: 'Chen',
+    displayName: 'Alex Chen',
+    grade: '11',
+    language: 'en-US',
+    groups: ['student'],
+  },
+  {
+    key: 'suspendedStudent',
+    uid: 'devon.price',
+    ou: 'ou=high,ou=students',
+    givenName: 'Devon',
+    sn: 'Price',
+    displayName: 'Devon Price',
+    grade: '9',
+    privileges: 'suspended',
+    guardianDenied: true,
+    groups: ['student'],
+  },
+  {
+    key: 'teacher',
+    uid: 'tgarcia',
+    ou: 'ou=staff',
+    givenName: 'Tina',
+    sn: 'Garcia',
+    displayName: 'Ms. Garcia',
+    grade: '7',
+    groups: ['staff', 'approvedTeacher'],
+  },
+  {
+    key: 'substitute',
+    uid: 'sub.sam',
+    ou: 'ou=staff',
+    givenName: 'Sam',
+    sn: 'Sutton',
+    displayName: 'Mr. Sutton (substitute)',
+    groups: ['staff', 'substitute'],
+  },
+  {
+    key: 'substituteAlsoApproved',
+    uid: 'sub.pat',
+    ou: 'ou=staff',
+    givenName: 'Pat',
+    sn: 'Parker',
+    displayName: 'Pat Parker',
+    groups: ['staff', 'substitute', 'approvedTeacher'],
+  },
   { key: 'librarianClerk', uid: 'lclerk', ou: 'ou=staff', givenName: 'Lee', sn: 'Clerk', groups: ['staff'] },
-  { key: 'administrator', uid: 'aprincipal', ou: 'ou=staff', givenName: 'Ada', sn: 'Principal', displayName: 'Dr. Principal', groups: ['staff', 'administrator'] },
-  { key: 'lockedOut', uid: 'locked.teacher', ou: 'ou=staff', givenName: 'Lou', sn: 'Locked', displayName: 'Lou Locked', groups: ['staff', 'approvedTeacher'] },
+  {
+    key: 'administrator',
+    uid: 'aprincipal',
+    ou: 'ou=staff',
+    givenName: 'Ada',
+    sn: 'Principal',
+    displayName: 'Dr. Principal',
+    groups: ['staff', 'administrator'],
+  },
+  {
+    key: 'lockedOut',
+    uid: 'locked.teacher',
+    ou: 'ou=staff',
+    givenName: 'Lou',
+    sn: 'Locked',
+    displayName: 'Lou Locked',
+    groups: ['staff', 'approvedTeacher'],
+  },
   { key: 'noGroups', uid: 'contractor.joe', ou: 'ou=staff', givenName: 'Joe', sn: 'Contractor', displayName: 'Joe Contractor', groups: [] },
-  { key: 'apostrophe', uid: "o'brien", ou: 'ou=staff', givenName: 'Siobhan', sn: "O'Brien", displayName: "Ms. O'Brien", groups: ['staff', 'approvedTeacher'] },
-  { key: 'parentheses', uid: 'smith(jr)', ou: 'ou=staff', givenName: 'John', sn: 'Smith', displayName: 'John Smith Jr.', groups: ['staff', 'approvedTeacher'] },
+  {
+    key: 'apostrophe',
+    uid: "o'brien",
+    ou: 'ou=staff',
+    givenName: 'Siobhan',
+    sn: "O'Brien",
+    displayName: "Ms. O'Brien",
+    groups: ['staff', 'approvedTeacher'],
+  },
+  {
+    key: 'parentheses',
+    uid: 'smith(jr)',
+    ou: 'ou=staff',
+    givenName: 'John',
+    sn: 'Smith',
+    displayName: 'John Smith Jr.',
+    groups: ['staff', 'approvedTeacher'],
+  },
   { key: 'star', uid: 'ana*b', ou: 'ou=middle,ou=students', givenName: 'Ana', sn: 'B', displayName: 'Ana Star', grade: '6', groups: ['student'] },
-  { key: 'starDecoy', uid: 'anaxb', ou: 'ou=middle,ou=students', givenName: 'Ana', sn: 'X', displayName: 'Ana Decoy', grade: '8', groups: ['student'] },
-  { key: 'nonAscii', uid: 'josé.núñez', ou: 'ou=high,ou=students', givenName: 'José', sn: 'Núñez', displayName: 'José Núñez', grade: '10', language: 'es', groups: ['student'] },
+  {
+    key: 'starDecoy',
+    uid: 'anaxb',
+    ou: 'ou=middle,ou=students',
+    givenName: 'Ana',
+    sn: 'X',
+    displayName: 'Ana Decoy',
+    grade: '8',
+    groups: ['student'],
+  },
+  {
+    key: 'nonAscii',
+    uid: 'josé.núñez',
+    ou: 'ou=high,ou=students',
+    givenName: 'José',
+    sn: 'Núñez',
+    displayName: 'José Núñez',
+    grade: '10',
+    language: 'es',
+    groups: ['student'],
+  },
 ];
 
 const GROUP_CN: Record<keyof SeededGroups, string> = {
@@ -277,7 +408,10 @@ const GROUP_CN: Record<keyof SeededGroups, string> = {
 
 /** An RFC 4514 attribute value for a DN (uids here may hold `,+"\<>;=` in principle). */
 function dnValue(value: string): string {
-  return value.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, '\\ ');
+  return value
+    .replace(/[,+"\\<>;=]/g, (c) => `\\${c}`)
+    .replace(/^[ #]/, (c) => `\\${c}`)
+    .replace(/ $/, '\\ ');
 }
 
 function passwordFor(uid: string): string {
@@ -379,12 +513,13 @@ async function waitUntilAnswering(url: string, child: ChildProcess, stderr: () =
       await client.unbind().catch(() => undefined);
     }
     if (Date.now() > deadline) {
-      throw new Error(`slapd did not answer on ${url} within ${timeoutMs} ms (last error: ${lastError}). Its stderr:\n${tail(stderr()) || '(empty)'}`);
+      throw new Error(
+        `slapd did not answer on ${url} within ${timeoutMs} ms (last error: ${lastError}). Its stderr:\n${tail(stderr()) || '(empty)'}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-
 
 async function stopProcess(child: ChildProcess, pidFile: string): Promise<void> {
   let pid = child.pid;
@@ -394,9 +529,8 @@ async function stopProcess(child: ChildProcess, pidFile: string): Promise<void> 
     // no pid file (slapd never got that far): the child's own pid is the one
   }
   if (pid === undefined || !alive(pid)) return;
-  const exited = child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited =
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(pid, 'SIGTERM');
   const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000).unref());
   if ((await Promise.race([exited, timer])) === 'timeout' && alive(pid)) {
@@ -431,9 +565,7 @@ async function startOnce(tools: Tools, dir: string, options: SlapdOptions, start
   // prints nothing, not even why it stopped). On Linux, setpriv --pdeathsig makes the kernel kill
   // it if this test process dies without reaching afterAll (a crash, a SIGKILL from a timeout).
   const slapdArgs = ['-d', 'none', '-h', `${url}/ ${ldapsUrl}/`, '-F', join(dir, 'slapd.d')];
-  const [command, args] = tools.setpriv
-    ? [tools.setpriv, ['--pdeathsig', 'SIGKILL', '--', tools.slapd, ...slapdArgs]]
-    : [tools.slapd, slapdArgs];
+  const [command, args] = tools.setpriv ? [tools.setpriv, ['--pdeathsig', 'SIGKILL', '--', tools.slapd, ...slapdArgs]] : [tools.slapd, slapdArgs];
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8');

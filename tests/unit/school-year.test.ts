@@ -4,7 +4,19 @@ import { parseSchoolYear, schoolYearBounds, schoolYearOf } from '../../electron/
 import { instantOfLocal, isoWithOffset, localParts } from '../../electron/core/time.ts';
 
 const lockhart = { timeZone: 'America/Chicago', start: '08-01' };
-const ZONES = ['America/Chicago', 'America/New_York', 'America/Denver', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu', 'America/Phoenix', 'UTC', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+const ZONES = [
+  'America/Chicago',
+  'America/New_York',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'America/Phoenix',
+  'UTC',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+];
 
 describe('the school year of an instant', () => {
   it('11:30 pm on 31 July in Lockhart belongs to the school year that is ending, whatever UTC says', () => {
@@ -72,9 +84,13 @@ describe('local time in the district zone', () => {
 
   it('property: the offset form names the same instant', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1990-01-01Z'), max: new Date('2090-01-01Z'), noInvalidDate: true }), fc.constantFrom(...ZONES), (d, tz) => {
-        expect(new Date(isoWithOffset(d, tz)).getTime()).toBe(d.getTime());
-      }),
+      fc.property(
+        fc.date({ min: new Date('1990-01-01Z'), max: new Date('2090-01-01Z'), noInvalidDate: true }),
+        fc.constantFrom(...ZONES),
+        (d, tz) => {
+          expect(new Date(isoWithOffset(d, tz)).getTime()).toBe(d.getTime());
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -144,10 +144,7 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
   const server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host)) return send(res, 421, 'this server answers for 127.0.0.1 only');
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const handled =
-      pathname === '/__test/clock' && options.testHooks
-        ? testClock(req, res, options.testHooks)
-        : serveStatic(req, res, pathname);
+    const handled = pathname === '/__test/clock' && options.testHooks ? testClock(req, res, options.testHooks) : serveStatic(req, res, pathname);
     handled.catch((error: unknown) => {
       log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'internal error');

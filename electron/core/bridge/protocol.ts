@@ -20,9 +20,7 @@ export interface BridgeRequest {
 }
 
 /** Bridge → client: the answer to a request (a view for `getView`, an Outcome otherwise), or a pushed view. */
-export type BridgeMessage =
-  | { type: 'result'; id: RequestId | null; result: KioskView | Outcome }
-  | { type: 'view'; view: KioskView };
+export type BridgeMessage = { type: 'result'; id: RequestId | null; result: KioskView | Outcome } | { type: 'view'; view: KioskView };
 
 /** A frame that has the shape of a request; its method and argument are checked by dispatchIntent. */
 export type ParsedFrame = { ok: true; id: RequestId; method: string; params: unknown } | { ok: false; id: RequestId | null; message: string };
@@ -46,7 +44,8 @@ export function parseFrame(text: string): ParsedFrame {
   const { id, method, params } = message;
   const validId = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length > 0 && id.length <= 64);
   if (!validId) return { ok: false, id: null, message: 'expected an "id" (a whole number or short text)' };
-  for (const key of Object.keys(message)) if (key !== 'id' && key !== 'method' && key !== 'params') return { ok: false, id, message: `unexpected field "${key}"` };
+  for (const key of Object.keys(message))
+    if (key !== 'id' && key !== 'method' && key !== 'params') return { ok: false, id, message: `unexpected field "${key}"` };
   if (typeof method !== 'string') return { ok: false, id, message: 'expected a "method"' };
   return { ok: true, id, method, params };
 }

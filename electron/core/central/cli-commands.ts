@@ -46,14 +46,20 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
   });
   const url = values['admin-url'] ?? io.env.AUP_DB_ADMIN_URL;
-  if (!url) throw new UsageError('give the admin connection string with --admin-url or AUP_DB_ADMIN_URL (e.g. postgres://postgres@db.district.org/aup)');
-  if (hasPasswordInUrl(url)) throw new UsageError('the admin connection string must not hold the password: put it in a file and give --admin-password-file');
+  if (!url)
+    throw new UsageError('give the admin connection string with --admin-url or AUP_DB_ADMIN_URL (e.g. postgres://postgres@db.district.org/aup)');
+  if (hasPasswordInUrl(url))
+    throw new UsageError('the admin connection string must not hold the password: put it in a file and give --admin-password-file');
   // The config (when there is one) gives the CA file and names the role the kiosks sign in as.
   let setup: KioskSetup | null = null;
   const location = locateConfig(values.config, io.env);
   if (values.config || (location.how !== 'os' && existsSync(location.file))) {
     const loaded = await loadSetup(location.file);
-    if (!loaded.ok) throw new UsageError(`the config ${loaded.source} has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}`, loaded.problems);
+    if (!loaded.ok)
+      throw new UsageError(
+        `the config ${loaded.source} has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}`,
+        loaded.problems,
+      );
     setup = loaded;
   }
   const caFile = values['ca-file'] ?? setup?.config.central?.postgres.caFile;
@@ -63,7 +69,10 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
 
   let config: pg.ClientConfig;
   try {
-    config = await clientConfig({ connectionString: url, ...(caFile ? { caFile } : {}) }, { applicationName: 'aup-migrate', connectTimeoutMs: 10_000, ...(password !== undefined ? { password } : {}) });
+    config = await clientConfig(
+      { connectionString: url, ...(caFile ? { caFile } : {}) },
+      { applicationName: 'aup-migrate', connectTimeoutMs: 10_000, ...(password !== undefined ? { password } : {}) },
+    );
   } catch (error) {
     if (error instanceof CentralConfigError) throw new UsageError(error.message);
     throw error;
@@ -78,11 +87,15 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
     return EXIT.failure;
   }
   try {
-    const result = await setUpDatabase(client, { ...(kiosk !== undefined ? { kiosk } : {}), ...(reporting !== undefined ? { reporting } : {}) }, {
-      onApply: (file) => {
-        if (!values.json) io.out(`applying ${file}\n`);
+    const result = await setUpDatabase(
+      client,
+      { ...(kiosk !== undefined ? { kiosk } : {}), ...(reporting !== undefined ? { reporting } : {}) },
+      {
+        onApply: (file) => {
+          if (!values.json) io.out(`applying ${file}\n`);
+        },
       },
-    });
+    );
     const notes: string[] = [];
     const kioskUser = setup?.config.central ? new URL(setup.config.central.postgres.connectionString).username : '';
     if (kioskUser) {
@@ -91,12 +104,19 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
         [decodeURIComponent(kioskUser), KIOSK_ROLE],
       );
       const member = rows[0]?.member;
-      if (member === null) notes.push(`the config's kiosks sign in as "${kioskUser}", which is not a role in this database's cluster; use ${KIOSK_ROLE} (and --kiosk-password-file)`);
-      else if (member === false) notes.push(`the config's kiosks sign in as "${kioskUser}", which is not a member of ${KIOSK_ROLE}: GRANT ${KIOSK_ROLE} TO "${kioskUser}"`);
+      if (member === null)
+        notes.push(
+          `the config's kiosks sign in as "${kioskUser}", which is not a role in this database's cluster; use ${KIOSK_ROLE} (and --kiosk-password-file)`,
+        );
+      else if (member === false)
+        notes.push(`the config's kiosks sign in as "${kioskUser}", which is not a member of ${KIOSK_ROLE}: GRANT ${KIOSK_ROLE} TO "${kioskUser}"`);
     }
     if (values.json) io.out(JSON.stringify({ ...result, notes }, null, 2) + '\n');
     else {
-      if (result.applied.length === 0) io.out(`the database is up to date (${result.current.length} migration${result.current.length === 1 ? '' : 's'} applied before, checksums verified)\n`);
+      if (result.applied.length === 0)
+        io.out(
+          `the database is up to date (${result.current.length} migration${result.current.length === 1 ? '' : 's'} applied before, checksums verified)\n`,
+        );
       else io.out(`applied ${result.applied.length} migration${result.applied.length === 1 ? '' : 's'}\n`);
       for (const role of result.logins) io.out(`${role} may sign in with the password from its file\n`);
       for (const n of notes) io.out(`note: ${n}\n`);
@@ -179,7 +199,9 @@ export async function centralReport(
   let report: ReturnType<typeof campusReport>;
   if (people) report = campusReport({ people, policyFor, gradeBandOf, latest, versions });
   else {
-    io.err(`note: the directory cannot list everyone (LDAP): listing the acceptances recorded at ${setup.config.site.campus}; who has not accepted needs a roster\n`);
+    io.err(
+      `note: the directory cannot list everyone (LDAP): listing the acceptances recorded at ${setup.config.site.campus}; who has not accepted needs a roster\n`,
+    );
     const here = latest.filter((a) => a.type === 'acceptance' && a.campus === setup.config.site.campus);
     report = campusReport({
       people: here.map((a) => ({ username: a.username, displayName: '', role: 'student', privileges: 'active', guardianDeniedInternet: false })),

@@ -49,7 +49,11 @@ function isFileCursor(v: unknown): v is FileCursor {
     Number.isSafeInteger(c.lines) &&
     c.lines >= 0 &&
     (c.last === null ||
-      (typeof c.last === 'object' && Number.isSafeInteger(c.last.offset) && c.last.offset >= 0 && c.last.offset < c.offset && /^[0-9a-f]{64}$/.test(c.last.sha256)))
+      (typeof c.last === 'object' &&
+        Number.isSafeInteger(c.last.offset) &&
+        c.last.offset >= 0 &&
+        c.last.offset < c.offset &&
+        /^[0-9a-f]{64}$/.test(c.last.sha256)))
   );
 }
 

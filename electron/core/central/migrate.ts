@@ -121,7 +121,8 @@ async function takeLock(client: pg.ClientBase, timeoutMs: number): Promise<void>
   for (;;) {
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [MIGRATION_LOCK_KEY]);
     if (rows[0]?.ok) return;
-    if (Date.now() > deadline) throw new MigrationError(`another migrator has held the migration lock for ${Math.round(timeoutMs / 1000)} s; try again once it is done`);
+    if (Date.now() > deadline)
+      throw new MigrationError(`another migrator has held the migration lock for ${Math.round(timeoutMs / 1000)} s; try again once it is done`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

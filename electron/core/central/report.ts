@@ -222,6 +222,7 @@ export function campusReport(input: {
 
 /** `--central URL` with its password file and CA file, checked like the machine config's. */
 export function reportingSettings(url: string, passwordFile: string | undefined, caFile: string | undefined): PostgresSettings {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new CentralConfigError('--central: expected a PostgreSQL connection string like "postgres://aup_reporting@db.district.org/aup"');
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new CentralConfigError('--central: expected a PostgreSQL connection string like "postgres://aup_reporting@db.district.org/aup"');
   return { connectionString: url, ...(passwordFile ? { passwordFile } : {}), ...(caFile ? { caFile } : {}) };
 }

@@ -55,7 +55,13 @@ export class CentralStore implements BatchSink, CentralDecisions {
     const batchMs = options.batchTimeoutMs ?? 30_000;
     const base = await clientConfig(settings, { applicationName: 'aup-kiosk' });
     const decisions = new pg.Pool({ ...base, max: 1, connectionTimeoutMillis: decisionMs, query_timeout: decisionMs, idleTimeoutMillis: 60_000 });
-    const sync = new pg.Pool({ ...base, max: 1, connectionTimeoutMillis: Math.min(batchMs, 10_000), query_timeout: batchMs, idleTimeoutMillis: 60_000 });
+    const sync = new pg.Pool({
+      ...base,
+      max: 1,
+      connectionTimeoutMillis: Math.min(batchMs, 10_000),
+      query_timeout: batchMs,
+      idleTimeoutMillis: 60_000,
+    });
     // An idle connection dropped by the server (a restart) is reported here; without a listener it would crash the kiosk.
     for (const pool of [decisions, sync]) pool.on('error', (error) => options.onIdleError?.(error));
     return new CentralStore(decisions, sync);

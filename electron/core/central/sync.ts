@@ -159,7 +159,10 @@ export class CentralSync {
       if (cursor.offset === size) return;
       const changed = await changedSince(handle, cursor, size);
       if (changed) {
-        this.#o.log?.write('warn', 'ledger file changed since the last sync; sending it again from its start (the database keeps each record once)', { year, reason: changed });
+        this.#o.log?.write('warn', 'ledger file changed since the last sync; sending it again from its start (the database keeps each record once)', {
+          year,
+          reason: changed,
+        });
         this.#o.onEvent?.({ kind: 'reset', year, reason: changed });
         cursor = START;
       }
@@ -190,7 +193,12 @@ export class CentralSync {
           last = { offset: start, sha256: lineSha256(line) };
           const decoded = decodeLine(line, 'shape');
           if (decoded.ok) batch.push({ text: line.toString('utf8'), id: decoded.record.id });
-          else this.#o.log?.write('warn', 'ledger line not sent to the central database: it is not a sound record (see aup ledger verify)', { year, line: lines, kind: decoded.kind });
+          else
+            this.#o.log?.write('warn', 'ledger line not sent to the central database: it is not a sound record (see aup ledger verify)', {
+              year,
+              line: lines,
+              kind: decoded.kind,
+            });
           if (batch.length >= this.#o.batchSize) await flush();
         }
       }
@@ -208,10 +216,17 @@ export class CentralSync {
     pass.rejected += result.rejected.length;
     if (result.rejected.length > 0) {
       const ids = result.rejected.map((i) => batch[i - 1]?.id ?? `#${i}`);
-      this.#o.log?.write('warn', 'the central database refused records (they stay in the local ledger)', { year, ids: ids.slice(0, 20), count: ids.length });
+      this.#o.log?.write('warn', 'the central database refused records (they stay in the local ledger)', {
+        year,
+        ids: ids.slice(0, 20),
+        count: ids.length,
+      });
     }
     if (result.conflicts > 0) {
-      this.#o.log?.write('warn', 'the central database holds other content under the same record ids; it kept its first copy', { year, count: result.conflicts });
+      this.#o.log?.write('warn', 'the central database holds other content under the same record ids; it kept its first copy', {
+        year,
+        count: result.conflicts,
+      });
     }
   }
 
@@ -239,7 +254,9 @@ export class CentralSync {
         this.lastError = message;
         // Once per distinct problem, not once per retry.
         if (message !== this.#lastMessage) {
-          this.#o.log?.write(transient ? 'warn' : 'error', 'central sync failed; records stay in the local ledger and will be sent later', { error: message });
+          this.#o.log?.write(transient ? 'warn' : 'error', 'central sync failed; records stay in the local ledger and will be sent later', {
+            error: message,
+          });
           this.#lastMessage = message;
         }
         this.#o.onEvent?.({ kind: 'error', message, transient, retryInMs: waitMs });

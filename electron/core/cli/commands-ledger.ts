@@ -34,7 +34,13 @@ function decisionRules(setup: KioskSetup): DecisionRules {
 const lower = (u: string) => u.toLowerCase();
 
 export async function status(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' }, user: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, ...CENTRAL_OPTIONS });
+  const { values } = parse(args, {
+    config: { type: 'string' },
+    user: { type: 'string' },
+    at: { type: 'string' },
+    json: { type: 'boolean' },
+    ...CENTRAL_OPTIONS,
+  });
   if (!values.user) throw new UsageError('--user USERNAME is required');
   if (!values.central && (values['password-file'] || values['ca-file'])) throw new UsageError('--password-file and --ca-file go with --central URL');
   const setup = await setupFor(io, values.config, true);
@@ -52,19 +58,44 @@ export async function status(args: string[], io: CliIo): Promise<number> {
   const year = schoolYearOf(now, { timeZone: setup.config.district.timeZone, start: setup.config.district.schoolYearStart });
   const central = values.central ? await centralUserEvidence(values, setup, user.username, year) : null;
   const evidence = {
-    hasAccepted: (u: string, p: string, v: string, y: string) => index.hasAccepted(lower(u), p, v, y) || (y === year && central?.hasAccepted(u, p, v)) === true,
-    hasAcknowledgedSafety: (u: string, r: string, y: string) => index.hasAcknowledgedSafety(lower(u), r, y) || (y === year && central?.hasAcknowledgedSafety(u, r)) === true,
+    hasAccepted: (u: string, p: string, v: string, y: string) =>
+      index.hasAccepted(lower(u), p, v, y) || (y === year && central?.hasAccepted(u, p, v)) === true,
+    hasAcknowledgedSafety: (u: string, r: string, y: string) =>
+      index.hasAcknowledgedSafety(lower(u), r, y) || (y === year && central?.hasAcknowledgedSafety(u, r)) === true,
   };
-  const grant = existsSync(setup.config.state.dir) ? new ConfLockStore(setup.config.state.dir, () => ({ failures: 0 })).grantFor(user.username) : undefined;
-  const d = decide({ user, catalog: setup.catalog, evidence, grant, now, rules: decisionRules(setup), ...(user.language ? { language: user.language } : {}) });
+  const grant = existsSync(setup.config.state.dir)
+    ? new ConfLockStore(setup.config.state.dir, () => ({ failures: 0 })).grantFor(user.username)
+    : undefined;
+  const d = decide({
+    user,
+    catalog: setup.catalog,
+    evidence,
+    grant,
+    now,
+    rules: decisionRules(setup),
+    ...(user.language ? { language: user.language } : {}),
+  });
 
-  const answer: Record<string, unknown> = { user: user.username, schoolYear: d.schoolYear, next: d.next, ...(central ? { evidence: 'local+central' } : {}) };
+  const answer: Record<string, unknown> = {
+    user: user.username,
+    schoolYear: d.schoolYear,
+    next: d.next,
+    ...(central ? { evidence: 'local+central' } : {}),
+  };
   let why: string;
   if (d.next === 'policy' || d.next === 'safety-rules') {
     const r = d.policy;
-    answer.policy = { policyId: r.policy.id, version: r.version.version, effective: r.version.effective, language: r.language, sha256: r.document.sha256, schoolYear: d.schoolYear };
+    answer.policy = {
+      policyId: r.policy.id,
+      version: r.version.version,
+      effective: r.version.effective,
+      language: r.language,
+      sha256: r.document.sha256,
+      schoolYear: d.schoolYear,
+    };
     if (d.next === 'policy') {
-      const earlier = index.acceptanceOf(lower(user.username), r.policy.id, d.schoolYear) ?? central?.acceptanceOf(user.username, r.policy.id) ?? null;
+      const earlier =
+        index.acceptanceOf(lower(user.username), r.policy.id, d.schoolYear) ?? central?.acceptanceOf(user.username, r.policy.id) ?? null;
       answer.reason = earlier ? 'new-version' : 'not-accepted';
       why = earlier
         ? `accepted ${r.policy.id} ${earlier.version} this school year, but ${r.version.version} took effect on ${r.version.effective}`
@@ -75,7 +106,12 @@ export async function status(args: string[], io: CliIo): Promise<number> {
     }
   } else if (d.lock.state === 'locked') {
     answer.reason = d.lock.reason;
-    why = { 'no-teacher': 'student sessions stay locked until an approved teacher unlocks them', 'supervision-required': 'privileges: network use only under direct supervision', 'privileges-suspended': 'privileges suspended or revoked: only an administrator override opens the session', expired: 'the last unlock has run out' }[d.lock.reason];
+    why = {
+      'no-teacher': 'student sessions stay locked until an approved teacher unlocks them',
+      'supervision-required': 'privileges: network use only under direct supervision',
+      'privileges-suspended': 'privileges suspended or revoked: only an administrator override opens the session',
+      expired: 'the last unlock has run out',
+    }[d.lock.reason];
   } else if (d.lock.state === 'unlocked') {
     answer.reason = d.lock.grant.kind;
     answer.until = d.lock.grant.until;
@@ -86,7 +122,10 @@ export async function status(args: string[], io: CliIo): Promise<number> {
     why = 'has accepted this year; nothing more to do';
   }
   if (values.json) io.out(JSON.stringify(answer, null, 2) + '\n');
-  else io.out(`${user.username} (${user.displayName}, ${user.role}${user.grade !== undefined ? ` grade ${user.grade}` : ''}), ${d.schoolYear}: ${d.next} — ${why}\n`);
+  else
+    io.out(
+      `${user.username} (${user.displayName}, ${user.role}${user.grade !== undefined ? ` grade ${user.grade}` : ''}), ${d.schoolYear}: ${d.next} — ${why}\n`,
+    );
   return EXIT.ok;
 }
 
@@ -98,10 +137,31 @@ function cell(value: unknown): string {
 
 /** CSV that opens correctly in Excel: UTF-8 with a BOM, CRLF, every field quoted where needed. */
 export function excelCsv(rows: Record<string, unknown>[], columns: string[]): string {
-  return '\uFEFF' + stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns, record_delimiter: 'windows' });
+  return (
+    '\uFEFF' +
+    stringify(
+      rows.map((r) => columns.map((c) => cell(r[c]))),
+      { header: true, columns, record_delimiter: 'windows' },
+    )
+  );
 }
 
-const REPORT_COLUMNS = ['username', 'displayName', 'role', 'grade', 'policyId', 'type', 'version', 'language', 'method', 'signer', 'at', 'machine', 'campus', 'room'];
+const REPORT_COLUMNS = [
+  'username',
+  'displayName',
+  'role',
+  'grade',
+  'policyId',
+  'type',
+  'version',
+  'language',
+  'method',
+  'signer',
+  'at',
+  'machine',
+  'campus',
+  'room',
+];
 const MISSING_COLUMNS = ['username', 'displayName', 'role', 'grade', 'gradeBand', 'policyId', 'versionInForce', 'lastAcceptedVersion'];
 
 export async function report(args: string[], io: CliIo): Promise<number> {
@@ -202,7 +262,9 @@ export async function ledgerVerify(args: string[], io: CliIo): Promise<number> {
     const records = r.files.reduce((n, f) => n + f.records, 0);
     if (r.status === 'intact') io.out(`intact: ${records} records in ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${r.dir})\n`);
     else if (r.status === 'crash') {
-      io.out(`intact except for a crash: ${r.first?.message}\n  A write was cut off (power loss or a killed process); nothing acknowledged is lost. The kiosk sets the torn line aside when it next starts.\n`);
+      io.out(
+        `intact except for a crash: ${r.first?.message}\n  A write was cut off (power loss or a killed process); nothing acknowledged is lost. The kiosk sets the torn line aside when it next starts.\n`,
+      );
     } else {
       io.out(`TAMPERED: ${r.first?.file} line ${r.first?.line}: ${r.first?.message}\n`);
       for (const p of r.problems.slice(1)) io.out(`  also: ${p.message}\n`);
@@ -245,7 +307,8 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let lineNo = 1;
   for (const row of table.slice(1)) {
-    do lineNo++; while (lineNo <= lines.length && lines[lineNo - 1]!.trim() === '');
+    do lineNo++;
+    while (lineNo <= lines.length && lines[lineNo - 1]!.trim() === '');
     const at = `${file} line ${lineNo}`;
     const bad = (m: string) => problems.push({ path: at, message: m });
     if (row.length !== IMPORT_HEADER.length) {
@@ -293,7 +356,8 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
   // Every record is checked against the ledger's own schema before the first is written.
   records.forEach((r, i) => {
     const check = NewLedgerRecordSchema.safeParse(r);
-    if (!check.success) problems.push({ path: `${file} row ${i + 1}`, message: check.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
+    if (!check.success)
+      problems.push({ path: `${file} row ${i + 1}`, message: check.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
   });
   if (problems.length) throw new UsageError(`${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was recorded`, problems);
   if (records.length === 0) throw new UsageError(`${file} has no rows after the header`);
@@ -311,6 +375,9 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
   }
   const guardians = records.filter((r) => r.type === 'guardian-agreement').length;
   if (values.json) io.out(JSON.stringify({ recorded: records.length, guardianAgreements: guardians }) + '\n');
-  else io.out(`recorded ${records.length} paper form${records.length === 1 ? '' : 's'} (${guardians} guardian agreement${guardians === 1 ? '' : 's'}) in ${setup.config.ledger.dir}\n`);
+  else
+    io.out(
+      `recorded ${records.length} paper form${records.length === 1 ? '' : 's'} (${guardians} guardian agreement${guardians === 1 ? '' : 's'}) in ${setup.config.ledger.dir}\n`,
+    );
   return EXIT.ok;
 }

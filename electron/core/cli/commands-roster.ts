@@ -34,7 +34,8 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
   }
   const header = (records[0]?.record ?? []).map((h) => h.trim());
   const missing = COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) throw new UsageError(`${file} line 1: the header lacks ${missing.join(', ')} (it needs ${COLUMNS.join(',')}; pinHash may be added)`);
+  if (missing.length)
+    throw new UsageError(`${file} line 1: the header lacks ${missing.join(', ')} (it needs ${COLUMNS.join(',')}; pinHash may be added)`);
   const col = (name: string) => header.indexOf(name);
 
   // PIN hashes already in the roster survive a re-import.
@@ -59,7 +60,8 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
     const get = (name: string) => (col(name) >= 0 ? record[col(name)]!.trim() : '');
     const before = problems.length;
     const role = get('role').toLowerCase();
-    if (!(ROLES as readonly string[]).includes(role)) problems.push({ path: at, message: `role "${get('role')}" must be one of ${ROLES.join(', ')}` });
+    if (!(ROLES as readonly string[]).includes(role))
+      problems.push({ path: at, message: `role "${get('role')}" must be one of ${ROLES.join(', ')}` });
     const gradeText = get('grade').toUpperCase();
     let grade: number | undefined;
     if (gradeText !== '') {
@@ -67,9 +69,11 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
       if (!Number.isInteger(grade) || grade! < 0 || grade! > 12) problems.push({ path: at, message: `grade "${get('grade')}" must be K or 0 to 12` });
     }
     const privileges = (get('privileges') || 'active').toLowerCase();
-    if (!(PRIVILEGES as readonly string[]).includes(privileges)) problems.push({ path: at, message: `privileges "${get('privileges')}" must be one of ${PRIVILEGES.join(', ')}` });
+    if (!(PRIVILEGES as readonly string[]).includes(privileges))
+      problems.push({ path: at, message: `privileges "${get('privileges')}" must be one of ${PRIVILEGES.join(', ')}` });
     const flag = get('guardianDeniedInternet').toLowerCase();
-    if (!YES.has(flag) && !NO.has(flag)) problems.push({ path: at, message: `guardianDeniedInternet "${get('guardianDeniedInternet')}" must be yes or no` });
+    if (!YES.has(flag) && !NO.has(flag))
+      problems.push({ path: at, message: `guardianDeniedInternet "${get('guardianDeniedInternet')}" must be yes or no` });
     if (problems.length > before) continue;
     const username = get('username');
     const candidate = {
@@ -80,7 +84,7 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
       ...(get('language') ? { language: get('language').toLowerCase() } : {}),
       privileges,
       guardianDeniedInternet: YES.has(flag),
-      ...((get('pinHash') || kept.get(username.toLowerCase())) ? { pinHash: get('pinHash') || kept.get(username.toLowerCase()) } : {}),
+      ...(get('pinHash') || kept.get(username.toLowerCase()) ? { pinHash: get('pinHash') || kept.get(username.toLowerCase()) } : {}),
     };
     const parsed = rosterUserSchema.safeParse(candidate);
     if (!parsed.success) {

@@ -134,7 +134,14 @@ export async function policyResolve(args: string[], io: CliIo): Promise<number> 
   }
   if (language !== undefined && !/^[a-z]{2}$/.test(language)) throw new UsageError('--lang: expected a two-letter language code like en or es');
 
-  const resolved = resolvePolicy(setup.catalog, values.kind as 'aup', { role, ...(grade !== undefined ? { grade } : {}) }, at, policyRules(setup), language);
+  const resolved = resolvePolicy(
+    setup.catalog,
+    values.kind as 'aup',
+    { role, ...(grade !== undefined ? { grade } : {}) },
+    at,
+    policyRules(setup),
+    language,
+  );
   const year = schoolYearOf(at, { timeZone: setup.config.district.timeZone, start: setup.config.district.schoolYearStart });
   if (!resolved) {
     io.err(`no ${values.kind} policy is in force for ${role}${grade !== undefined ? ` grade ${grade}` : ''} on ${at.toISOString()}\n`);

@@ -32,7 +32,11 @@ export function machineDataFolder(platform: NodeJS.Platform = process.platform, 
 }
 
 /** `--config FILE`, then `AUP_KIOSK_CONFIG`, then the OS location. */
-export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ConfigLocation {
+export function locateConfig(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): ConfigLocation {
   if (flag) return { file: path.resolve(flag), how: 'flag' };
   if (env.AUP_KIOSK_CONFIG) return { file: path.resolve(env.AUP_KIOSK_CONFIG), how: 'env' };
   const folder = machineFolder(platform, env);
@@ -110,7 +114,10 @@ async function checkSecretFile(file: string, where: string, problems: ConfigProb
     if (!s.isFile()) problems.push({ path: where, message: `${file} is not a file` });
     else if (s.size === 0) problems.push({ path: where, message: `${file} is empty` });
     else if (process.platform !== 'win32' && (s.mode & 0o004) !== 0) {
-      warnings.push({ path: where, message: `${file} can be read by every user on this machine; restrict it (chmod 640, owned by the kiosk's group)` });
+      warnings.push({
+        path: where,
+        message: `${file} can be read by every user on this machine; restrict it (chmod 640, owned by the kiosk's group)`,
+      });
     }
   } catch (error) {
     problems.push({ path: where, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` });
@@ -164,12 +171,13 @@ export async function loadSetup(file: string): Promise<SetupLoad> {
     await checkSecretFile(config.directory.bindPasswordFile, 'directory.bindPasswordFile', problems, warnings);
     if (config.directory.tls.caFile) await checkFile(config.directory.tls.caFile, 'directory.tls.caFile', problems);
     if (config.directory.tls.mode === 'none') {
-      warnings.push({ path: 'directory.tls.mode', message: 'plain LDAP sends teachers\' passwords over the network unencrypted' });
+      warnings.push({ path: 'directory.tls.mode', message: "plain LDAP sends teachers' passwords over the network unencrypted" });
     }
   }
   if (config.district.logo) {
     await checkFile(config.district.logo, 'district.logo', problems);
-    if (!/\.(png|svg|jpe?g|webp)$/i.test(config.district.logo)) problems.push({ path: 'district.logo', message: 'expected a PNG, SVG, JPEG or WebP image' });
+    if (!/\.(png|svg|jpe?g|webp)$/i.test(config.district.logo))
+      problems.push({ path: 'district.logo', message: 'expected a PNG, SVG, JPEG or WebP image' });
     else if (((await stat(config.district.logo).catch(() => null))?.size ?? 0) > 512 * 1024) {
       problems.push({ path: 'district.logo', message: 'the logo is larger than 512 KB; use a smaller image' });
     }

@@ -179,7 +179,11 @@ export const configSchema = z
     }
     // (Only when unlockMinutes is itself valid: one mistake is reported once.)
     if (config.lock.unlockMinutes >= 1 && config.lock.unlockMinutes <= 480 && config.lock.warnBeforeMinutes >= config.lock.unlockMinutes) {
-      ctx.addIssue({ code: 'custom', path: ['lock', 'warnBeforeMinutes'], message: 'the warning must come before the unlock ends (less than lock.unlockMinutes)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lock', 'warnBeforeMinutes'],
+        message: 'the warning must come before the unlock ends (less than lock.unlockMinutes)',
+      });
     }
     const dir = config.directory;
     if (dir.type === 'ldap') {
@@ -188,7 +192,11 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['directory', 'tls', 'mode'], message: '"ldaps" needs an ldaps:// URL' });
       }
       if (ldaps && dir.tls.mode && dir.tls.mode !== 'ldaps') {
-        ctx.addIssue({ code: 'custom', path: ['directory', 'tls', 'mode'], message: 'an ldaps:// URL is already TLS; leave mode out or set "ldaps"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['directory', 'tls', 'mode'],
+          message: 'an ldaps:// URL is already TLS; leave mode out or set "ldaps"',
+        });
       }
     }
   });

@@ -80,7 +80,8 @@ export function readSecretFile(path: string): string {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by this account' : `cannot be read (${code ?? String(error)})`;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by this account' : `cannot be read (${code ?? String(error)})`;
     throw new Error(`The password file ${path} ${why}.`, { cause: error });
   }
   const secret = text.trim();
@@ -180,7 +181,8 @@ export function ldapOptionProblems(options: LdapDirectoryOptions): ConfigProblem
     scheme = url.protocol;
     if (scheme !== 'ldap:' && scheme !== 'ldaps:') problem('url', 'expected an ldap:// or ldaps:// URL');
     else if (!url.hostname) problem('url', 'expected a host name');
-    else if ((url.pathname && url.pathname !== '/') || url.search || url.username) problem('url', 'expected only scheme, host and port (the base is userBase)');
+    else if ((url.pathname && url.pathname !== '/') || url.search || url.username)
+      problem('url', 'expected only scheme, host and port (the base is userBase)');
   } catch {
     problem('url', 'expected an ldap:// or ldaps:// URL');
   }
@@ -229,7 +231,15 @@ function describeFailure(error: unknown, url: string, timeoutMs: number): string
   if (error instanceof DeadlineError) return `no answer from ${url} within ${timeoutMs} ms`;
   const err = error as NodeJS.ErrnoException & { code?: string | number };
   const code = typeof err?.code === 'string' ? err.code : undefined;
-  const tlsCodes = ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'];
+  const tlsCodes = [
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+  ];
   if (code && tlsCodes.includes(code)) {
     return `the directory's TLS certificate is not trusted (${code}): set tls.caFile to the CA that signed it`;
   }

@@ -16,7 +16,7 @@ export const rosterUserSchema = z
       .trim()
       .min(1, { error: 'expected a username; it is empty' })
       .max(100, { error: 'a username is at most 100 characters' })
-      .regex(/^[\p{L}\p{N}._@'-]+$/u, { error: 'a username is letters, digits and . _ @ \' - only' }),
+      .regex(/^[\p{L}\p{N}._@'-]+$/u, { error: "a username is letters, digits and . _ @ ' - only" }),
     displayName: z.string({ error: 'expected a display name' }).trim().min(1, { error: 'expected a display name; it is empty' }).max(200),
     role: z.enum(ROLES, { error: `expected a role: ${ROLES.join(', ')}` }),
     grade: z
@@ -25,13 +25,13 @@ export const rosterUserSchema = z
       .min(0, { error: 'expected a grade from 0 (kindergarten) to 12' })
       .max(12, { error: 'expected a grade from 0 (kindergarten) to 12' })
       .optional(),
-    language: z.string().regex(/^[a-z]{2}$/, { error: 'expected a two-letter language code like "en" or "es"' }).optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/, { error: 'expected a two-letter language code like "en" or "es"' })
+      .optional(),
     privileges: z.enum(PRIVILEGES, { error: `expected privileges: ${PRIVILEGES.join(', ')}` }).default('active'),
     guardianDeniedInternet: z.boolean({ error: 'expected true or false' }).default(false),
-    pinHash: z
-      .string()
-      .regex(PIN_HASH_PATTERN, { error: 'expected a scrypt hash from "aup roster hash-pin" (never a plain PIN)' })
-      .optional(),
+    pinHash: z.string().regex(PIN_HASH_PATTERN, { error: 'expected a scrypt hash from "aup roster hash-pin" (never a plain PIN)' }).optional(),
   })
   .superRefine((u, ctx) => {
     if (u.role === 'student' && u.grade === undefined) {
@@ -68,7 +68,12 @@ export function rosterWarnings(roster: { users: RosterUser[] }, prefix = 'roster
   const without = roster.users.filter((u) => SIGNS_IN.has(u.role) && !u.pinHash).map((u) => u.username);
   if (without.length === 0) return [];
   const list = without.slice(0, 10).join(', ') + (without.length > 10 ? ` and ${without.length - 10} more` : '');
-  return [{ path: prefix, message: `${without.length} teacher${without.length === 1 ? '' : 's'}, substitute${without.length === 1 ? '' : 's'} or administrator${without.length === 1 ? '' : 's'} without a pinHash cannot sign in at the kiosk: ${list}` }];
+  return [
+    {
+      path: prefix,
+      message: `${without.length} teacher${without.length === 1 ? '' : 's'}, substitute${without.length === 1 ? '' : 's'} or administrator${without.length === 1 ? '' : 's'} without a pinHash cannot sign in at the kiosk: ${list}`,
+    },
+  ];
 }
 export type Roster = z.infer<typeof rosterSchema>;
 
@@ -80,7 +85,10 @@ export async function loadRoster(file: string, prefix = 'roster'): Promise<Roste
   try {
     textContent = await readFile(file, 'utf8');
   } catch (error) {
-    return { ok: false, problems: [{ path: prefix, message: `cannot read the roster file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` }] };
+    return {
+      ok: false,
+      problems: [{ path: prefix, message: `cannot read the roster file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` }],
+    };
   }
   let json: unknown;
   try {

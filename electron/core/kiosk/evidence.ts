@@ -184,7 +184,9 @@ class CentralAnswers {
   #down(message: string): void {
     this.#downUntil = this.clock.now().getTime() + (this.options.retryAfterMs ?? 30_000);
     if (message !== this.#lastError) {
-      this.log.write('warn', 'central database not answering; deciding from the local ledger (the policy is shown when in doubt)', { error: message });
+      this.log.write('warn', 'central database not answering; deciding from the local ledger (the policy is shown when in doubt)', {
+        error: message,
+      });
       this.#lastError = message;
     }
   }

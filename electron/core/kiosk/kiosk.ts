@@ -26,15 +26,7 @@ import { loadSetup, type KioskSetup } from '../config/load.ts';
 import { directoryFor } from '../directory/open.ts';
 import { gradeBandOf, type ResolvedPolicy } from '../policy/resolve.ts';
 import { resolveFor, type DecisionRules } from './decision.ts';
-import {
-  afterFailure,
-  afterSuccess,
-  attemptsAllowed,
-  decideOverride,
-  decideTeacherUnlock,
-  type LockRules,
-  type UnlockGrant,
-} from '../lock/lock.ts';
+import { afterFailure, afterSuccess, attemptsAllowed, decideOverride, decideTeacherUnlock, type LockRules, type UnlockGrant } from '../lock/lock.ts';
 import { ConfLockStore, type LockStore } from '../lock/lock-store.ts';
 import { decideWithEvidence, openEvidenceLedger, type EvidenceLedger } from './evidence.ts';
 import { stderrLog, type KioskLog } from './log.ts';
@@ -170,7 +162,13 @@ export class Kiosk {
 
 const LOOKUP_RETRY_MS = 30_000;
 
-const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
 
 async function logoDataUrl(file: string): Promise<string> {
   const type = IMAGE_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -316,12 +314,25 @@ export class KioskSession implements KioskApi {
     const rules = this.#rules();
     // Someone unknown is locked whatever the room's setting.
     if (!found) rules.lock = { ...rules.lock, students: true };
-    const decision = await decideWithEvidence(this.#ready.ledger, { user, catalog: this.#ready.setup.catalog, grant: this.#grant(), now, rules, language });
+    const decision = await decideWithEvidence(this.#ready.ledger, {
+      user,
+      catalog: this.#ready.setup.catalog,
+      grant: this.#grant(),
+      now,
+      rules,
+      language,
+    });
     const viewUser = this.#viewUser(user);
     switch (decision.next) {
       case 'policy': {
         const staffOrSecondary = user.role !== 'student' || (user.grade ?? 0) >= 6;
-        return { kind: 'policy', context, user: viewUser, document: this.#documentView(decision.policy, language), signature: staffOrSecondary ? 'typed-name' : 'i-agree' };
+        return {
+          kind: 'policy',
+          context,
+          user: viewUser,
+          document: this.#documentView(decision.policy, language),
+          signature: staffOrSecondary ? 'typed-name' : 'i-agree',
+        };
       }
       case 'safety-rules':
         return { kind: 'safety-rules', context, user: viewUser, document: this.#documentView(decision.policy, language), mustAcknowledge: true };
@@ -344,7 +355,14 @@ export class KioskSession implements KioskApi {
         guardianDeniedInternet: user.guardianDeniedInternet,
       };
     }
-    return { kind: 'locked', context, user: viewUser, reason: lock.reason, overrideOnly: lock.overrideOnly, guardianDeniedInternet: user.guardianDeniedInternet };
+    return {
+      kind: 'locked',
+      context,
+      user: viewUser,
+      reason: lock.reason,
+      overrideOnly: lock.overrideOnly,
+      guardianDeniedInternet: user.guardianDeniedInternet,
+    };
   }
 
   #grant(): UnlockGrant | undefined {
@@ -418,7 +436,12 @@ export class KioskSession implements KioskApi {
         ...(view.signature === 'typed-name' && typedName ? { typedName } : {}),
       });
       if (!saved) return this.#refuse('cannot-record');
-      this.#kiosk.log.write('info', 'policy accepted', { user: view.user.username, policyId: shown.policyId, version: shown.version, language: shown.language });
+      this.#kiosk.log.write('info', 'policy accepted', {
+        user: view.user.username,
+        policyId: shown.policyId,
+        version: shown.version,
+        language: shown.language,
+      });
       await this.refresh(true);
       return { ok: true };
     });
@@ -450,7 +473,11 @@ export class KioskSession implements KioskApi {
   }
 
   /** Shared by teacher unlock and override: rate limit, check the secret, count failures, record them. */
-  async #signIn(username: string, secret: string, student: DirectoryUser): Promise<{ ok: true; signer: DirectoryUser } | { ok: false; outcome: Outcome }> {
+  async #signIn(
+    username: string,
+    secret: string,
+    student: DirectoryUser,
+  ): Promise<{ ok: true; signer: DirectoryUser } | { ok: false; outcome: Outcome }> {
     const { store, rules, directory } = this.#ready!;
     const now = this.#now();
     const allowed = attemptsAllowed(store.attempts(), now);
@@ -551,7 +578,11 @@ export class KioskSession implements KioskApi {
       this.#kiosk.log.write('error', 'cannot save the unlock', { error: (error as Error).message });
       return this.#refuse('cannot-record');
     }
-    this.#kiosk.log.write('info', g.kind === 'override' ? 'administrator override' : 'teacher unlock', { user: student.username, by: signer.username, until: g.until });
+    this.#kiosk.log.write('info', g.kind === 'override' ? 'administrator override' : 'teacher unlock', {
+      user: student.username,
+      by: signer.username,
+      until: g.until,
+    });
     this.#safetyOpen = false;
     await this.refresh(true);
     return { ok: true };

@@ -19,9 +19,7 @@ export const requestSchemas = {
   ]),
   acknowledgeSafetyRules: z.tuple([z.strictObject({ rulesId: id, version: id })]),
   teacherUnlock: z.tuple([z.strictObject({ username: z.string().max(256), secret })]),
-  adminOverride: z.tuple([
-    z.strictObject({ username: z.string().max(256), secret, reason: z.string().max(2000), minutes: z.number().finite() }),
-  ]),
+  adminOverride: z.tuple([z.strictObject({ username: z.string().max(256), secret, reason: z.string().max(2000), minutes: z.number().finite() })]),
   setLanguage: z.tuple([z.string().max(10)]),
   openSafetyRules: z.tuple([]),
   closeSafetyRules: z.tuple([]),

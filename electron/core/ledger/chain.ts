@@ -32,10 +32,7 @@ export function encodeLine(record: UnhashedRecord): { line: Buffer; hash: string
   return { line: Buffer.from(`${HASH_PREFIX}${hash}",${covered}\n`, 'utf8'), hash };
 }
 
-export type LineFault =
-  | { kind: 'not-json'; detail: string }
-  | { kind: 'not-a-record'; detail: string }
-  | { kind: 'edited'; detail: string };
+export type LineFault = { kind: 'not-json'; detail: string } | { kind: 'not-a-record'; detail: string } | { kind: 'edited'; detail: string };
 
 const KNOWN_TYPES = new Set<string>(RECORD_TYPES);
 
@@ -53,7 +50,8 @@ function hasRecordShape(v: unknown): boolean {
     typeof r.user === 'string' &&
     typeof r.schoolYear === 'string' &&
     (r.prev === null || typeof r.prev === 'string') &&
-    (seg === undefined || (typeof seg === 'object' && seg !== null && typeof seg.found === 'string' && (seg.after === null || typeof seg.after === 'string')))
+    (seg === undefined ||
+      (typeof seg === 'object' && seg !== null && typeof seg.found === 'string' && (seg.after === null || typeof seg.after === 'string')))
   );
 }
 
@@ -75,7 +73,8 @@ export function decodeLine(bytes: Buffer, validate: 'full' | 'shape' = 'full'): 
     HEX64.test(claimed) &&
     bytes.toString('latin1', PREFIX_BYTES - 2, PREFIX_BYTES) === '",';
   if (!framed) return { ok: false, kind: 'not-a-record', detail: 'not a ledger record (it does not begin with its hash)' };
-  if (sha256Hex(bytes.subarray(PREFIX_BYTES)) !== claimed) return { ok: false, kind: 'edited', detail: 'edited (its content does not match its hash)' };
+  if (sha256Hex(bytes.subarray(PREFIX_BYTES)) !== claimed)
+    return { ok: false, kind: 'edited', detail: 'edited (its content does not match its hash)' };
   if (validate === 'shape') {
     return hasRecordShape(value) ? { ok: true, record: value as LedgerRecord } : { ok: false, kind: 'not-a-record', detail: 'not a ledger record' };
   }

@@ -5,15 +5,7 @@ import { z } from 'zod';
 import { parseLocalDate } from '../time.ts';
 import { parseSchoolYear } from '../school-year.ts';
 
-export const RECORD_TYPES = [
-  'acceptance',
-  'guardian-agreement',
-  'safety-ack',
-  'unlock',
-  'override',
-  'denied',
-  'auth-failure',
-] as const;
+export const RECORD_TYPES = ['acceptance', 'guardian-agreement', 'safety-ack', 'unlock', 'override', 'denied', 'auth-failure'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
@@ -31,8 +23,15 @@ const Sha256Hex = z.string().regex(HEX64, 'expected 64 lowercase hex digits');
 const IsoWithOffset = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant with an offset' });
 const LocalDateText = z.string().refine((s) => parseLocalDate(s) !== null, 'expected a local date YYYY-MM-DD');
 export const SchoolYearText = z.string().refine((s) => parseSchoolYear(s) !== null, 'expected a school year like 2026-27');
-const RefusalCode = z.string().max(64).regex(/^[a-z][a-z0-9-]*$/, 'expected a reason code like "substitute"');
-const Minutes = z.number().int().min(1).max(24 * 60);
+const RefusalCode = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected a reason code like "substitute"');
+const Minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60);
 
 /** Where a record was made. Given once to `Ledger.open`, stamped on every record. */
 export const MachineIdentitySchema = z.strictObject({
@@ -60,7 +59,10 @@ const acceptanceFields = {
 };
 const PAPER_ONLY = ['signedOn', 'signer', 'enteredBy'] as const;
 
-function paperRule(v: { method: 'kiosk' | 'paper'; signedOn?: string; signer?: string; enteredBy?: string; schoolYear?: string }, ctx: z.RefinementCtx) {
+function paperRule(
+  v: { method: 'kiosk' | 'paper'; signedOn?: string; signer?: string; enteredBy?: string; schoolYear?: string },
+  ctx: z.RefinementCtx,
+) {
   for (const key of PAPER_ONLY) {
     if (v.method === 'paper' && v[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required for a paper form' });
     if (v.method === 'kiosk' && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only for a paper form' });
@@ -92,7 +94,11 @@ const paperYear = { schoolYear: SchoolYearText.optional() };
 
 function kioskHasNoYear(v: { method: string; schoolYear?: string }, ctx: z.RefinementCtx) {
   if (v.method === 'kiosk' && v.schoolYear !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['schoolYear'], message: 'only a paper form names its school year; a kiosk record takes the year of its own time' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['schoolYear'],
+      message: 'only a paper form names its school year; a kiosk record takes the year of its own time',
+    });
   }
 }
 

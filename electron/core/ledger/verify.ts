@@ -70,7 +70,14 @@ export async function scanLedgerDir(dir: string): Promise<{ report: VerifyReport
     const problems = [...scanner.problems];
     if (position.tail.length > 0) problems.push(tornTailProblem(file, scanner.lines + 1, position.tail.length, 'none'));
     report.problems.push(...problems);
-    report.files.push({ file, schoolYear: year, lines: scanner.lines, records: scanner.records, segments: scanner.segments, status: statusOf(problems) });
+    report.files.push({
+      file,
+      schoolYear: year,
+      lines: scanner.lines,
+      records: scanner.records,
+      segments: scanner.segments,
+      status: statusOf(problems),
+    });
   }
   report.status = statusOf(report.problems);
   report.first = report.problems.find((p) => !p.crash) ?? report.problems[0] ?? null;

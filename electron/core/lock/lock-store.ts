@@ -63,13 +63,13 @@ export class ConfLockStore implements LockStore {
 
   #open(): Conf<StoredState> {
     const conf = new Conf<StoredState>({
-        cwd: this.#dir,
-        configName: 'kiosk-state',
-        clearInvalidConfig: false,
-        defaults: { grants: {}, attempts: { failures: 0 } },
-        // Every kiosk account of the machine shares this state (the installer gives the folder to the
-        // kiosk group); others may not read it. A machine service is the planned owner (DESIGN.md).
-        configFileMode: 0o660,
+      cwd: this.#dir,
+      configName: 'kiosk-state',
+      clearInvalidConfig: false,
+      defaults: { grants: {}, attempts: { failures: 0 } },
+      // Every kiosk account of the machine shares this state (the installer gives the folder to the
+      // kiosk group); others may not read it. A machine service is the planned owner (DESIGN.md).
+      configFileMode: 0o660,
     });
     if (this.#pendingLockout) {
       this.#pendingLockout = false;
@@ -91,10 +91,13 @@ export class ConfLockStore implements LockStore {
   }
 
   grantFor(user: string): UnlockGrant | undefined {
-    return this.#read((c) => {
-      const g = c.get('grants')?.[keyOf(user)];
-      return g && typeof g === 'object' && typeof g.until === 'string' ? g : undefined;
-    }, () => undefined);
+    return this.#read(
+      (c) => {
+        const g = c.get('grants')?.[keyOf(user)];
+        return g && typeof g === 'object' && typeof g.until === 'string' ? g : undefined;
+      },
+      () => undefined,
+    );
   }
 
   saveGrant(grant: UnlockGrant): void {

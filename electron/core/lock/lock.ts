@@ -33,9 +33,7 @@ export interface UnlockGrant {
 }
 
 export type SessionLock =
-  | { state: 'free' }
-  | { state: 'locked'; reason: LockReason; overrideOnly: boolean }
-  | { state: 'unlocked'; grant: UnlockGrant; warning: boolean };
+  { state: 'free' } | { state: 'locked'; reason: LockReason; overrideOnly: boolean } | { state: 'unlocked'; grant: UnlockGrant; warning: boolean };
 
 const MINUTE = 60_000;
 
@@ -86,9 +84,7 @@ export function currentPeriodEnd(now: Date, rules: Pick<LockRules, 'bellSchedule
   return null;
 }
 
-export type UnlockDecision =
-  | { ok: true; grant: UnlockGrant }
-  | { ok: false; reason: RefusalReason };
+export type UnlockDecision = { ok: true; grant: UnlockGrant } | { ok: false; reason: RefusalReason };
 
 /** A teacher's unlock: approved teachers (and administrators) only; to the end of the period where there is a bell schedule. */
 export function decideTeacherUnlock(student: DirectoryUser, signer: DirectoryUser, rules: LockRules, now: Date): UnlockDecision {
@@ -100,7 +96,14 @@ export function decideTeacherUnlock(student: DirectoryUser, signer: DirectoryUse
   const until = period ? period.end : new Date(now.getTime() + rules.unlockMinutes * MINUTE);
   return {
     ok: true,
-    grant: { user: student.username, kind: 'teacher', by: signer.username, byName: signer.displayName, since: now.toISOString(), until: until.toISOString() },
+    grant: {
+      user: student.username,
+      kind: 'teacher',
+      by: signer.username,
+      byName: signer.displayName,
+      since: now.toISOString(),
+      until: until.toISOString(),
+    },
   };
 }
 

@@ -42,20 +42,19 @@ const policySchema = z.strictObject({
   versions: z.array(versionSchema).min(1, { error: 'a policy needs at least one version' }),
 });
 
-export const catalogSchema = z
-  .strictObject({ $schema: z.string().optional(), policies: z.array(policySchema) })
-  .superRefine((catalog, ctx) => {
-    const ids = new Set<string>();
-    catalog.policies.forEach((p, i) => {
-      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'id'], message: `"${p.id}" appears twice` });
-      ids.add(p.id);
-      const seen = new Set<string>();
-      p.versions.forEach((v, j) => {
-        if (seen.has(v.version)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'versions', j, 'version'], message: `version "${v.version}" appears twice` });
-        seen.add(v.version);
-      });
+export const catalogSchema = z.strictObject({ $schema: z.string().optional(), policies: z.array(policySchema) }).superRefine((catalog, ctx) => {
+  const ids = new Set<string>();
+  catalog.policies.forEach((p, i) => {
+    if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'id'], message: `"${p.id}" appears twice` });
+    ids.add(p.id);
+    const seen = new Set<string>();
+    p.versions.forEach((v, j) => {
+      if (seen.has(v.version))
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'versions', j, 'version'], message: `version "${v.version}" appears twice` });
+      seen.add(v.version);
     });
   });
+});
 
 export type CatalogJson = z.infer<typeof catalogSchema>;
 export type CatalogPolicy = CatalogJson['policies'][number];
@@ -136,7 +135,10 @@ export async function loadCatalog(folder: string, options: { prefix?: string; gr
   for (const p of parsed.data.policies) {
     for (const band of p.audience.gradeBands ?? []) {
       if (options.gradeBands && !options.gradeBands.includes(band)) {
-        problems.push({ path: `${prefix}: ${p.id} audience`, message: `grade band "${band}" is not one of district.gradeBands (${options.gradeBands.join(', ')})` });
+        problems.push({
+          path: `${prefix}: ${p.id} audience`,
+          message: `grade band "${band}" is not one of district.gradeBands (${options.gradeBands.join(', ')})`,
+        });
       }
     }
     const versions: PolicyVersion[] = [];

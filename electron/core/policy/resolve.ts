@@ -50,12 +50,7 @@ export function versionInForce(policy: Policy, instant: Date, timeZone: string):
 /** The document in `language`, else the district default, else English, else any. */
 export function pickDocument(version: PolicyVersion, language: string | undefined, defaultLanguage: string): LoadedDocument {
   const docs = version.documents;
-  return (
-    (language ? docs.get(language) : undefined) ??
-    docs.get(defaultLanguage) ??
-    docs.get('en') ??
-    [...docs.values()][0]!
-  );
+  return (language ? docs.get(language) : undefined) ?? docs.get(defaultLanguage) ?? docs.get('en') ?? [...docs.values()][0]!;
 }
 
 /** The first policy of `kind` for the audience with a version in force at the instant, in a language. */

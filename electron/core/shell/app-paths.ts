@@ -26,6 +26,7 @@ export function appPaths(options: { packaged: boolean; mainDir: string; resource
     preload: path.join(out, 'preload', 'index.cjs'),
     policies: path.join(assets, 'policies'),
     demo: path.join(assets, 'demo'),
-    migrations: options.packaged && options.resourcesPath ? path.join(assets, 'migrations') : path.resolve(out, '..', 'electron/core/central/migrations'),
+    migrations:
+      options.packaged && options.resourcesPath ? path.join(assets, 'migrations') : path.resolve(out, '..', 'electron/core/central/migrations'),
   };
 }

@@ -125,7 +125,10 @@ export type SenderVerdict = { ok: true } | { ok: false; why: string };
  * Checks the sender of an IPC call (Electron's checklist: validate the sender of every message):
  * a window of the shell, its main frame, at the page that window was opened for.
  */
-export function senderVerdict(sender: { page: ShellPage | null; frameUrl: string | null | undefined; mainFrame: boolean }, intent: unknown): SenderVerdict {
+export function senderVerdict(
+  sender: { page: ShellPage | null; frameUrl: string | null | undefined; mainFrame: boolean },
+  intent: unknown,
+): SenderVerdict {
   if (!sender.page) return { ok: false, why: 'not a kiosk window' };
   if (!sender.mainFrame) return { ok: false, why: 'not the main frame' };
   let url: URL;
@@ -135,7 +138,10 @@ export function senderVerdict(sender: { page: ShellPage | null; frameUrl: string
     return { ok: false, why: 'no page' };
   }
   const expected = new URL(PAGE_URLS[sender.page]);
-  const samePage = url.protocol === expected.protocol && url.host === expected.host && (url.pathname === expected.pathname || (sender.page === 'kiosk' && url.pathname === '/'));
+  const samePage =
+    url.protocol === expected.protocol &&
+    url.host === expected.host &&
+    (url.pathname === expected.pathname || (sender.page === 'kiosk' && url.pathname === '/'));
   if (!samePage) return { ok: false, why: 'page is not the one this window was opened for' };
   const allowed = INTENTS_BY_PAGE[sender.page];
   // `intent` undefined: the page subscribes to views, which any page with KioskApi may do.

@@ -129,7 +129,9 @@ export function kioskConfigLocation(
   }
   const location = locateConfig(undefined, machineEnv, platform);
   if ((options.writable ?? writableByUser)(location.file)) {
-    notes.push(`the machine config ${location.file} can be changed by the signed-in account: make it read-only for users (docs/deployment.md, "Folders and permissions")`);
+    notes.push(
+      `the machine config ${location.file} can be changed by the signed-in account: make it read-only for users (docs/deployment.md, "Folders and permissions")`,
+    );
   }
   return { location, notes };
 }

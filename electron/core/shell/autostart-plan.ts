@@ -203,7 +203,10 @@ export function autostartPlan(platform: AutostartPlatform): AutostartPlan {
         kind: 'launch-agent',
         registeredAt: at,
         files: [{ name: `${APP_ID}.plist`, text: plistXml(launchAgent()) }],
-        register: [`install -m 644 -o root -g wheel "/Applications/AUP Kiosk.app/Contents/Resources/autostart/${APP_ID}.plist" "${at}"`, `launchctl bootstrap gui/<uid of the signed-in user> "${at}"`],
+        register: [
+          `install -m 644 -o root -g wheel "/Applications/AUP Kiosk.app/Contents/Resources/autostart/${APP_ID}.plist" "${at}"`,
+          `launchctl bootstrap gui/<uid of the signed-in user> "${at}"`,
+        ],
         unregister: [`launchctl bootout gui/<uid of the signed-in user>/${APP_ID}`, `rm -f "${at}"`],
       };
     }

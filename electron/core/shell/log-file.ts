@@ -14,7 +14,25 @@ export const LOG_KEEP = 5;
 const MAX_LINE = 8 * 1024;
 const REDACTED = '[redacted]';
 
-const SECRET_WORDS = new Set(['secret', 'secrets', 'password', 'passwords', 'passwd', 'passphrase', 'pwd', 'pin', 'pins', 'token', 'tokens', 'credential', 'credentials', 'cookie', 'cookies', 'authorization', 'private']);
+const SECRET_WORDS = new Set([
+  'secret',
+  'secrets',
+  'password',
+  'passwords',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'pin',
+  'pins',
+  'token',
+  'tokens',
+  'credential',
+  'credentials',
+  'cookie',
+  'cookies',
+  'authorization',
+  'private',
+]);
 const SECRET_KEYS = new Set(['connectionstring', 'apikey', 'clientsecret', 'bindcredentials']);
 /** `bindPasswordFile` names where a secret is, not the secret: a path is worth logging. */
 const LOCATION_WORDS = new Set(['file', 'path', 'dir', 'folder']);
@@ -37,9 +55,7 @@ export function isSecretKey(key: string): boolean {
 
 /** Secrets that can hide inside text: a password in a URL, a PIN hash. */
 export function redactText(text: string): string {
-  return text
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*):[^@/?#\s]*@/gi, `$1:${REDACTED}@`)
-    .replace(/scrypt\$[^\s"',;]+/g, REDACTED);
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*):[^@/?#\s]*@/gi, `$1:${REDACTED}@`).replace(/scrypt\$[^\s"',;]+/g, REDACTED);
 }
 
 const PIN_SHAPED = /^\s*\d{4,12}\s*$/;
@@ -85,7 +101,11 @@ export function userLogFolder(platform: NodeJS.Platform = process.platform, env:
 
 /** `aup-kiosk-ben.carter.log`: only characters every file system takes. */
 export function logFileName(username: string): string {
-  const safe = username.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 64) || 'unknown';
+  const safe =
+    username
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 64) || 'unknown';
   return `aup-kiosk-${safe}.log`;
 }
 
@@ -213,12 +233,21 @@ export function openKioskLog(options: {
   for (const folder of folders) {
     const file = path.join(folder, logFileName(options.username));
     try {
-      const log = new LogFile({ file, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}), ...(options.keep ? { keep: options.keep } : {}), ...(options.echo ? { echo: options.echo } : {}) });
+      const log = new LogFile({
+        file,
+        ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+        ...(options.keep ? { keep: options.keep } : {}),
+        ...(options.echo ? { echo: options.echo } : {}),
+      });
       return { log, file, problems };
     } catch (error) {
       problems.push(`${file}: ${(error as Error).message}`);
     }
   }
   const echo = options.echo ?? ((line: string) => process.stderr.write(line));
-  return { log: { write: (level, message, fields) => echo(formatLogLine(new Date(), level, message, fields)), close: () => {} }, file: null, problems };
+  return {
+    log: { write: (level, message, fields) => echo(formatLogLine(new Date(), level, message, fields)), close: () => {} },
+    file: null,
+    problems,
+  };
 }

@@ -29,7 +29,12 @@ export interface IndicatorWindow {
 export function indicatorMain(win: IndicatorWindow): void {
   const words: Record<string, { left: (n: number) => string; lastMinute: string; until: (t: string) => string; rules: string }> = {
     en: { left: (n) => `${n} min left`, lastMinute: 'Less than a minute left', until: (t) => `Open until ${t}`, rules: 'Safety rules' },
-    es: { left: (n) => `Quedan ${n} min`, lastMinute: 'Queda menos de un minuto', until: (t) => `Abierta hasta las ${t}`, rules: 'Reglas de seguridad' },
+    es: {
+      left: (n) => `Quedan ${n} min`,
+      lastMinute: 'Queda menos de un minuto',
+      until: (t) => `Abierta hasta las ${t}`,
+      rules: 'Reglas de seguridad',
+    },
   };
   const byId = (id: string) => {
     const el = win.document.getElementById(id);

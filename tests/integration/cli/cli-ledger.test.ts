@@ -30,7 +30,9 @@ async function accept(user: string, typedName?: string) {
   const v = await s.getView();
   if (v.kind !== 'policy') throw new Error(v.kind);
   const d = v.document;
-  expect(await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, ...(typedName ? { typedName } : {}) })).toEqual({ ok: true });
+  expect(
+    await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, ...(typedName ? { typedName } : {}) }),
+  ).toEqual({ ok: true });
   await k.close();
 }
 
@@ -39,7 +41,13 @@ const ledgerFile = () => path.join(tmp.dir, 'ledger', 'ledger-2026-27.jsonl');
 describe('aup status', () => {
   it('says what the kiosk would show a user now, and why', async () => {
     const before = await aup(['status', '--config', config, '--user', 'ben.carter', '--at', '2026-09-15T15:00:00Z', '--json']);
-    expect(JSON.parse(before.stdout)).toMatchObject({ user: 'ben.carter', schoolYear: '2026-27', next: 'policy', reason: 'not-accepted', policy: { policyId: 'student-aup', version: '2026-27' } });
+    expect(JSON.parse(before.stdout)).toMatchObject({
+      user: 'ben.carter',
+      schoolYear: '2026-27',
+      next: 'policy',
+      reason: 'not-accepted',
+      policy: { policyId: 'student-aup', version: '2026-27' },
+    });
     await accept('ben.carter');
     const after = await aup(['status', '--config', config, '--user', 'ben.carter', '--at', '2026-09-15T15:00:00Z', '--json']);
     expect(JSON.parse(after.stdout)).toMatchObject({ next: 'safety-rules', reason: 'not-acknowledged' });
@@ -57,7 +65,7 @@ describe('aup status', () => {
 });
 
 describe('aup report', () => {
-  it('lists the year\'s acceptances as CSV that opens correctly in Excel', async () => {
+  it("lists the year's acceptances as CSV that opens correctly in Excel", async () => {
     await accept('zoe.renee', 'Zoë Renée Z');
     await accept('eve.formula', 'HYPERLINK http x');
     const r = await aup(['report', '--config', config, '--year', '2026-27']);
@@ -115,14 +123,29 @@ describe('aup ledger import', () => {
 
   it('records paper forms; a guardian agreement is its own record type and shows in reports', async () => {
     const csv = path.join(tmp.dir, 'forms.csv');
-    await writeFile(csv, '\uFEFF' + header + 'ana.lopez,student-aup,2026-27,es,2026-08-14,student,ms.garcia\r\nana.lopez,guardian-agreement,2026-27,es,2026-08-14,guardian,ms.garcia\r\n');
+    await writeFile(
+      csv,
+      '\uFEFF' +
+        header +
+        'ana.lopez,student-aup,2026-27,es,2026-08-14,student,ms.garcia\r\nana.lopez,guardian-agreement,2026-27,es,2026-08-14,guardian,ms.garcia\r\n',
+    );
     const r = await aup(['ledger', 'import', csv, '--config', config]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/recorded 2 paper forms \(1 guardian agreement\)/);
-    const lines = (await readFile(ledgerFile(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.type, l.method, l.signer])).toEqual([['acceptance', 'paper', 'student'], ['guardian-agreement', 'paper', 'guardian']]);
+    const lines = (await readFile(ledgerFile(), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.type, l.method, l.signer])).toEqual([
+      ['acceptance', 'paper', 'student'],
+      ['guardian-agreement', 'paper', 'guardian'],
+    ]);
     const report = await aup(['report', '--config', config, '--format', 'json']);
-    expect(JSON.parse(report.stdout).rows.map((x: { type: string }) => x.type).sort()).toEqual(['acceptance', 'guardian-agreement']);
+    expect(
+      JSON.parse(report.stdout)
+        .rows.map((x: { type: string }) => x.type)
+        .sort(),
+    ).toEqual(['acceptance', 'guardian-agreement']);
     // the student who signed on paper is not asked again at the kiosk
     const st = await aup(['status', '--config', config, '--user', 'ana.lopez', '--at', '2026-09-15T15:00:00Z', '--json']);
     expect(JSON.parse(st.stdout).next).toBe('safety-rules');

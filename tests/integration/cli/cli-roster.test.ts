@@ -17,13 +17,26 @@ describe('aup roster import', () => {
     const pinHash = await hashPin('2468');
     await writeFile(out, JSON.stringify({ users: [{ username: 'ms.garcia', displayName: 'María García', role: 'teacher', pinHash }] }));
     const csv = path.join(tmp.dir, 'sis.csv');
-    await writeFile(csv, '\uFEFF' + header + 'ana.lopez,"López, Ana",student,K,es,active,yes\r\nms.garcia,María García,teacher,,es,active,no\r\nsub.new,New Sub,substitute,,,,\r\n');
+    await writeFile(
+      csv,
+      '\uFEFF' +
+        header +
+        'ana.lopez,"López, Ana",student,K,es,active,yes\r\nms.garcia,María García,teacher,,es,active,no\r\nsub.new,New Sub,substitute,,,,\r\n',
+    );
     const r = await aup(['roster', 'import', csv, '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/wrote 3 users .* \(1 with a PIN\)/);
     expect(r.stderr).toMatch(/warning: 1 .*cannot sign in at the kiosk: sub\.new/);
     const roster = JSON.parse(await readFile(out, 'utf8'));
-    expect(roster.users[0]).toEqual({ username: 'ana.lopez', displayName: 'López, Ana', role: 'student', grade: 0, language: 'es', privileges: 'active', guardianDeniedInternet: true });
+    expect(roster.users[0]).toEqual({
+      username: 'ana.lopez',
+      displayName: 'López, Ana',
+      role: 'student',
+      grade: 0,
+      language: 'es',
+      privileges: 'active',
+      guardianDeniedInternet: true,
+    });
     expect(roster.users[1].pinHash).toBe(pinHash);
   });
 
@@ -53,7 +66,8 @@ describe('aup roster import', () => {
       /line 6: username "ana.lopez" is already on line 2/,
       /line 7: displayName: expected a display name/,
       /line 8: grade: only students have a grade/,
-    ]) expect(r.stderr).toMatch(re);
+    ])
+      expect(r.stderr).toMatch(re);
     expect(await readFile(out, 'utf8')).toBe('{"users": []}');
   });
 

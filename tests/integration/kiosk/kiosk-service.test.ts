@@ -55,16 +55,21 @@ async function acceptAs(s: KioskSession, typedName?: string) {
 async function throughPolicyAndRules(s: KioskSession, typedName?: string) {
   expect(await acceptAs(s, typedName)).toEqual({ ok: true });
   const v = await s.getView();
-  if (v.kind === 'safety-rules') expect(await s.acknowledgeSafetyRules({ rulesId: v.document.policyId, version: v.document.version })).toEqual({ ok: true });
+  if (v.kind === 'safety-rules')
+    expect(await s.acknowledgeSafetyRules({ rulesId: v.document.policyId, version: v.document.version })).toEqual({ ok: true });
 }
 
-describe('a student\'s first login of the school year', () => {
+describe("a student's first login of the school year", () => {
   it('shows the student AUP in their language, then the Internet Safety rules, then the lock', async () => {
     const k = await kiosk();
     const w = watch(k.session('carla.diaz'));
     const s = w.session;
     const v = await s.getView();
-    expect(v).toMatchObject({ kind: 'policy', signature: 'typed-name', document: { policyId: 'student-aup', version: '2026-27', language: 'es', reviewed: false } });
+    expect(v).toMatchObject({
+      kind: 'policy',
+      signature: 'typed-name',
+      document: { policyId: 'student-aup', version: '2026-27', language: 'es', reviewed: false },
+    });
     expect(await s.setLanguage('en')).toEqual({ ok: true });
     const en = await s.getView();
     expect(en).toMatchObject({ kind: 'policy', document: { language: 'en', reviewed: true } });
@@ -122,7 +127,14 @@ describe('the classroom lock through KioskService', () => {
     const k = await kiosk();
     const w = await lockedStudent(k);
     expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true });
-    expect(w.last()).toMatchObject({ kind: 'unlocked', by: 'mr.lee', byName: 'James Lee', unlockKind: 'teacher', warning: false, until: '2026-10-06T10:55:00.000-05:00' });
+    expect(w.last()).toMatchObject({
+      kind: 'unlocked',
+      by: 'mr.lee',
+      byName: 'James Lee',
+      unlockKind: 'teacher',
+      warning: false,
+      until: '2026-10-06T10:55:00.000-05:00',
+    });
     clock.advance(53 * 60_000);
     await k.tick();
     expect(w.last()).toMatchObject({ kind: 'unlocked', warning: true });
@@ -132,7 +144,7 @@ describe('the classroom lock through KioskService', () => {
     expect(await ledgerText()).toMatch(/"type":"unlock".*"by":"mr.lee"/);
   });
 
-  it('a substitute is refused with the policy\'s reason, and the refusal is recorded', async () => {
+  it("a substitute is refused with the policy's reason, and the refusal is recorded", async () => {
     const k = await kiosk();
     const w = await lockedStudent(k);
     expect(await w.session.teacherUnlock({ username: 'sub.jones', secret: '9999' })).toEqual({ ok: false, reason: 'substitute' });
@@ -145,9 +157,18 @@ describe('the classroom lock through KioskService', () => {
   it('a wrong PIN is refused and recorded without the PIN; after five the kiosk locks sign-ins out, across a restart', async () => {
     const k = await kiosk();
     const w = await lockedStudent(k);
-    for (let i = 0; i < 4; i++) expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials' });
-    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials', retryAfterSeconds: 60 });
-    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: false, reason: 'rate-limited', retryAfterSeconds: 60 });
+    for (let i = 0; i < 4; i++)
+      expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials' });
+    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' })).toEqual({
+      ok: false,
+      reason: 'bad-credentials',
+      retryAfterSeconds: 60,
+    });
+    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({
+      ok: false,
+      reason: 'rate-limited',
+      retryAfterSeconds: 60,
+    });
     // the student kills the kiosk: the lockout is still there
     await k.close();
     const again = await kiosk();
@@ -196,13 +217,16 @@ describe('the classroom lock through KioskService', () => {
     const admin = { username: 'principal.ortiz', secret: '8642' };
     expect(await w.session.adminOverride({ ...admin, reason: '', minutes: 30 })).toEqual({ ok: false, reason: 'reason-required' });
     expect(await w.session.adminOverride({ ...admin, reason: 'State testing make-up', minutes: 481 })).toEqual({ ok: false, reason: 'too-long' });
-    expect(await w.session.adminOverride({ username: 'mr.lee', secret: '1357', reason: 'State testing make-up', minutes: 30 })).toEqual({ ok: false, reason: 'not-administrator' });
+    expect(await w.session.adminOverride({ username: 'mr.lee', secret: '1357', reason: 'State testing make-up', minutes: 30 })).toEqual({
+      ok: false,
+      reason: 'not-administrator',
+    });
     expect(await w.session.adminOverride({ ...admin, reason: 'State testing make-up', minutes: 30 })).toEqual({ ok: true });
     expect(w.last()).toMatchObject({ kind: 'unlocked', unlockKind: 'override', by: 'principal.ortiz' });
     expect(await ledgerText()).toMatch(/"type":"override".*"reason":"State testing make-up"/);
   });
 
-  it('the guardian\'s denial of Internet access is shown to the teacher', async () => {
+  it("the guardian's denial of Internet access is shown to the teacher", async () => {
     const k = await kiosk();
     const s = k.session('gia.nguyen');
     await throughPolicyAndRules(s);

@@ -62,7 +62,9 @@ async function atTheLock(k: Kiosk, key: 'seventhGrader' | 'suspendedStudent' = '
     const v = await s.getView();
     if (v.kind === 'policy') {
       const d = v.document;
-      expect(await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, typedName: v.user.displayName })).toEqual({ ok: true });
+      expect(
+        await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, typedName: v.user.displayName }),
+      ).toEqual({ ok: true });
     } else if (v.kind === 'safety-rules') {
       expect(await s.acknowledgeSafetyRules({ rulesId: v.document.policyId, version: v.document.version })).toEqual({ ok: true });
     }
@@ -104,7 +106,13 @@ describe('unlocking with district credentials (LDAP)', () => {
     expect(await s.teacherUnlock({ username: 'no.such.person', secret: teacher.secret })).toEqual({ ok: false, reason: 'bad-credentials' });
     expect(await s.teacherUnlock(u('lockedOut'))).toEqual({ ok: false, reason: 'bad-credentials' });
     expect(await s.teacherUnlock({ username: '*)(uid=*', secret: teacher.secret })).toEqual({ ok: false, reason: 'bad-credentials' });
-    const ledger = (await Promise.all((await readdir(path.join(tmp.dir, 'ledger'))).filter((f) => f.endsWith('.jsonl')).map((f) => readFile(path.join(tmp.dir, 'ledger', f), 'utf8')))).join('');
+    const ledger = (
+      await Promise.all(
+        (await readdir(path.join(tmp.dir, 'ledger')))
+          .filter((f) => f.endsWith('.jsonl'))
+          .map((f) => readFile(path.join(tmp.dir, 'ledger', f), 'utf8')),
+      )
+    ).join('');
     expect(ledger.match(/"type":"auth-failure"/g)?.length).toBe(4);
     for (const secret of ['wrong-password', teacher.secret, slapd.servicePassword]) {
       expect(ledger).not.toContain(secret);

@@ -142,7 +142,14 @@ describe('passwords travel only over a verified connection', () => {
   });
 
   it('the TLS mode and the URL must agree, or the directory is not built', () => {
-    const base = { url: slapd.url, bindDn: slapd.serviceDn, bindPassword: 'x', userBase: slapd.baseDn, userFilter: '(uid={username})', groups: slapd.groups };
+    const base = {
+      url: slapd.url,
+      bindDn: slapd.serviceDn,
+      bindPassword: 'x',
+      userBase: slapd.baseDn,
+      userFilter: '(uid={username})',
+      groups: slapd.groups,
+    };
     expect(ldapOptionProblems({ ...base, tls: { mode: 'ldaps' } })).toEqual([{ path: 'tls.mode', message: 'mode ldaps needs an ldaps:// URL' }]);
     expect(ldapOptionProblems({ ...base, url: slapd.ldapsUrl, tls: { mode: 'none' } })).toEqual([
       { path: 'tls.mode', message: 'an ldaps:// URL is always TLS: use mode ldaps' },

@@ -32,7 +32,14 @@ function recordFor(i: number): NewLedgerRecord {
     case 1:
       return { type: 'safety-ack', user, rulesId: 'internet-safety', version: '2026-27' };
     default:
-      return { type: 'override', user, by: 'aadmin', until: '2026-09-15T16:00:00.000-05:00', minutes: 480, reason: 'make-up exam '.repeat(20).trim() };
+      return {
+        type: 'override',
+        user,
+        by: 'aadmin',
+        until: '2026-09-15T16:00:00.000-05:00',
+        minutes: 480,
+        reason: 'make-up exam '.repeat(20).trim(),
+      };
   }
 }
 

@@ -44,7 +44,13 @@ describe('the ledger folder on disk', () => {
     expect(schoolYearOfFileName('ledger-2026-27.jsonl')).toBe('2026-27');
     expect(schoolYearOfFileName('ledger-2026-28.jsonl')).toBeNull();
     expect(schoolYearOfFileName('ledger-2026-27.jsonl.torn-20260915T131502000Z')).toBeNull();
-    for (const name of ['ledger-2026-27.jsonl', 'ledger-2025-26.jsonl', 'ledger-2026-27.jsonl.torn-20260915T131502000Z', 'ledger.lock', 'notes.txt']) {
+    for (const name of [
+      'ledger-2026-27.jsonl',
+      'ledger-2025-26.jsonl',
+      'ledger-2026-27.jsonl.torn-20260915T131502000Z',
+      'ledger.lock',
+      'notes.txt',
+    ]) {
       await writeFile(path.join(tmp.dir, name), '');
     }
     expect(await listLedgerFolder(tmp.dir)).toEqual({

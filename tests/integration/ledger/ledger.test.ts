@@ -56,7 +56,12 @@ async function ledgerWith(users: string[]): Promise<LedgerRecord[]> {
 }
 
 async function rewrite(edit: (lines: string[]) => string[]): Promise<void> {
-  await writeFile(fileOf(), edit(await linesOf()).map((l) => `${l}\n`).join(''));
+  await writeFile(
+    fileOf(),
+    edit(await linesOf())
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
 }
 
 const kinds = (problems: readonly LedgerProblem[]) => problems.map((p) => `${p.kind}@${p.line}${p.toLine ? `-${p.toLine}` : ''}`);
@@ -95,7 +100,14 @@ describe('appending to the ledger', () => {
 
   it('a paper form signed in July is filed under the school year it names', async () => {
     const ledger = await open(new ManualClock('2026-07-20T15:00:00Z'));
-    const r = await ledger.append({ ...acceptance('stu1001'), method: 'paper', signedOn: '2026-07-18', signer: 'guardian', enteredBy: 'registrar', schoolYear: '2026-27' } as NewLedgerRecord);
+    const r = await ledger.append({
+      ...acceptance('stu1001'),
+      method: 'paper',
+      signedOn: '2026-07-18',
+      signer: 'guardian',
+      enteredBy: 'registrar',
+      schoolYear: '2026-27',
+    } as NewLedgerRecord);
     expect(r).toMatchObject({ schoolYear: '2026-27', at: '2026-07-20T10:00:00.000-05:00', signer: 'guardian' });
     expect(await linesOf('2026-27')).toHaveLength(1);
   });
@@ -111,9 +123,15 @@ describe('appending to the ledger', () => {
 
     await ledger.append(acceptance('stu1001'));
     const size = (await stat(fileOf())).size;
-    await expect(ledger.append({ type: 'auth-failure', user: 'stu1001', attemptedBy: 'tteacher', refusal: 'bad-credentials', secret: 'hunter2' } as NewLedgerRecord)).rejects.toThrow(
-      /Unrecognized key: "secret"/,
-    );
+    await expect(
+      ledger.append({
+        type: 'auth-failure',
+        user: 'stu1001',
+        attemptedBy: 'tteacher',
+        refusal: 'bad-credentials',
+        secret: 'hunter2',
+      } as NewLedgerRecord),
+    ).rejects.toThrow(/Unrecognized key: "secret"/);
     expect((await stat(fileOf())).size).toBe(size);
     expect(await readFile(fileOf(), 'utf8')).not.toContain('hunter2');
   });
@@ -136,21 +154,28 @@ describe('appending to the ledger', () => {
     dir = path.join(tmp.dir, 'file', 'ledger');
     const error = await open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerFolderError);
-    expect((error as LedgerFolderError).message).toMatch(new RegExp(`^cannot write the ledger folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOTDIR`));
+    expect((error as LedgerFolderError).message).toMatch(
+      new RegExp(`^cannot write the ledger folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOTDIR`),
+    );
   });
 
-  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('a read-only folder is refused with an error that names it (not as root)', async () => {
-    await mkdir(dir);
-    await chmod(dir, 0o500);
-    try {
-      await expect(open()).rejects.toThrow(`cannot write the ledger folder ${dir}: EACCES`);
-    } finally {
-      await chmod(dir, 0o700);
-    }
-  });
+  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)(
+    'a read-only folder is refused with an error that names it (not as root)',
+    async () => {
+      await mkdir(dir);
+      await chmod(dir, 0o500);
+      try {
+        await expect(open()).rejects.toThrow(`cannot write the ledger folder ${dir}: EACCES`);
+      } finally {
+        await chmod(dir, 0o700);
+      }
+    },
+  );
 
   it('a machine identity that is not usable is refused at open', async () => {
-    await expect(Ledger.open({ dir, clock: new ManualClock(SEPT), schoolYear: lockhart, machine: { ...machine, room: '' } })).rejects.toBeInstanceOf(LedgerError);
+    await expect(Ledger.open({ dir, clock: new ManualClock(SEPT), schoolYear: lockhart, machine: { ...machine, room: '' } })).rejects.toBeInstanceOf(
+      LedgerError,
+    );
   });
 });
 
@@ -377,7 +402,10 @@ describe('a file changed by hand does not stop the kiosk', () => {
     await ledger.append(acceptance('stu1'));
     await unlink(fileOf());
     const next = await ledger.append(acceptance('stu2'));
-    expect(next.segment).toEqual({ after: null, found: 'ledger-2026-27.jsonl was deleted or moved away while the kiosk was running (it had 1 lines)' });
+    expect(next.segment).toEqual({
+      after: null,
+      found: 'ledger-2026-27.jsonl was deleted or moved away while the kiosk was running (it had 1 lines)',
+    });
     expect(kinds((await verifyLedgerDir(dir)).problems)).toEqual(['segment@1']);
   });
 

@@ -53,7 +53,11 @@ describe('kiosk processes sharing one ledger folder', () => {
   it('a writer killed with SIGKILL mid-append loses nothing it acknowledged, and the chain verifies', async () => {
     const acknowledged: string[] = [];
     // Three lives: each child opens what the last one left (a stale lock, perhaps a torn line) and goes on.
-    for (const [round, killAfter] of [[1, 15], [2, 40], [3, 25]] as const) {
+    for (const [round, killAfter] of [
+      [1, 15],
+      [2, 40],
+      [3, 25],
+    ] as const) {
       const c = child('append-child.ts', dir, 'forever', `r${round}`);
       await c.waitForLines(acks(killAfter), `${killAfter} acknowledged appends`);
       await c.kill();
@@ -116,9 +120,13 @@ describe('kiosk processes sharing one ledger folder', () => {
     const holder = child('hold-lock-child.ts', dir);
     await holder.waitForLines((l) => l.includes('locked'), 'the lock');
 
-    const impatient = await Ledger.open({ dir, clock: new ManualClock('2026-09-15T20:00:00Z'), schoolYear: lockhart, machine, lock: { staleMs: 60_000, timeoutMs: 300 } }).catch(
-      (e: unknown) => e,
-    );
+    const impatient = await Ledger.open({
+      dir,
+      clock: new ManualClock('2026-09-15T20:00:00Z'),
+      schoolYear: lockhart,
+      machine,
+      lock: { staleMs: 60_000, timeoutMs: 300 },
+    }).catch((e: unknown) => e);
     expect(impatient).toBeInstanceOf(LedgerLockTimeoutError);
     expect((impatient as Error).message).toContain(`${path.join(dir, LOCK_FILE_NAME)} is still held by pid ${holder.pid}`);
 

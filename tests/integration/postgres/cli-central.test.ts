@@ -51,10 +51,30 @@ const migrateArgs = () => [
 /** A record as a kiosk's ledger would have written it, for `user`, made at `room`. */
 function line(user: string, room: string, fields: Record<string, unknown>, minutes = 0): string {
   const at = isoWithOffset(new Date(Date.parse('2026-09-01T14:00:00Z') + minutes * 60_000), 'America/Chicago');
-  const record = { prev: null, id: randomUUID(), at, schoolYear: '2026-27', user, ...fields, machine: `${room}-PC01`, campus: 'Lockhart High School', room, appVersion: '0.1.0' };
-  return encodeLine(record as unknown as UnhashedRecord).line.toString('utf8').trimEnd();
+  const record = {
+    prev: null,
+    id: randomUUID(),
+    at,
+    schoolYear: '2026-27',
+    user,
+    ...fields,
+    machine: `${room}-PC01`,
+    campus: 'Lockhart High School',
+    room,
+    appVersion: '0.1.0',
+  };
+  return encodeLine(record as unknown as UnhashedRecord)
+    .line.toString('utf8')
+    .trimEnd();
 }
-const acceptance = (policyId: string, version: string) => ({ type: 'acceptance', policyId, version, language: 'en', sha256: 'e3'.repeat(32), method: 'kiosk' });
+const acceptance = (policyId: string, version: string) => ({
+  type: 'acceptance',
+  policyId,
+  version,
+  language: 'en',
+  sha256: 'e3'.repeat(32),
+  method: 'kiosk',
+});
 
 describe('aup db migrate', () => {
   it('applies the schema and lets the kiosk and reporting roles sign in with the passwords from their files; a second run changes nothing', async () => {
@@ -124,7 +144,14 @@ describe('reports from the central database', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ schoolYear: '2026-27', source: 'central' });
     const by = (u: string) => report.rows.find((x: any) => x.username === u);
-    expect(by('diego.ramos')).toMatchObject({ grade: 10, gradeBand: 'high', room: 'Lab 204', accepted: 'yes', acceptedVersion: '2026-27', machine: 'Lab 204-PC01' });
+    expect(by('diego.ramos')).toMatchObject({
+      grade: 10,
+      gradeBand: 'high',
+      room: 'Lab 204',
+      accepted: 'yes',
+      acceptedVersion: '2026-27',
+      machine: 'Lab 204-PC01',
+    });
     expect(by('carla.diaz')).toMatchObject({ grade: 7, room: 'Library', accepted: 'yes' });
     expect(by('ben.carter')).toMatchObject({ grade: 4, room: '', accepted: 'no', versionInForce: '2026-27', acceptedVersion: '2025-26' });
     expect(by('ana.lopez')).toMatchObject({ grade: 0, accepted: 'no', acceptedVersion: '' });
@@ -143,7 +170,10 @@ describe('reports from the central database', () => {
   it('--missing lists only who has not accepted; CSV opens in Excel', async () => {
     const r = await aup(['report', ...central(), '--missing']);
     expect(r.code).toBe(0);
-    const [header, ...rows] = r.stdout.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const [header, ...rows] = r.stdout
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(header).toBe('grade,gradeBand,room,username,displayName,role,policyId,versionInForce,accepted,acceptedVersion,at,campus,machine');
     const names = rows.map((row) => row.split(',')[3]);
     expect(names).toContain('ana.lopez');

@@ -78,7 +78,10 @@ async function acceptedCentrally(user: string, name: string): Promise<void> {
   expect(await accept(s, name)).toEqual({ ok: true });
   const v = await s.getView();
   if (v.kind === 'safety-rules') await s.acknowledgeSafetyRules({ rulesId: v.document.policyId, version: v.document.version });
-  await until(async () => (await db.count(`username = '${user}' AND type IN ('acceptance', 'safety-ack')`)) >= 2, `${user}'s records to reach the database`);
+  await until(
+    async () => (await db.count(`username = '${user}' AND type IN ('acceptance', 'safety-ack')`)) >= 2,
+    `${user}'s records to reach the database`,
+  );
   await kiosk.close();
 }
 
@@ -123,7 +126,11 @@ describe('one database for every kiosk', () => {
       expect(log.lines.join('\n')).toMatch(/central database not answering; deciding from the local ledger/);
       await server.restart();
       restarted = true;
-      await until(async () => (await db.count("username = 'fay.olsen' AND type = 'acceptance'")) === 2, 'the acceptance made offline to reach the database', 30_000);
+      await until(
+        async () => (await db.count("username = 'fay.olsen' AND type = 'acceptance'")) === 2,
+        'the acceptance made offline to reach the database',
+        30_000,
+      );
     } finally {
       if (!restarted) await server.restart();
     }
@@ -134,10 +141,13 @@ describe('one database for every kiosk', () => {
     const held = new Set<Socket>();
     const silent: Server = createServer((socket) => held.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => {
-      for (const s of held) s.destroy();
-      silent.close(() => resolve());
-    }));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of held) s.destroy();
+          silent.close(() => resolve());
+        }),
+    );
     const port = (silent.address() as { port: number }).port;
     const m = await machine('Library', { ...db.kiosk, connectionString: `postgres://aup_kiosk@127.0.0.1:${port}/district` });
     const { kiosk, log } = await openKiosk(m.config);
@@ -172,7 +182,9 @@ describe('one database for every kiosk', () => {
     expect(await s.getView()).toMatchObject({ kind: 'safety-rules' });
     await until(async () => log.lines.some((l) => l.includes('central sync failed')), 'the sync to report its failure');
     const text = log.lines.join('\n');
-    expect(text).toMatch(/refused the sign-in \(password authentication failed for user \\"aup_kiosk\\"\): check the role in the connection string and the password file/);
+    expect(text).toMatch(
+      /refused the sign-in \(password authentication failed for user \\"aup_kiosk\\"\): check the role in the connection string and the password file/,
+    );
     expect(text).not.toContain('wrong-password-123');
     expect(await ledgerText(m.dir)).toMatch(/"user":"gia.nguyen"/);
     expect(await db.count(`machine = 'PC-${n}'`)).toBe(0);

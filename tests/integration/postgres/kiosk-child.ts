@@ -35,7 +35,13 @@ commands.on('line', (line) => {
       if (v.kind !== 'policy') return say(`accept not-policy:${v.kind}`);
       const d = v.document;
       const typedName = rest.join(' ');
-      const r = await session.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, ...(typedName ? { typedName } : {}) });
+      const r = await session.acceptPolicy({
+        policyId: d.policyId,
+        version: d.version,
+        sha256: d.sha256,
+        language: d.language,
+        ...(typedName ? { typedName } : {}),
+      });
       say(`accept ${r.ok ? 'ok' : r.reason}`);
     } else if (command === 'ack') {
       const v = await session.getView();

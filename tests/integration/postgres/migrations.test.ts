@@ -92,7 +92,9 @@ describe('the schema migrations', () => {
     });
     const c = await f.client();
     try {
-      await expect(migrate(c, await loadMigrations(f.dir))).rejects.toThrow(/002_broken\.sql failed and was rolled back \(at line 3\): relation "no_such_table" does not exist/);
+      await expect(migrate(c, await loadMigrations(f.dir))).rejects.toThrow(
+        /002_broken\.sql failed and was rolled back \(at line 3\): relation "no_such_table" does not exist/,
+      );
       expect(await rows(c, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
       expect(await rows(c, "SELECT to_regclass('public.half') AS half, (SELECT count(*)::int FROM t) AS n")).toEqual([{ half: null, n: 0 }]);
       // Fixed, it applies on the next run.
@@ -153,7 +155,14 @@ describe('the schema migrations', () => {
           c,
           "SELECT to_regclass('aup.records')::text AS records, to_regclass('aup_reports.records')::text AS view, to_regprocedure('aup_api.record_batch(text[])')::text AS record_batch, to_regprocedure('aup_api.has_accepted(text,text,text,text)')::text AS has_accepted",
         );
-        expect(objects).toEqual([{ records: 'aup.records', view: 'aup_reports.records', record_batch: 'aup_api.record_batch(text[])', has_accepted: 'aup_api.has_accepted(text,text,text,text)' }]);
+        expect(objects).toEqual([
+          {
+            records: 'aup.records',
+            view: 'aup_reports.records',
+            record_batch: 'aup_api.record_batch(text[])',
+            has_accepted: 'aup_api.has_accepted(text,text,text,text)',
+          },
+        ]);
         expect(await rows(c, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'aup\\_%' ORDER BY rolname")).toEqual([
           { rolname: 'aup_kiosk' },
           { rolname: 'aup_owner' },

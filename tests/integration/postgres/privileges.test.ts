@@ -121,7 +121,9 @@ describe('the kiosk role', () => {
       // A forged line with the same id and its hash recomputed (anyone can): refused as a conflict.
       const { encodeLine } = await import('../../../electron/core/ledger/chain.ts');
       const { hash: _hash, ...record } = JSON.parse(first!);
-      const forged = encodeLine({ ...record, version: '2099-00' }).line.toString('utf8').trimEnd();
+      const forged = encodeLine({ ...record, version: '2099-00' })
+        .line.toString('utf8')
+        .trimEnd();
       const r = await kiosk.query('SELECT * FROM aup_api.record_batch($1::text[])', [[forged]]);
       expect(r.rows).toEqual([{ inserted: 0, duplicates: 0, conflicts: 1, rejected: [] }]);
       expect(await db.count(`id = '${record.id}' AND version = '2026-27'`)).toBe(1);
@@ -136,7 +138,10 @@ describe('the kiosk role', () => {
       const batch = await lines(4, 'tamper');
       const edited = batch[1]!.replace('"user":"tamper000001"', '"user":"someone-else"');
       const notJson = '{"hash":"' + 'a'.repeat(64) + '",' + 'x'.repeat(100);
-      const badDate = (await import('../../../electron/core/ledger/chain.ts')).encodeLine({ ...JSON.parse(batch[3]!), hash: undefined, id: crypto.randomUUID(), at: '2026-02-30T10:00:00.000-06:00' }).line.toString('utf8').trimEnd();
+      const badDate = (await import('../../../electron/core/ledger/chain.ts'))
+        .encodeLine({ ...JSON.parse(batch[3]!), hash: undefined, id: crypto.randomUUID(), at: '2026-02-30T10:00:00.000-06:00' })
+        .line.toString('utf8')
+        .trimEnd();
       const r = await kiosk.query('SELECT * FROM aup_api.record_batch($1::text[])', [[batch[0], edited, batch[2], notJson, badDate]]);
       expect(r.rows).toEqual([{ inserted: 2, duplicates: 0, conflicts: 0, rejected: [2, 4, 5] }]);
       expect(await db.count("username = 'someone-else'")).toBe(0);
@@ -154,9 +159,11 @@ describe('the reporting role', () => {
       expect(await outcome(reporting, 'SELECT * FROM aup.records')).toBe('42501');
       expect(await outcome(reporting, 'SELECT * FROM aup_api.record_batch($1::text[])', [[]])).toBe('42501');
       expect(await outcome(reporting, "SELECT aup_api.has_accepted('a', 'b', 'c', '2026-27')")).toBe('42501');
-      expect(await outcome(reporting, "INSERT INTO aup_reports.records (id) VALUES (gen_random_uuid())")).toBe('42501');
+      expect(await outcome(reporting, 'INSERT INTO aup_reports.records (id) VALUES (gen_random_uuid())')).toBe('42501');
       // The view leaves out the ledger line itself.
-      const columns = await reporting.query("SELECT column_name FROM information_schema.columns WHERE table_schema = 'aup_reports' AND table_name = 'records'");
+      const columns = await reporting.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'aup_reports' AND table_name = 'records'",
+      );
       expect(columns.rows.map((c) => c.column_name)).not.toContain('line');
     } finally {
       await reporting.end();
@@ -175,7 +182,9 @@ describe('signing in', () => {
       );
       expect((error as { code?: string }).code).toBe('28P01');
       const said = describeDbError(error);
-      expect(said).toMatch(/refused the sign-in .*password authentication failed for user "aup_kiosk".*check the role in the connection string and the password file/);
+      expect(said).toMatch(
+        /refused the sign-in .*password authentication failed for user "aup_kiosk".*check the role in the connection string and the password file/,
+      );
       expect(said).not.toContain('not-the-password');
     } finally {
       await store.close();
@@ -183,8 +192,12 @@ describe('signing in', () => {
   });
 
   it('a password inside the connection string is refused before anything is sent', async () => {
-    await expect(clientConfig({ connectionString: `postgres://aup_kiosk:${db.kioskPassword}@127.0.0.1:${server.port}/aup` })).rejects.toThrow(/must not hold a password/);
-    await expect(clientConfig({ connectionString: `postgres://aup_kiosk@127.0.0.1:${server.port}/aup?password=x` })).rejects.toThrow(/must not hold a password/);
+    await expect(clientConfig({ connectionString: `postgres://aup_kiosk:${db.kioskPassword}@127.0.0.1:${server.port}/aup` })).rejects.toThrow(
+      /must not hold a password/,
+    );
+    await expect(clientConfig({ connectionString: `postgres://aup_kiosk@127.0.0.1:${server.port}/aup?password=x` })).rejects.toThrow(
+      /must not hold a password/,
+    );
   });
 
   it('TLS is verified against caFile: the right CA connects encrypted, another CA is refused', async () => {

@@ -192,7 +192,16 @@ describe('sending the local ledger to the central database', () => {
     const timers = new QuickTimers();
     const events: SyncEvent[] = [];
     const log = new MemoryLog();
-    const sync = new CentralSync({ dir, sink, log, batchSize: 200, timers, random: () => 1, backoff: { initialMs: 1_000, maxMs: 8_000 }, onEvent: (e) => events.push(e) });
+    const sync = new CentralSync({
+      dir,
+      sink,
+      log,
+      batchSize: 200,
+      timers,
+      random: () => 1,
+      backoff: { initialMs: 1_000, maxMs: 8_000 },
+      onEvent: (e) => events.push(e),
+    });
     cleanups.push(() => sync.stop());
     try {
       sync.start();
@@ -271,7 +280,14 @@ describe('sending the local ledger to the central database', () => {
     const wrong = await store({ ...db.kiosk, passwordFile: server.secretFile('sync-wrong.password', 'nope-nope-nope\n') });
     const events: SyncEvent[] = [];
     const log = new MemoryLog();
-    const sync = new CentralSync({ dir, sink: wrong, log, timers: new QuickTimers(), backoff: { initialMs: 10, maxMs: 10 }, onEvent: (e) => events.push(e) });
+    const sync = new CentralSync({
+      dir,
+      sink: wrong,
+      log,
+      timers: new QuickTimers(),
+      backoff: { initialMs: 10, maxMs: 10 },
+      onEvent: (e) => events.push(e),
+    });
     sync.start();
     await waitForEvent(events, () => events.filter((e) => e.kind === 'error').length >= 3, 'three failures');
     await sync.stop();

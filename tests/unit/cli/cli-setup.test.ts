@@ -49,7 +49,13 @@ describe('aup policy resolve', () => {
   it('at 04:30 UTC on 1 August it is still 31 July in Lockhart: school year 2025-26 and its version', async () => {
     const r = await aup(['policy', 'resolve', '--role', 'student', '--grade', '4', '--at', '2026-08-01T04:30:00Z', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ policyId: 'student-aup', version: '2025-26', effective: '2025-08-01', language: 'en', schoolYear: '2025-26' });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      policyId: 'student-aup',
+      version: '2025-26',
+      effective: '2025-08-01',
+      language: 'en',
+      schoolYear: '2025-26',
+    });
   });
 
   it('at 05:30 UTC it is 1 August in Lockhart: 2026-27', async () => {
@@ -65,18 +71,25 @@ describe('aup policy resolve', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ policyId: 'student-aup', language: 'es', schoolYear: '2026-27' });
   });
 
-  it('a district catalog folder with two versions: the older before the newer one\'s effective date, the newer from local midnight', async () => {
+  it("a district catalog folder with two versions: the older before the newer one's effective date, the newer from local midnight", async () => {
     const folder = path.join(tmp.dir, 'district-policies');
     await mkdir(folder);
     const versions = [];
-    for (const [version, effective] of [['2026-A', '2026-08-01'], ['2026-B', '2027-01-04']]) {
+    for (const [version, effective] of [
+      ['2026-A', '2026-08-01'],
+      ['2026-B', '2027-01-04'],
+    ]) {
       const text = `# AUP ${version}\n`;
       await writeFile(path.join(folder, `${version}.md`), text);
       versions.push({ version, effective, documents: { en: { file: `${version}.md`, sha256: sha256Hex(text) } } });
     }
-    await writeFile(path.join(folder, 'catalog.json'), JSON.stringify({ policies: [{ id: 'aup', kind: 'aup', title: { en: 'AUP' }, audience: { roles: ['student'] }, versions }] }));
+    await writeFile(
+      path.join(folder, 'catalog.json'),
+      JSON.stringify({ policies: [{ id: 'aup', kind: 'aup', title: { en: 'AUP' }, audience: { roles: ['student'] }, versions }] }),
+    );
     const config = await demoConfigIn(tmp.dir, (c) => (c.policies = { catalog: folder }));
-    const at = async (iso: string) => JSON.parse((await aup(['policy', 'resolve', '--config', config, '--role', 'student', '--grade', '9', '--at', iso, '--json'])).stdout).version;
+    const at = async (iso: string) =>
+      JSON.parse((await aup(['policy', 'resolve', '--config', config, '--role', 'student', '--grade', '9', '--at', iso, '--json'])).stdout).version;
     expect(await at('2027-01-03T23:59:59-06:00')).toBe('2026-A');
     expect(await at('2027-01-04T00:00:00-06:00')).toBe('2026-B');
     expect(await at('2027-01-03T23:59')).toBe('2026-A'); // a local time without offset is read in the district zone

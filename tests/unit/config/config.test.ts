@@ -75,7 +75,12 @@ describe('the machine config', () => {
     const file = await demoConfigIn(tmp.dir);
     await writeFile(
       path.join(tmp.dir, 'roster.json'),
-      JSON.stringify({ users: [{ username: 'kid', displayName: 'Kid', role: 'student' }, { username: 'sub', displayName: 'Sub', role: 'substitute' }] }),
+      JSON.stringify({
+        users: [
+          { username: 'kid', displayName: 'Kid', role: 'student' },
+          { username: 'sub', displayName: 'Sub', role: 'substitute' },
+        ],
+      }),
     );
     const problems = await problemsOf(file);
     expect(problems).toEqual([{ path: 'directory.file.users[0].grade', message: expect.stringMatching(/needs a grade/) }]);
@@ -86,7 +91,8 @@ describe('the machine config', () => {
     await writeFile(path.join(tmp.dir, 'roster.json'), JSON.stringify({ users: [{ username: 'sub', displayName: 'Sub', role: 'substitute' }] }));
     const r = await loadSetup(file);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.warnings).toEqual([{ path: 'directory.file', message: expect.stringMatching(/without a pinHash cannot sign in at the kiosk: sub$/) }]);
+    if (r.ok)
+      expect(r.warnings).toEqual([{ path: 'directory.file', message: expect.stringMatching(/without a pinHash cannot sign in at the kiosk: sub$/) }]);
   });
 
   it('a connection string holding a password is refused: passwords live in files', async () => {
@@ -120,7 +126,12 @@ describe('the machine config', () => {
   it('plain LDAP needs to be asked for: an ldaps URL with mode starttls is a mistake', async () => {
     const file = await demoConfigIn(tmp.dir, (c) => {
       c.directory = {
-        type: 'ldap', url: 'ldaps://dc1', bindDn: 'cn=svc', bindPasswordFile: 'x', userBase: 'dc=x', tls: { mode: 'starttls' },
+        type: 'ldap',
+        url: 'ldaps://dc1',
+        bindDn: 'cn=svc',
+        bindPasswordFile: 'x',
+        userBase: 'dc=x',
+        tls: { mode: 'starttls' },
         groups: { student: 'a', staff: 'b', approvedTeacher: 'c', substitute: 'd', administrator: 'e' },
       };
     });

@@ -91,9 +91,7 @@ describe('values the directory hands back', () => {
     expect(normalizeDn('CN=Approved-Teachers, OU=Groups , dc=Lockhart,dc=test')).toBe(
       normalizeDn('cn=approved-teachers,ou=groups,dc=lockhart,dc=test'),
     );
-    expect(normalizeDn('cn=substitutes,ou=groups,dc=lockhart,dc=test')).not.toBe(
-      normalizeDn('cn=approved-teachers,ou=groups,dc=lockhart,dc=test'),
-    );
+    expect(normalizeDn('cn=substitutes,ou=groups,dc=lockhart,dc=test')).not.toBe(normalizeDn('cn=approved-teachers,ou=groups,dc=lockhart,dc=test'));
   });
 
   it('an escaped comma stays part of the value it belongs to', () => {

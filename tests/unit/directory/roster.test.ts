@@ -36,10 +36,12 @@ describe('the roster directory', () => {
   });
 
   it('a username used twice is refused, naming both rows', () => {
-    const r = rosterSchema.safeParse({ users: [
-      { username: 'a', displayName: 'A', role: 'student', grade: 1 },
-      { username: 'A', displayName: 'A2', role: 'student', grade: 2 },
-    ] });
+    const r = rosterSchema.safeParse({
+      users: [
+        { username: 'a', displayName: 'A', role: 'student', grade: 1 },
+        { username: 'A', displayName: 'A2', role: 'student', grade: 2 },
+      ],
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]).toMatchObject({ path: ['users', 1, 'username'], message: expect.stringMatching(/already used by users\[0\]/) });
   });

@@ -173,25 +173,22 @@ describe('the hash chain of a ledger file', () => {
   it('a torn tail is a crash, not tampering', () => {
     const p = tornTailProblem(FILE, 9, 57, 'set-aside', `${FILE}.torn-20260915T131502000Z`);
     expect(p).toMatchObject({ kind: 'torn-tail', crash: true, line: 9, repair: 'set-aside' });
-    expect(p.message).toBe('ledger-2026-27.jsonl line 9: 57 bytes with no newline, torn by a crash during a write; set aside in ledger-2026-27.jsonl.torn-20260915T131502000Z');
+    expect(p.message).toBe(
+      'ledger-2026-27.jsonl line 9: 57 bytes with no newline, torn by a crash during a write; set aside in ledger-2026-27.jsonl.torn-20260915T131502000Z',
+    );
   });
 
   it('property: changing any one byte of any line is detected', () => {
     const lines = chain(5);
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: lines.length - 1 }),
-        fc.nat(),
-        fc.integer({ min: 0x20, max: 0x7e }),
-        (which, at, byte) => {
-          const target = lines[which]!;
-          const pos = at % target.length;
-          fc.pre(target[pos] !== byte);
-          const changed = lines.map((l) => Buffer.from(l));
-          changed[which]![pos] = byte;
-          return scan(changed).problems.length > 0;
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: lines.length - 1 }), fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), (which, at, byte) => {
+        const target = lines[which]!;
+        const pos = at % target.length;
+        fc.pre(target[pos] !== byte);
+        const changed = lines.map((l) => Buffer.from(l));
+        changed[which]![pos] = byte;
+        return scan(changed).problems.length > 0;
+      }),
       { numRuns: 500 },
     );
   });

@@ -56,7 +56,13 @@ describe('the decision index', () => {
     const first = accepted('stu1', '2026-27');
     const second = accepted('stu1', '2026-27.2');
     const index = indexOf(first, second);
-    expect(index.acceptanceOf('stu1', 'student-aup', '2026-27')).toMatchObject({ id: second.id, version: '2026-27.2', at: second.at, method: 'kiosk', language: 'en' });
+    expect(index.acceptanceOf('stu1', 'student-aup', '2026-27')).toMatchObject({
+      id: second.id,
+      version: '2026-27.2',
+      at: second.at,
+      method: 'kiosk',
+      language: 'en',
+    });
     expect(index.hasAccepted('stu1', 'student-aup', '2026-27', '2026-27')).toBe(true);
     expect(index.hasAccepted('stu1', 'student-aup', '2026-27.2', '2026-27')).toBe(true);
   });
@@ -79,7 +85,13 @@ describe('the decision index', () => {
   });
 
   it('unlocks and refusals are counted but answer no acceptance question', () => {
-    const unlock: LedgerRecord = { ...envelope('2026-27', 'stu1'), type: 'unlock', by: 'tteacher', until: '2026-09-15T09:10:00.000-05:00', minutes: 55 };
+    const unlock: LedgerRecord = {
+      ...envelope('2026-27', 'stu1'),
+      type: 'unlock',
+      by: 'tteacher',
+      until: '2026-09-15T09:10:00.000-05:00',
+      minutes: 55,
+    };
     const denied: LedgerRecord = { ...envelope('2026-27', 'stu1'), type: 'denied', by: 'ssub', refusal: 'substitute' };
     const index = indexOf(unlock, denied, accepted('stu1', '2026-27'));
     expect(index.count('2026-27')).toBe(3);

@@ -58,9 +58,9 @@ describe('what a ledger record must say', () => {
     expect(refusal({ ...paperAcceptance, schoolYear: '2026-27' })).toEqual([]);
     expect(refusal({ ...paperAcceptance, schoolYear: '2026-28' }).join()).toContain('schoolYear');
     expect(refusal({ ...kioskAcceptance, schoolYear: '2026-27' }).join()).toContain('only a paper form');
-    expect(refusal({ type: 'unlock', user: 'stu', by: 't', until: '2026-09-15T09:10:00.000-05:00', minutes: 55, schoolYear: '2026-27' }).join()).toContain(
-      'Unrecognized key',
-    );
+    expect(
+      refusal({ type: 'unlock', user: 'stu', by: 't', until: '2026-09-15T09:10:00.000-05:00', minutes: 55, schoolYear: '2026-27' }).join(),
+    ).toContain('Unrecognized key');
   });
 
   it('an auth-failure keeps the username typed, and a secret can never ride along', () => {

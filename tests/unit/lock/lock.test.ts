@@ -90,7 +90,10 @@ describe('the classroom lock', () => {
   it('a teacher grant stored before a suspension does not open a suspended session', () => {
     const d = decideTeacherUnlock(student, teacher, rules, now);
     if (!d.ok) throw new Error();
-    expect(sessionLock({ ...student, privileges: 'suspended' }, rules, d.grant, now)).toMatchObject({ state: 'locked', reason: 'privileges-suspended' });
+    expect(sessionLock({ ...student, privileges: 'suspended' }, rules, d.grant, now)).toMatchObject({
+      state: 'locked',
+      reason: 'privileges-suspended',
+    });
   });
 
   it('an override needs a written reason and a time limit up to maxOverrideMinutes', () => {
@@ -125,7 +128,7 @@ describe('the classroom lock', () => {
     expect(sessionLock(student, rules, grant, now)).toMatchObject({ state: 'locked' });
   });
 
-  it('with a bell schedule, a teacher\'s unlock lasts to the end of the current period', () => {
+  it("with a bell schedule, a teacher's unlock lasts to the end of the current period", () => {
     const withBells: LockRules = {
       ...rules,
       bellSchedule: [
@@ -190,7 +193,10 @@ describe('properties of the lock', () => {
             const at = new Date(t);
             if (e.kind !== 'wait') {
               const signer = person(e.signer);
-              const d = e.kind === 'teacher' ? decideTeacherUnlock(s, signer, rules, at) : decideOverride(s, signer, { reason: e.reason, minutes: e.minutes }, rules, at);
+              const d =
+                e.kind === 'teacher'
+                  ? decideTeacherUnlock(s, signer, rules, at)
+                  : decideOverride(s, signer, { reason: e.reason, minutes: e.minutes }, rules, at);
               if (d.ok) {
                 expect(d.grant.by).not.toBe(person('substitute').username);
                 if (e.kind === 'override') expect(e.signer).toBe('administrator');

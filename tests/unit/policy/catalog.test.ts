@@ -16,7 +16,12 @@ describe('the bundled policy catalog', () => {
       for (const v of p.versions) {
         for (const [language, d] of Object.entries<any>(v.documents)) {
           const bytes = await readFile(path.join(BUNDLED_CATALOG, d.file));
-          expect({ id: p.id, version: v.version, language, sha256: sha256Hex(bytes) }).toEqual({ id: p.id, version: v.version, language, sha256: d.sha256 });
+          expect({ id: p.id, version: v.version, language, sha256: sha256Hex(bytes) }).toEqual({
+            id: p.id,
+            version: v.version,
+            language,
+            sha256: d.sha256,
+          });
           count++;
         }
       }
@@ -42,7 +47,9 @@ describe('the bundled policy catalog', () => {
 
   it('quotes the policy: the substitute rule is in the Student AUP', async () => {
     const text = await readFile(path.join(BUNDLED_CATALOG, 'student-aup/2026-27.en.md'), 'utf8');
-    expect(text).toContain('No student computer access authorized with a substitute teacher. Campus administrators may approve special circumstances.');
+    expect(text).toContain(
+      'No student computer access authorized with a substitute teacher. Campus administrators may approve special circumstances.',
+    );
     expect(text).not.toMatch(/<[a-z]/i); // no raw HTML in the documents
   });
 });
@@ -53,7 +60,13 @@ describe('a district catalog folder', () => {
     await appendFile(path.join(folder, 'student-aup/2026-27.es.md'), '\nUna línea más.\n');
     const r = await loadCatalog(folder, { prefix: 'policies.catalog' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems).toEqual([{ path: 'policies.catalog: student-aup 2026-27 es', message: expect.stringMatching(/student-aup\/2026-27\.es\.md does not match its sha256/) }]);
+    if (!r.ok)
+      expect(r.problems).toEqual([
+        {
+          path: 'policies.catalog: student-aup 2026-27 es',
+          message: expect.stringMatching(/student-aup\/2026-27\.es\.md does not match its sha256/),
+        },
+      ]);
   });
 
   it('a missing document is a config error', async () => {

@@ -32,7 +32,9 @@ async function districtCatalog(versions: { version: string; effective: string }[
   }
   await writeFile(
     path.join(folder, 'catalog.json'),
-    JSON.stringify({ policies: [{ id: 'district-aup', kind: 'aup', title: { en: 'AUP' }, audience: { roles: ['student', 'teacher'] }, versions: entries }] }),
+    JSON.stringify({
+      policies: [{ id: 'district-aup', kind: 'aup', title: { en: 'AUP' }, audience: { roles: ['student', 'teacher'] }, versions: entries }],
+    }),
   );
   const r = await loadCatalog(folder);
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
@@ -40,7 +42,7 @@ async function districtCatalog(versions: { version: string; effective: string }[
 }
 
 describe('the policy in force', () => {
-  it('a fourth grader at 11:30 pm on 31 July gets last year\'s version; an hour later the new one', async () => {
+  it("a fourth grader at 11:30 pm on 31 July gets last year's version; an hour later the new one", async () => {
     const c = await bundled();
     const before = resolvePolicy(c, 'aup', { role: 'student', grade: 4 }, new Date('2026-08-01T04:30:00Z'), rules);
     const after = resolvePolicy(c, 'aup', { role: 'student', grade: 4 }, new Date('2026-08-01T05:30:00Z'), rules);
@@ -48,7 +50,7 @@ describe('the policy in force', () => {
     expect([after?.policy.id, after?.version.version]).toEqual(['student-aup', '2026-27']);
   });
 
-  it('a district catalog with two versions gives the older one before the newer one\'s effective date, the newer from that local midnight', async () => {
+  it("a district catalog with two versions gives the older one before the newer one's effective date, the newer from that local midnight", async () => {
     const c = await districtCatalog([
       { version: 'v1', effective: '2026-08-01' },
       { version: 'v2', effective: '2027-01-05' },
@@ -91,17 +93,24 @@ describe('the policy in force', () => {
       { version: 'c', effective: '2025-08-01' },
       { version: 'd', effective: '2026-03-08' },
     ]);
-    const effective = [['a', '2024-08-01'], ['b', '2025-01-15'], ['c', '2025-08-01'], ['d', '2026-03-08']] as const;
+    const effective = [
+      ['a', '2024-08-01'],
+      ['b', '2025-01-15'],
+      ['c', '2025-08-01'],
+      ['d', '2026-03-08'],
+    ] as const;
     fc.assert(
       fc.property(
         fc.date({ min: new Date('2024-06-01Z'), max: new Date('2027-01-01Z'), noInvalidDate: true }),
         fc.constantFrom('America/Chicago', 'America/New_York', 'Pacific/Honolulu', 'Asia/Tokyo', 'UTC'),
         (instant, timeZone) => {
           const got = resolvePolicy(c, 'aup', { role: 'teacher' }, instant, { ...rules, timeZone })?.version.version;
-          const expected = effective.filter(([, d]) => {
-            const [y, m, day] = d.split('-').map(Number) as [number, number, number];
-            return instantOfLocal({ year: y, month: m, day }, timeZone).getTime() <= instant.getTime();
-          }).at(-1)?.[0];
+          const expected = effective
+            .filter(([, d]) => {
+              const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+              return instantOfLocal({ year: y, month: m, day }, timeZone).getTime() <= instant.getTime();
+            })
+            .at(-1)?.[0];
           expect(got).toBe(expected);
         },
       ),

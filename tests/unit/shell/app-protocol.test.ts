@@ -26,7 +26,11 @@ describe('aup://kiosk/ answers from the built renderer folder', () => {
   it('the page and its assets', () => {
     expect(get('aup://kiosk/index.html')).toEqual({ kind: 'file', file: path.join(renderer, 'index.html'), contentType: 'text/html; charset=utf-8' });
     expect(get('aup://kiosk/')).toMatchObject({ kind: 'file', file: path.join(renderer, 'index.html') });
-    expect(get('aup://kiosk/assets/index-abc.js?v=1#x')).toEqual({ kind: 'file', file: path.join(renderer, 'assets/index-abc.js'), contentType: 'text/javascript; charset=utf-8' });
+    expect(get('aup://kiosk/assets/index-abc.js?v=1#x')).toEqual({
+      kind: 'file',
+      file: path.join(renderer, 'assets/index-abc.js'),
+      contentType: 'text/javascript; charset=utf-8',
+    });
     expect(get('aup://kiosk/assets/index-abc.css')).toMatchObject({ contentType: 'text/css; charset=utf-8' });
   });
 
@@ -53,7 +57,7 @@ describe('aup://kiosk/ answers from the built renderer folder', () => {
     expect(get('aup://kiosk/secrets.pem')).toMatchObject({ kind: 'error', status: 404 });
   });
 
-  it("serves no file outside the renderer, not even a logo (the view carries it as a data: URL)", () => {
+  it('serves no file outside the renderer, not even a logo (the view carries it as a data: URL)', () => {
     expect(get('aup://kiosk/district-logo')).toMatchObject({ kind: 'error', status: 404 });
   });
 
@@ -65,7 +69,11 @@ describe('aup://kiosk/ answers from the built renderer folder', () => {
 });
 
 describe('the Content-Security-Policy on every response', () => {
-  const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const directives = Object.fromEntries(
+    CONTENT_SECURITY_POLICY.split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
 
   it('no inline script, no eval, scripts and styles only from the kiosk itself', () => {
     expect(directives['default-src']).toEqual(["'none'"]);
@@ -110,7 +118,13 @@ describe('requests a kiosk page may make', () => {
   it('its own scheme and inline images only; DevTools in a development build only', () => {
     expect(requestAllowed('aup://kiosk/assets/a.js', true)).toBe(true);
     expect(requestAllowed('data:image/svg+xml,<svg/>', true)).toBe(true);
-    for (const url of ['https://example.com/', 'http://127.0.0.1:4173/', 'ws://127.0.0.1:1/kiosk', 'file:///C:/Windows/win.ini', 'aup://kioskevil/x']) {
+    for (const url of [
+      'https://example.com/',
+      'http://127.0.0.1:4173/',
+      'ws://127.0.0.1:1/kiosk',
+      'file:///C:/Windows/win.ini',
+      'aup://kioskevil/x',
+    ]) {
       expect(requestAllowed(url, true)).toBe(false);
     }
     expect(requestAllowed('devtools://devtools/bundled/inspector.html', true)).toBe(false);
@@ -141,7 +155,14 @@ describe('who may send an intent over IPC', () => {
   it('refuses any other window, a subframe, or a page that is not the one the window was opened for', () => {
     expect(senderVerdict({ ...kiosk, page: null }, 'getView')).toEqual({ ok: false, why: 'not a kiosk window' });
     expect(senderVerdict({ ...kiosk, mainFrame: false }, 'getView')).toEqual({ ok: false, why: 'not the main frame' });
-    for (const frameUrl of ['https://evil.example/index.html', 'file:///out/renderer/index.html', 'aup://other/index.html', PAGE_URLS.indicator, null, 'not a url']) {
+    for (const frameUrl of [
+      'https://evil.example/index.html',
+      'file:///out/renderer/index.html',
+      'aup://other/index.html',
+      PAGE_URLS.indicator,
+      null,
+      'not a url',
+    ]) {
       expect(senderVerdict({ ...kiosk, frameUrl }, 'getView')).toMatchObject({ ok: false });
     }
   });

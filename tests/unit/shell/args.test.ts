@@ -48,7 +48,12 @@ describe('the packaged executable: the CLI or the kiosk', () => {
   });
 
   it('--user U shows that user in a development build, for tests', () => {
-    expect(parseShellArgs(['--config', 'c.json', '--user', 'ben.carter'], dev)).toEqual({ mode: 'kiosk', config: 'c.json', user: 'ben.carter', notes: [] });
+    expect(parseShellArgs(['--config', 'c.json', '--user', 'ben.carter'], dev)).toEqual({
+      mode: 'kiosk',
+      config: 'c.json',
+      user: 'ben.carter',
+      notes: [],
+    });
   });
 
   it('an installed kiosk ignores --user: a student cannot start it as a teacher', () => {
@@ -94,11 +99,19 @@ describe('where the kiosk reads its config', () => {
       location: { file: '/a/config.json', how: 'flag' },
       notes: [],
     });
-    expect(kioskConfigLocation(undefined, { packaged: false, env: { AUP_KIOSK_CONFIG: '/b.json' }, platform: 'linux' }).location).toEqual({ file: '/b.json', how: 'env' });
+    expect(kioskConfigLocation(undefined, { packaged: false, env: { AUP_KIOSK_CONFIG: '/b.json' }, platform: 'linux' }).location).toEqual({
+      file: '/b.json',
+      how: 'env',
+    });
   });
 
   it('an installed kiosk ignores AUP_KIOSK_CONFIG: a per-user variable must not replace the district config', () => {
-    const choice = kioskConfigLocation(undefined, { packaged: true, env: { ...env, AUP_KIOSK_CONFIG: 'C:\\Users\\ben\\mine.json' }, platform: 'win32', writable: () => false });
+    const choice = kioskConfigLocation(undefined, {
+      packaged: true,
+      env: { ...env, AUP_KIOSK_CONFIG: 'C:\\Users\\ben\\mine.json' },
+      platform: 'win32',
+      writable: () => false,
+    });
     expect(choice.location).toEqual({ file: 'C:\\ProgramData\\AUP Kiosk\\config.json', how: 'os' });
     expect(choice.notes).toEqual([expect.stringContaining('AUP_KIOSK_CONFIG is ignored')]);
   });

@@ -30,7 +30,9 @@ const { DOMParser } = require('@xmldom/xmldom');
 
 function parseXml(text: string) {
   const problems: string[] = [];
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: (m: string) => problems.push(m), fatalError: (m: string) => problems.push(m) } }).parseFromString(text, 'text/xml');
+  const doc = new DOMParser({
+    errorHandler: { warning: () => {}, error: (m: string) => problems.push(m), fatalError: (m: string) => problems.push(m) },
+  }).parseFromString(text, 'text/xml');
   expect(problems).toEqual([]);
   return doc;
 }
@@ -140,7 +142,12 @@ describe('Windows: a Scheduled Task for every user, repeated every minute', () =
     expect(ps1).toContain(`.Replace('${EXE_PLACEHOLDER}'`);
     expect(ps1).toContain("Join-Path $PSScriptRoot 'scheduled-task.xml'");
     expect(ps1).toContain(`-TaskPath '${TASK_FOLDER}' -TaskName '${TASK_NAME}'`);
-    expect(ps1.trimStart().split('\n').find((l) => !l.startsWith('#'))).toMatch(/^param\(/); // param() must come first
+    expect(
+      ps1
+        .trimStart()
+        .split('\n')
+        .find((l) => !l.startsWith('#')),
+    ).toMatch(/^param\(/); // param() must come first
     const hook = require(path.join(REPO, 'build/msi-project-created.cjs'));
     expect(hook.TASK).toBe(`${TASK_FOLDER}${TASK_NAME}`);
     expect(hook.REGISTER_SCRIPT).toBe('resources\\autostart\\register-task.ps1');

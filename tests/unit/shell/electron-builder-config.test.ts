@@ -20,7 +20,9 @@ const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.j
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 const problems = (c: unknown) => {
   validate(c);
-  return (validate.errors ?? []).filter((e: any) => !['anyOf', 'oneOf'].includes(e.keyword)).map((e: any) => `${e.instancePath || '/'} ${e.message} ${e.params?.additionalProperty ?? ''}`.trim());
+  return (validate.errors ?? [])
+    .filter((e: any) => !['anyOf', 'oneOf'].includes(e.keyword))
+    .map((e: any) => `${e.instancePath || '/'} ${e.message} ${e.params?.additionalProperty ?? ''}`.trim());
 };
 
 const executable = (file: string) => {
@@ -64,7 +66,12 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
     const cmd = readFileSync(path.join(REPO, 'build/win/aup.cmd'), 'utf8');
     expect(cmd).toContain('"%~dp0AUP Kiosk.exe" --disable-gpu %*');
     expect(cmd).toContain('exit /b %AUP_CODE%');
-    expect(cmd.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true); // CRLF, as cmd expects
+    expect(
+      cmd
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.endsWith('\r')),
+    ).toBe(true); // CRLF, as cmd expects
   });
 
   describe("the MSI hook, on electron-builder's own WiX template", () => {
@@ -90,12 +97,15 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       programFilesId: 'ProgramFiles64Folder',
       installationDirectoryWixName: 'AUP Kiosk',
       dirs: '',
-      files: '<Component><File Name="AUP Kiosk.exe" Source="$(var.appDir)/AUP Kiosk.exe" ReadOnly="yes" KeyPath="yes" Id="mainExecutable"/></Component>',
+      files:
+        '<Component><File Name="AUP Kiosk.exe" Source="$(var.appDir)/AUP Kiosk.exe" ReadOnly="yes" KeyPath="yes" Id="mainExecutable"/></Component>',
     });
     const patched: string = hook.addMachineParts(wxs);
     const { DOMParser } = require('@xmldom/xmldom');
     const errors: string[] = [];
-    const doc = new DOMParser({ errorHandler: { warning: () => {}, error: (m: string) => errors.push(m), fatalError: (m: string) => errors.push(m) } }).parseFromString(patched, 'text/xml');
+    const doc = new DOMParser({
+      errorHandler: { warning: () => {}, error: (m: string) => errors.push(m), fatalError: (m: string) => errors.push(m) },
+    }).parseFromString(patched, 'text/xml');
     const all = (tag: string): any[] => {
       const list = doc.getElementsByTagName(tag);
       return Array.from({ length: list.length }, (_, i) => list.item(i));
@@ -109,14 +119,20 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
     it('creates %ProgramData%\\AUP Kiosk (Users read) with data and logs (Users modify), never removed on uninstall', () => {
       const folders = Object.fromEntries(all('Directory').map((d) => [d.getAttribute('Id'), d.getAttribute('Name')]));
       expect(folders).toMatchObject({ AUPKIOSKMACHINE: 'AUP Kiosk', AUPKIOSKDATA: 'data', AUPKIOSKLOGS: 'logs' });
-      expect(all('Directory').find((d) => d.getAttribute('Id') === 'AUPKIOSKMACHINE').parentNode.getAttribute('Id')).toBe('CommonAppDataFolder');
+      expect(
+        all('Directory')
+          .find((d) => d.getAttribute('Id') === 'AUPKIOSKMACHINE')
+          .parentNode.getAttribute('Id'),
+      ).toBe('CommonAppDataFolder');
       const components = all('Component').filter((c) => c.getAttribute('Id')?.startsWith('AupKiosk'));
       expect(components).toHaveLength(3);
       for (const c of components) {
         expect(c.getAttribute('Permanent')).toBe('yes');
         expect(c.getAttribute('Guid')).toMatch(/^\{[0-9A-F-]{36}\}$/);
       }
-      const sddl = Object.fromEntries(components.map((c) => [c.getAttribute('Directory'), c.getElementsByTagName('PermissionEx').item(0).getAttribute('Sddl')]));
+      const sddl = Object.fromEntries(
+        components.map((c) => [c.getAttribute('Directory'), c.getElementsByTagName('PermissionEx').item(0).getAttribute('Sddl')]),
+      );
       // Protected from ProgramData's inherited "Users may create files"; Users (BU) read on the config folder.
       expect(sddl.AUPKIOSKMACHINE).toMatch(/^D:PAI/);
       expect(sddl.AUPKIOSKMACHINE).toContain('(A;OICI;0x1200a9;;;BU)');
@@ -170,7 +186,7 @@ describe('Linux: a deb', () => {
     }
   });
 
-  it("the deb scripts use only the names electron-builder fills in (it fails the build on any other ${name})", () => {
+  it('the deb scripts use only the names electron-builder fills in (it fails the build on any other ${name})', () => {
     for (const script of [config.deb.afterInstall, config.deb.afterRemove]) {
       const names = [...readFileSync(path.join(REPO, script), 'utf8').matchAll(/\${([a-zA-Z]+)}/g)].map((m) => m[1]);
       expect(new Set(names)).toEqual(new Set(['sanitizedProductName', 'executable']));
@@ -199,15 +215,24 @@ describe('what goes into the package', () => {
     for (const name of excluded) expect(MAIN_EXTERNALS).not.toContain(name);
   });
 
-  it.skipIf(!existsSync(path.join(REPO, 'out/main/index.js')))('the built main process imports nothing but Node, Electron and those dependencies', async () => {
-    const { MAIN_EXTERNALS } = await import('../../../electron.vite.config.ts');
-    const built = readdirSync(path.join(REPO, 'out/main')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(REPO, 'out/main', f), 'utf8')).join('\n');
-    const imported = new Set([...built.matchAll(/^import [^;]*?from ["']([^"'.][^"']*)["']/gm)].map((m) => m[1]!));
-    for (const name of imported) {
-      if (name.startsWith('node:')) continue;
-      expect(MAIN_EXTERNALS.some((e) => name === e || name.startsWith(`${e}/`)), name).toBe(true);
-    }
-  });
+  it.skipIf(!existsSync(path.join(REPO, 'out/main/index.js')))(
+    'the built main process imports nothing but Node, Electron and those dependencies',
+    async () => {
+      const { MAIN_EXTERNALS } = await import('../../../electron.vite.config.ts');
+      const built = readdirSync(path.join(REPO, 'out/main'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(path.join(REPO, 'out/main', f), 'utf8'))
+        .join('\n');
+      const imported = new Set([...built.matchAll(/^import [^;]*?from ["']([^"'.][^"']*)["']/gm)].map((m) => m[1]!));
+      for (const name of imported) {
+        if (name.startsWith('node:')) continue;
+        expect(
+          MAIN_EXTERNALS.some((e) => name === e || name.startsWith(`${e}/`)),
+          name,
+        ).toBe(true);
+      }
+    },
+  );
 
   it('the policy documents, the demo and the SQL migrations go beside app.asar, where the main process looks (app-paths.ts)', () => {
     const resources = '/opt/AUP Kiosk/resources';
@@ -248,7 +273,9 @@ describe('what goes into the package', () => {
       ['dist:mac', '--mac'],
       ['dist:linux', '--linux'],
     ]) {
-      expect(pkg.scripts[script!]).toMatch(/^npm run build:renderer && npm run build:electron && electron-builder --config build\/electron-builder\.config\.cjs /);
+      expect(pkg.scripts[script!]).toMatch(
+        /^npm run build:renderer && npm run build:electron && electron-builder --config build\/electron-builder\.config\.cjs /,
+      );
       expect(pkg.scripts[script!]).toContain(flag);
     }
   });

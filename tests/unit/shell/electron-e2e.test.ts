@@ -25,7 +25,9 @@ describe('the kiosk in the real Electron runtime (tests/e2e-electron)', () => {
     }
     const [wrapper, ...wrapperArgs] = runtime.wrapper;
     const playwright = [npx, 'playwright', 'test', '-c', 'tests/e2e-electron/playwright.config.ts'];
-    const run = wrapper ? spawnSync(wrapper, [...wrapperArgs, ...playwright], { cwd: REPO, encoding: 'utf8' }) : spawnSync(playwright[0]!, playwright.slice(1), { cwd: REPO, encoding: 'utf8' });
+    const run = wrapper
+      ? spawnSync(wrapper, [...wrapperArgs, ...playwright], { cwd: REPO, encoding: 'utf8' })
+      : spawnSync(playwright[0]!, playwright.slice(1), { cwd: REPO, encoding: 'utf8' });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   }, 600_000);
 });

@@ -62,7 +62,10 @@ class Windows implements ShellWindowHost {
     return win;
   }
   onScreen() {
-    return [...this.open.entries()].filter(([, w]) => w.shown).map(([k]) => k).sort();
+    return [...this.open.entries()]
+      .filter(([, w]) => w.shown)
+      .map(([k]) => k)
+      .sort();
   }
 }
 
@@ -177,7 +180,10 @@ describe('the kiosk shell', () => {
     const kinds: KioskViewKind[] = ['loading', 'config-error', 'policy', 'safety-rules', 'locked', 'unlocked', 'free'];
     const step = fc.oneof(
       fc.record({ view: fc.constantFrom(...kinds) }),
-      fc.record({ displays: fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }), primary: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({
+        displays: fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }),
+        primary: fc.integer({ min: 1, max: 6 }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 25 }), (steps) => {
@@ -199,7 +205,9 @@ describe('the kiosk shell', () => {
         const expected =
           kind === 'unlocked' ? ['indicator'] : kind === 'free' ? [] : ['kiosk', ...ids.filter((id) => id !== primary).map((id) => `cover:${id}`)];
         expect(windows.onScreen()).toEqual(expected.sort());
-        expect([...windows.open.keys()].sort()).toEqual(['indicator', 'kiosk', ...ids.filter((id) => id !== primary).map((id) => `cover:${id}`)].sort());
+        expect([...windows.open.keys()].sort()).toEqual(
+          ['indicator', 'kiosk', ...ids.filter((id) => id !== primary).map((id) => `cover:${id}`)].sort(),
+        );
       }),
     );
   });

@@ -32,7 +32,9 @@ describe('where a technician finds the log', () => {
     expect(userLogFolder('linux', { XDG_STATE_HOME: '/home/ben/.state' }, '/home/ben')).toBe('/home/ben/.state/aup-kiosk');
     expect(userLogFolder('linux', {}, '/home/ben')).toBe('/home/ben/.local/state/aup-kiosk');
     expect(userLogFolder('darwin', {}, '/Users/ben')).toBe('/Users/ben/Library/Logs/AUP Kiosk');
-    expect(userLogFolder('win32', { LOCALAPPDATA: 'C:\\Users\\ben\\AppData\\Local' }, 'C:\\Users\\ben')).toBe('C:\\Users\\ben\\AppData\\Local\\AUP Kiosk\\logs');
+    expect(userLogFolder('win32', { LOCALAPPDATA: 'C:\\Users\\ben\\AppData\\Local' }, 'C:\\Users\\ben')).toBe(
+      'C:\\Users\\ben\\AppData\\Local\\AUP Kiosk\\logs',
+    );
   });
 
   it('one file per account, named so every file system takes it', () => {
@@ -64,7 +66,9 @@ describe('what a line says', () => {
   });
 
   it('a newline typed into a user name cannot forge a line of its own', () => {
-    const line = formatLogLine(at, 'warn', 'failed sign-in\n2026-09-08T00:00:00.000Z info  teacher unlock', { attemptedBy: 'x\ninfo teacher unlock' });
+    const line = formatLogLine(at, 'warn', 'failed sign-in\n2026-09-08T00:00:00.000Z info  teacher unlock', {
+      attemptedBy: 'x\ninfo teacher unlock',
+    });
     expect(line.split('\n')).toHaveLength(2);
     expect(line.endsWith('\n')).toBe(true);
   });
@@ -75,13 +79,24 @@ describe('what a line says', () => {
 });
 
 describe('never a secret', () => {
-  it.each(['secret', 'password', 'pin', 'PIN', 'pinHash', 'bindPassword', 'bind_password', 'adminPin', 'token', 'connectionString', 'clientSecret', 'privateKey'])(
-    'a field named %s is redacted',
-    (key) => expect(isSecretKey(key)).toBe(true),
-  );
+  it.each([
+    'secret',
+    'password',
+    'pin',
+    'PIN',
+    'pinHash',
+    'bindPassword',
+    'bind_password',
+    'adminPin',
+    'token',
+    'connectionString',
+    'clientSecret',
+    'privateKey',
+  ])('a field named %s is redacted', (key) => expect(isSecretKey(key)).toBe(true));
 
-  it.each(['user', 'username', 'attemptedBy', 'reason', 'spinner', 'opinion', 'bindPasswordFile', 'passwordFile', 'pinning'])('a field named %s is kept', (key) =>
-    expect(isSecretKey(key)).toBe(false),
+  it.each(['user', 'username', 'attemptedBy', 'reason', 'spinner', 'opinion', 'bindPasswordFile', 'passwordFile', 'pinning'])(
+    'a field named %s is kept',
+    (key) => expect(isSecretKey(key)).toBe(false),
   );
 
   it('a PIN-shaped value in a field named secret, password or pin never reaches the file, however deep', () => {
@@ -89,7 +104,10 @@ describe('never a secret', () => {
     const log = new LogFile({ file, now: () => at });
     log.write('warn', 'failed sign-in', { secret: '2468', user: 'ben.carter' });
     log.write('warn', 'failed sign-in', { password: '135792', nested: { request: { pin: '86420', username: 'mr.lee' } } });
-    log.write('error', 'teacher unlock failed', { request: [{ username: 'ms.garcia', secret: '9753' }], pinHash: 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' });
+    log.write('error', 'teacher unlock failed', {
+      request: [{ username: 'ms.garcia', secret: '9753' }],
+      pinHash: 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
+    });
     log.close();
     const text = read(file);
     for (const secret of ['2468', '135792', '86420', '9753', 'scrypt$', 'BBBBBBBB']) expect(text).not.toContain(secret);
@@ -105,7 +123,9 @@ describe('never a secret', () => {
   });
 
   it('a password inside a URL or a message is redacted', () => {
-    expect(formatLogLine(at, 'error', 'cannot reach postgres://kiosk:s3cret@db.district.org/aup', { detail: 'ldaps://cn=svc:hunter2@ldap.example' })).not.toMatch(/s3cret|hunter2/);
+    expect(
+      formatLogLine(at, 'error', 'cannot reach postgres://kiosk:s3cret@db.district.org/aup', { detail: 'ldaps://cn=svc:hunter2@ldap.example' }),
+    ).not.toMatch(/s3cret|hunter2/);
   });
 });
 

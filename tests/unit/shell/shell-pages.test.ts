@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
 import path from 'node:path';
-import { INDICATOR_SCRIPT, SHELL_ASSETS, indicatorMain, type IndicatorElement, type IndicatorWindow } from '../../../electron/core/shell/shell-pages.ts';
+import {
+  INDICATOR_SCRIPT,
+  SHELL_ASSETS,
+  indicatorMain,
+  type IndicatorElement,
+  type IndicatorWindow,
+} from '../../../electron/core/shell/shell-pages.ts';
 import type { KioskView, ViewContext } from '../../../electron/core/types.ts';
 
 class Element implements IndicatorElement {
@@ -36,7 +42,13 @@ function page() {
     document: { getElementById: (id) => elements[id] ?? null, documentElement: { lang: 'en' } },
     setInterval: (callback) => timers.push(callback),
   };
-  return { win, elements, push: (view: KioskView) => listeners.forEach((l) => l(view)), tick: () => timers.forEach((t) => t()), opened: () => safetyRulesOpened };
+  return {
+    win,
+    elements,
+    push: (view: KioskView) => listeners.forEach((l) => l(view)),
+    tick: () => timers.forEach((t) => t()),
+    opened: () => safetyRulesOpened,
+  };
 }
 
 const context = (now: Date, language = 'en'): ViewContext => ({
@@ -123,7 +135,12 @@ describe('the time-left indicator', () => {
     const result = await build({
       configFile: false,
       logLevel: 'silent',
-      build: { write: false, ssr: true, minify: false, lib: { entry: path.join(import.meta.dirname, '../../../electron/core/shell/shell-pages.ts'), formats: ['es'] } },
+      build: {
+        write: false,
+        ssr: true,
+        minify: false,
+        lib: { entry: path.join(import.meta.dirname, '../../../electron/core/shell/shell-pages.ts'), formats: ['es'] },
+      },
     });
     const output = (Array.isArray(result) ? result[0] : result) as { output: { code?: string }[] };
     const code = output.output[0]!.code!;

@@ -15,7 +15,12 @@ function press(combo: string, extra: Partial<KeyInput> = {}): KeyInput {
     ? `Key${key.toUpperCase()}`
     : /^\d$/.test(key)
       ? `Digit${key}`
-      : ({ '=': 'Equal', '-': 'Minus', '+': 'Equal', ' ': 'Space', Tab: 'Tab', Escape: 'Escape', '`': 'Backquote', ',': 'Comma' } as Record<string, string>)[key] ?? key;
+      : ((
+          { '=': 'Equal', '-': 'Minus', '+': 'Equal', ' ': 'Space', Tab: 'Tab', Escape: 'Escape', '`': 'Backquote', ',': 'Comma' } as Record<
+            string,
+            string
+          >
+        )[key] ?? key);
   return {
     type: 'keyDown',
     key: /^[A-Za-z]$/.test(key) ? (mods.has('shift') ? key.toUpperCase() : key.toLowerCase()) : key,
@@ -97,12 +102,27 @@ describe('keys the kiosk swallows', () => {
 });
 
 describe('keys that pass: the page needs them', () => {
-  it.each(['a', 'Shift+A', 'Tab', 'Shift+Tab', 'Enter', 'Escape', ' ', 'ArrowDown', 'Backspace', '7', 'Ctrl+C', 'Ctrl+V', 'Ctrl+X', 'Ctrl+A', 'Ctrl+Z', 'Ctrl+ArrowLeft', 'Shift+End'])(
-    'Windows and Linux: %s',
-    (combo) => {
-      for (const platform of ['win32', 'linux'] as const) expect(decide(combo, platform)).toEqual({ action: 'pass' });
-    },
-  );
+  it.each([
+    'a',
+    'Shift+A',
+    'Tab',
+    'Shift+Tab',
+    'Enter',
+    'Escape',
+    ' ',
+    'ArrowDown',
+    'Backspace',
+    '7',
+    'Ctrl+C',
+    'Ctrl+V',
+    'Ctrl+X',
+    'Ctrl+A',
+    'Ctrl+Z',
+    'Ctrl+ArrowLeft',
+    'Shift+End',
+  ])('Windows and Linux: %s', (combo) => {
+    for (const platform of ['win32', 'linux'] as const) expect(decide(combo, platform)).toEqual({ action: 'pass' });
+  });
 
   it.each(['a', 'Tab', 'Escape', 'Cmd+C', 'Cmd+V', 'Cmd+A', 'Cmd+Z', 'Cmd+ArrowLeft', 'Option+E', 'Ctrl+R'])('macOS: %s', (combo) => {
     expect(decide(combo, 'darwin')).toEqual({ action: 'pass' });
@@ -116,9 +136,16 @@ describe('keys that pass: the page needs them', () => {
 
   it('plain typing never triggers a swallow, on any platform', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 1 }), fc.boolean(), fc.constantFrom<NodeJS.Platform>('win32', 'darwin', 'linux'), (ch, shift, platform) => {
-        expect(filterShortcut({ type: 'keyDown', key: ch, code: 'KeyA', control: false, meta: false, alt: false, shift }, platform)).toEqual({ action: 'pass' });
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 1 }),
+        fc.boolean(),
+        fc.constantFrom<NodeJS.Platform>('win32', 'darwin', 'linux'),
+        (ch, shift, platform) => {
+          expect(filterShortcut({ type: 'keyDown', key: ch, code: 'KeyA', control: false, meta: false, alt: false, shift }, platform)).toEqual({
+            action: 'pass',
+          });
+        },
+      ),
     );
   });
 

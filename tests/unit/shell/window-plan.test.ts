@@ -15,7 +15,8 @@ const rect = (x: number, y: number, width: number, height: number): Rect => ({ x
 const laptop: DisplayInfo = { id: 1, bounds: rect(0, 0, 1920, 1080), workArea: rect(0, 0, 1920, 1040), scaleFactor: 1.25 };
 const projector: DisplayInfo = { id: 7, bounds: rect(1920, -200, 1024, 768), workArea: rect(1920, -200, 1024, 768), scaleFactor: 1 };
 
-const inside = (r: Rect, outer: Rect) => r.x >= outer.x && r.y >= outer.y && r.x + r.width <= outer.x + outer.width && r.y + r.height <= outer.y + outer.height;
+const inside = (r: Rect, outer: Rect) =>
+  r.x >= outer.x && r.y >= outer.y && r.x + r.width <= outer.x + outer.width && r.y + r.height <= outer.y + outer.height;
 
 // Displays as an OS reports them: any position (left of, above the primary), any size, a work area
 // inside the bounds (a taskbar or Dock on any side), unique ids.
@@ -102,7 +103,11 @@ describe('which kiosk windows exist, and where', () => {
         const plan = planWindows(displays, primary, mode);
         const keys = plan.windows.map((w) => w.key);
         expect(new Set(keys).size).toBe(keys.length);
-        expect(keys.sort()).toEqual(planWindows(displays, primary, 'lockdown').windows.map((w) => w.key).sort());
+        expect(keys.sort()).toEqual(
+          planWindows(displays, primary, 'lockdown')
+            .windows.map((w) => w.key)
+            .sort(),
+        );
         expect(plan.windows).toHaveLength(displays.length + 1);
       }),
     );
@@ -136,7 +141,11 @@ describe('which kiosk windows exist, and where', () => {
   });
 
   it('the indicator sits in the bottom-right corner above the taskbar, and shrinks on a tiny work area', () => {
-    expect(indicatorBounds(laptop.workArea)).toEqual({ x: 1920 - 16 - INDICATOR_SIZE.width, y: 1040 - 16 - INDICATOR_SIZE.height, ...INDICATOR_SIZE });
+    expect(indicatorBounds(laptop.workArea)).toEqual({
+      x: 1920 - 16 - INDICATOR_SIZE.width,
+      y: 1040 - 16 - INDICATOR_SIZE.height,
+      ...INDICATOR_SIZE,
+    });
     expect(indicatorBounds(rect(10, 20, 200, 50))).toEqual(rect(10, 20, 200, 50));
   });
 });

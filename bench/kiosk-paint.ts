@@ -10,6 +10,7 @@ import { build } from 'vite';
 import { openKiosk } from '../electron/core/kiosk/kiosk.ts';
 import { startLoopbackBridge } from '../electron/core/bridge/loopback-bridge.ts';
 import { ManualClock } from '../electron/core/time.ts';
+import { CHROMIUM_LAUNCH } from '../tests/support/chromium.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = 9;
@@ -85,18 +86,7 @@ export async function benchPaint(): Promise<Record<string, number>> {
       sessionClosed: (s) => (s as { dispose?: () => void }).dispose?.(),
     });
     try {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      });
+      browser = await chromium.launch(CHROMIUM_LAUNCH);
       const lock: number[] = [];
       const blank: number[] = [];
       // The first round warms the browser and the OS file cache; it is not counted.

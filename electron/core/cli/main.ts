@@ -45,10 +45,6 @@ Without --config the config is looked up like the kiosk does: AUP_KIOSK_CONFIG, 
 Exit codes: 0 success, 1 failure, 2 bad input or invalid config, 3 ledger tampered.
 `;
 
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
-
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(USAGE);

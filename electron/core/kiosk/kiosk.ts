@@ -55,8 +55,6 @@ interface Ready {
 export class Kiosk {
   readonly clock: Clock;
   readonly log: KioskLog;
-  readonly machine: string;
-  readonly appVersion: string;
   readonly source: string;
   /** The district logo as a data: URL, read once at start-up. */
   logo: string | undefined;
@@ -68,8 +66,6 @@ export class Kiosk {
   private constructor(options: KioskOptions, source: string, ready: Ready | null, problems: ConfigProblem[]) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? stderrLog;
-    this.machine = options.machine ?? os.hostname();
-    this.appVersion = options.appVersion ?? APP_VERSION;
     this.source = source;
     this.#ready = ready;
     this.#problems = problems;

@@ -3,7 +3,7 @@
 // and a fresh temp ledger/state per run; a second preview serves a broken config, a third a district
 // catalog of its own.
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_LAUNCH } from './tests/support/chromium.ts';
+import { CHROMIUM_LAUNCH } from './harness/chromium.ts';
 import {
   BROKEN_CONFIG_FILE,
   BROKEN_PORT,

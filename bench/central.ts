@@ -6,9 +6,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CentralStore } from '../electron/core/central/store.ts';
-import { CentralSync } from '../electron/core/central/sync.ts';
-import { aupDatabase, startPostgres, writeLedgerFile } from '../tests/support/postgres.ts';
+import { CentralStore } from '../electron/core/central/kiosk-role/store.ts';
+import { CentralSync } from '../electron/core/central/kiosk-role/sync.ts';
+import { aupDatabase, startPostgres, writeLedgerFile } from '../harness/postgres.ts';
 
 const ACCEPTANCES = 1_000_000;
 const QUESTIONS = 5_000;

@@ -10,7 +10,7 @@ import { build } from 'vite';
 import { openKiosk } from '../electron/core/kiosk/kiosk.ts';
 import { startLoopbackBridge } from '../electron/core/bridge/loopback-bridge.ts';
 import { ManualClock } from '../electron/core/time.ts';
-import { CHROMIUM_LAUNCH } from '../tests/support/chromium.ts';
+import { CHROMIUM_LAUNCH } from '../harness/chromium.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = 9;

@@ -36,8 +36,8 @@ module.exports = {
   extraResources: [
     { from: 'assets/policies', to: 'policies' },
     { from: 'assets/demo', to: 'demo' },
-    // `aup db migrate` from the installed app reads these (electron/core/central/migrate.ts).
-    { from: 'electron/core/central/migrations', to: 'migrations' },
+    // `aup db migrate` from the installed app reads these (electron/core/central/admin-role/migrate.ts).
+    { from: 'electron/core/central/admin-role/migrations', to: 'migrations' },
   ],
   icon: 'assets/icon.png',
   asar: true,

@@ -2,7 +2,7 @@
 // the preload provides `window.aup` and this file does nothing. The page's `?user=` names the
 // session's user. If the socket drops, requests wait and the client reconnects, then asks for the
 // current view again: the kiosk, not this page, knows what should be on screen.
-import type { KioskApi, KioskIntent, KioskView, Outcome } from '../electron/core/types.ts';
+import type { KioskApi, KioskIntent, KioskView, Outcome } from '../electron/core/api/contract.ts';
 import type { BridgeMessage, BridgeRequest } from '../electron/core/bridge/protocol.ts';
 
 /** Same value as BRIDGE_PATH in electron/core/bridge/protocol.ts (the renderer imports types only). */

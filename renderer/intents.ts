@@ -1,6 +1,6 @@
 // Sending intents to the kiosk. The page never changes its own view: it sends an intent, shows the
 // refusal if there is one, and waits for the kiosk to push the next view.
-import type { KioskApi, Outcome } from '../electron/core/types.ts';
+import type { KioskApi, Outcome } from '../electron/core/api/contract.ts';
 import { useKiosk } from './store.ts';
 
 let api: KioskApi | null = null;

@@ -3,7 +3,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
-import type { KioskView } from '../electron/core/types.ts';
+import type { KioskView } from '../electron/core/api/contract.ts';
 import { App } from './app.tsx';
 import { installBridgeClient } from './bridge-client.ts';
 import { followLanguage, i18n } from './i18n/index.ts';

@@ -2,7 +2,7 @@
 // sign-in form is open, whether an intent is on its way, the last refusal to announce). Nothing here
 // decides that a session is unlocked or a policy accepted. Actions are named as events.
 import { create } from 'zustand';
-import type { KioskView, Outcome, RefusalReason } from '../electron/core/types.ts';
+import type { KioskView, Outcome, RefusalReason } from '../electron/core/api/contract.ts';
 import type { ConnectionState } from './bridge-client.ts';
 
 /** The sign-in form shown over the lock screen, if any. */

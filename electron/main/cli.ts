@@ -3,7 +3,7 @@
 import { app } from 'electron';
 import { runCli, processIo } from '../core/cli/main.ts';
 import { setBundledCatalogFolder } from '../core/policy/catalog.ts';
-import { setMigrationsDir } from '../core/central/migrate.ts';
+import { setMigrationsDir } from '../core/central/admin-role/migrate.ts';
 import { appPaths } from '../core/shell/app-paths.ts';
 
 const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));

@@ -2,7 +2,7 @@
 // no navigation, no <webview>, no permission, no download, no request outside aup://, no
 // spell-check dictionary fetched from the network.
 import { app, session } from 'electron';
-import type { KioskLog } from '../core/kiosk/log.ts';
+import type { KioskLog } from '../core/log.ts';
 import { requestAllowed } from '../core/shell/app-protocol.ts';
 
 const short = (url: string) => url.slice(0, 200);

@@ -2,8 +2,8 @@
 // at the page that window was opened for, sending an intent that page may send) here, and every
 // argument in dispatchIntent, the one door the loopback bridge uses too.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { KioskApi, KioskView, Outcome } from '../core/types.ts';
-import type { KioskLog } from '../core/kiosk/log.ts';
+import type { KioskApi, KioskView, Outcome } from '../core/api/contract.ts';
+import type { KioskLog } from '../core/log.ts';
 import { dispatchIntent } from '../core/kiosk/dispatch.ts';
 import { IPC_CHANNELS, senderVerdict, type ShellPage } from '../core/shell/app-protocol.ts';
 

@@ -2,7 +2,7 @@
 // each response with the strict CSP. What a URL maps to is decided in core/shell/app-protocol.ts.
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
-import type { KioskLog } from '../core/kiosk/log.ts';
+import type { KioskLog } from '../core/log.ts';
 import { APP_SCHEME, SECURITY_HEADERS, resolveAppRequest, type AppFolders } from '../core/shell/app-protocol.ts';
 
 export function registerAppScheme(): void {

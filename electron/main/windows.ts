@@ -2,7 +2,7 @@
 // Full-screen, frameless and always on top while locked; close, reload, zoom and devtools refused;
 // a crashed or hung page loaded again. Which keys are swallowed is decided in core (shortcut-filter).
 import { BrowserWindow, screen, type WebContents } from 'electron';
-import type { KioskLog } from '../core/kiosk/log.ts';
+import type { KioskLog } from '../core/log.ts';
 import { PAGE_URLS, type ShellPage } from '../core/shell/app-protocol.ts';
 import type { ShellScreen, ShellWindowHost } from '../core/shell/kiosk-shell.ts';
 import { filterShortcut, type SwallowReason } from '../core/shell/shortcut-filter.ts';

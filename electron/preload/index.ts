@@ -3,7 +3,7 @@
 // The channel names are IPC_CHANNELS in core/shell/app-protocol.ts (a preload imports types only;
 // a test checks the two agree).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { KioskApi, KioskView } from '../core/types.ts';
+import type { KioskApi, KioskView } from '../core/api/contract.ts';
 
 const invoke = (intent: string, ...args: unknown[]) => ipcRenderer.invoke('aup:intent', intent, args);
 

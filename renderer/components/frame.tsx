@@ -2,7 +2,7 @@
 // and the screen's own content in <main>.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ViewContext } from '../../electron/core/types.ts';
+import type { ViewContext } from '../../electron/core/api/contract.ts';
 import { LanguageSwitch } from './language-switch.tsx';
 
 export function Frame({ context, screen, children }: { context?: ViewContext | undefined; screen: string; children: ReactNode }) {

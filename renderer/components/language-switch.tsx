@@ -1,7 +1,7 @@
 // The language choice on every screen a student sees. It asks the kiosk (`setLanguage`): the kiosk
 // answers with a view in that language, policy text included.
 import { useTranslation } from 'react-i18next';
-import type { ViewContext } from '../../electron/core/types.ts';
+import type { ViewContext } from '../../electron/core/api/contract.ts';
 import { sendIntent } from '../intents.ts';
 import { useKiosk } from '../store.ts';
 import { GlobeIcon } from './icons.tsx';

@@ -2,7 +2,7 @@
 // read-aloud, the document in its own scrolling region, and the screen's controls at the foot.
 import { lazy, Suspense, useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PolicyDocumentView } from '../../electron/core/types.ts';
+import type { PolicyDocumentView } from '../../electron/core/api/contract.ts';
 import { formatLocalDate } from '../kiosk-time.ts';
 import { useKiosk } from '../store.ts';
 import { ReadAloud } from './read-aloud.tsx';

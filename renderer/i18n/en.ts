@@ -1,6 +1,6 @@
 // English UI strings. The policy text itself comes from the kiosk in the view, never from here.
 // Every LockReason and RefusalReason has a plain sentence: a student or a teacher reads these.
-import type { LockReason, RefusalReason } from '../../electron/core/types.ts';
+import type { LockReason, RefusalReason } from '../../electron/core/api/contract.ts';
 
 const lockReason: Record<LockReason, string> = {
   'no-teacher': 'Student computers stay locked until a teacher unlocks them. Ask your teacher.',

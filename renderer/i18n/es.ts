@@ -1,5 +1,5 @@
 // Spanish UI strings (same keys as English; the compiler checks none is missing).
-import type { LockReason, RefusalReason } from '../../electron/core/types.ts';
+import type { LockReason, RefusalReason } from '../../electron/core/api/contract.ts';
 import type { UiStrings } from './en.ts';
 
 const lockReason: Record<LockReason, string> = {

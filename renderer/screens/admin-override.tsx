@@ -2,7 +2,7 @@
 // limit. The kiosk checks both (reason-required, too-long) and records them.
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { CredentialFields, SignInForm } from '../components/sign-in-form.tsx';

@@ -1,7 +1,7 @@
 // For the technician: every problem with its path, and where the config was read from. No student
 // can do anything here, and nothing is recorded.
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { WarningIcon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';

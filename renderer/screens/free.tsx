@@ -1,6 +1,6 @@
 // Staff (and anyone not locked): the policy is accepted, nothing more to do.
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { CheckIcon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';

@@ -1,6 +1,6 @@
 // Before the kiosk's first view (or while the connection to it is being restored).
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { useKiosk } from '../store.ts';

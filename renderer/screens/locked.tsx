@@ -1,6 +1,6 @@
 // The lock screen: where, when, who, why (in plain words), and who can open it. It never scrolls.
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { LockIcon, ShieldIcon } from '../components/icons.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';

@@ -3,7 +3,7 @@
 // language and SHA-256, so the kiosk can refuse if the text changed meanwhile (`stale-document`).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { Reader } from '../components/reader.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';

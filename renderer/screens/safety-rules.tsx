@@ -1,7 +1,7 @@
 // The Internet Safety rules: after accepting the policy (acknowledged once), and again whenever a
 // student opens them from the lock screen (then simply closed).
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { Reader } from '../components/reader.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';

@@ -3,7 +3,7 @@
 // is shown here, to the teacher, before they unlock.
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { WarningIcon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';

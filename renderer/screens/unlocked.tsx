@@ -1,7 +1,7 @@
 // The session is open: by whom, until when, what remains; a warning near the end (the kiosk says
 // when: `warning`). The minutes left are counted from the kiosk's own clock.
 import { useTranslation } from 'react-i18next';
-import type { KioskView } from '../../electron/core/types.ts';
+import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { UnlockIcon, WarningIcon } from '../components/icons.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';

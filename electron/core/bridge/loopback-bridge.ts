@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { KioskApi } from '../types.ts';
+import type { KioskApi } from '../api/contract.ts';
 import { dispatchIntent } from '../kiosk/dispatch.ts';
 import { BRIDGE_PATH, MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame, type BridgeMessage } from './protocol.ts';
 

@@ -2,7 +2,7 @@
 // Everything that arrives is untrusted (any page or process on the machine can open a loopback
 // socket): the envelope is checked here, the intent and its argument by dispatchIntent (the same
 // door Electron's IPC goes through), and anything else is answered `invalid-request`.
-import type { KioskIntent, KioskView, Outcome } from '../types.ts';
+import type { KioskIntent, KioskView, Outcome } from '../api/contract.ts';
 
 /** Larger frames close the socket (a policy acceptance is a few hundred bytes). */
 export const MAX_FRAME_BYTES = 64 * 1024;

@@ -1,11 +1,12 @@
 // `aup status`, `aup report`, `aup ledger verify`, `aup ledger import`: the evidence, read (never
 // changed) for technicians and administrators, and paper forms typed in.
+import type { DirectoryUser } from '../people.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { DirectoryUser } from '../types.ts';
+
 import { directoryFor } from '../directory/open.ts';
 import { readLedgerIndex, readLedgerRecords, verifyLedgerDir } from '../ledger/verify.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -16,9 +17,9 @@ import { APP_VERSION } from '../kiosk/kiosk.ts';
 import { gradeBandOf } from '../policy/resolve.ts';
 import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
 import { instantOfLocal, localDate, parseLocalDate, type Clock } from '../time.ts';
-import type { KioskSetup } from '../config/load.ts';
+import type { KioskSetup } from '../setup.ts';
 import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
-import { CENTRAL_OPTIONS, centralReport, centralUserEvidence } from '../central/cli-commands.ts';
+import { CENTRAL_OPTIONS, centralReport, centralUserEvidence } from './commands-central.ts';
 
 function decisionRules(setup: KioskSetup): DecisionRules {
   const c = setup.config;

@@ -6,7 +6,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { rosterSchema, rosterUserSchema, rosterWarnings, type RosterUser } from '../directory/roster.ts';
-import { ROLES, PRIVILEGES } from '../types.ts';
+import { ROLES, PRIVILEGES } from '../api/contract.ts';
 import { EXIT, UsageError, parse, type CliIo } from './io.ts';
 
 const COLUMNS = ['username', 'displayName', 'role', 'grade', 'language', 'privileges', 'guardianDeniedInternet'] as const;

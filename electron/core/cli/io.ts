@@ -1,8 +1,8 @@
 // What a CLI command may touch, passed in so tests run commands in-process with real files.
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { ConfigProblem } from '../types.ts';
-import { loadSetup, locateConfig, type ConfigLocation, type KioskSetup } from '../config/load.ts';
+import type { ConfigProblem } from '../api/contract.ts';
+import { loadSetup, locateConfig, type ConfigLocation, type KioskSetup } from '../setup.ts';
 import { existsSync } from 'node:fs';
 import { instantOfLocal, parseLocalDate } from '../time.ts';
 

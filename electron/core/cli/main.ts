@@ -4,7 +4,7 @@ import { EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
 import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
 import { rosterImport } from './commands-roster.ts';
-import { dbMigrate } from '../central/cli-commands.ts';
+import { dbMigrate } from './commands-central.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 

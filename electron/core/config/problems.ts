@@ -1,6 +1,6 @@
 // Zod issues turned into the problems a technician reads: a dotted path and a plain sentence.
 import type { z } from 'zod';
-import type { ConfigProblem } from '../types.ts';
+import type { ConfigProblem } from '../api/contract.ts';
 
 /** `lock.bellSchedule[2].end`; a prefix names the file or section the value came from. */
 export function formatPath(path: readonly PropertyKey[], prefix = ''): string {

@@ -2,12 +2,13 @@
 // the person, their own bind checks the password, and group membership gives the role. The person
 // at the keyboard may be a student typing filter syntax, so every value that goes into a filter is
 // escaped, an empty password is never sent, and nothing a directory says can hang the lock screen.
+import type { AuthResult, Directory, DirectoryUser } from '../people.ts';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client, FilterParser, ResultCodeError } from 'ldapts';
-import type { AuthResult, ConfigProblem, Directory, DirectoryUser, Privileges, Role } from '../types.ts';
-import { PRIVILEGES } from '../types.ts';
+import type { ConfigProblem, Privileges, Role } from '../api/contract.ts';
+import { PRIVILEGES } from '../api/contract.ts';
 
 /** The group (DN) that grants each role. A person in none of them is unknown to the kiosk. */
 export interface LdapRoleGroups {

@@ -1,6 +1,7 @@
 // The directory a config names: the roster file, or the district's LDAP / Active Directory.
-import type { Directory } from '../types.ts';
-import type { KioskSetup } from '../config/load.ts';
+
+import type { Directory } from '../people.ts';
+import type { KioskSetup } from '../setup.ts';
 import { RosterDirectory } from './roster.ts';
 
 export async function directoryFor(setup: Pick<KioskSetup, 'config' | 'roster'>): Promise<Directory> {

@@ -1,9 +1,10 @@
 // The roster directory (DESIGN.md "Roster"): a JSON file of users for districts without LDAP, and
 // the demo. Teachers, substitutes and administrators sign in with a PIN kept only as a scrypt hash.
+import type { AuthResult, Directory, DirectoryUser } from '../people.ts';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { AuthResult, ConfigProblem, Directory, DirectoryUser } from '../types.ts';
-import { PRIVILEGES, ROLES } from '../types.ts';
+import type { ConfigProblem } from '../api/contract.ts';
+import { PRIVILEGES, ROLES } from '../api/contract.ts';
 import { problemsFromZod, jsonErrorPosition } from '../config/problems.ts';
 import { PIN_HASH_PATTERN, verifyPin } from './pin.ts';
 

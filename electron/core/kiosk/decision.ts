@@ -2,7 +2,8 @@
 // current version of their AUP must be accepted each school year (again when a new version takes
 // effect mid-year); students then see the Internet Safety rules once a year; then the lock.
 // Pure: KioskService and `aup status` both ask it, so the CLI says exactly what the kiosk would do.
-import type { DirectoryUser } from '../types.ts';
+
+import type { DirectoryUser } from '../people.ts';
 import type { Catalog } from '../policy/catalog.ts';
 import { resolvePolicy, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
 import { schoolYearOf } from '../school-year.ts';

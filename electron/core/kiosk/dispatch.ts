@@ -1,7 +1,7 @@
 // One door for every transport: an intent name and its arguments, untrusted, checked here and
 // passed to a session. Electron's ipcMain and the loopback bridge both come through it.
-import type { KioskApi, KioskIntent, KioskView, Outcome } from '../types.ts';
-import { KIOSK_INTENTS } from '../types.ts';
+import type { KioskApi, KioskIntent, KioskView, Outcome } from '../api/contract.ts';
+import { KIOSK_INTENTS } from '../api/contract.ts';
 import { parseIntentArgs } from './requests.ts';
 
 export const isKioskIntent = (name: unknown): name is KioskIntent => typeof name === 'string' && (KIOSK_INTENTS as readonly string[]).includes(name);

@@ -2,34 +2,20 @@
 // lock store of one machine, decides what each signed-in user sees, and records every act as
 // evidence before it takes effect. Transports (Electron IPC, the loopback bridge, later a local
 // socket) only carry KioskApi intents to a session and views back.
+import type { Directory, DirectoryUser } from '../people.ts';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  AcceptPolicyRequest,
-  AcknowledgeSafetyRulesRequest,
-  AdminOverrideRequest,
-  ConfigProblem,
-  Directory,
-  DirectoryUser,
-  KioskApi,
-  KioskView,
-  Outcome,
-  PolicyDocumentView,
-  RefusalReason,
-  TeacherUnlockRequest,
-  ViewContext,
-  ViewUser,
-} from '../types.ts';
+import type { AcceptPolicyRequest, AcknowledgeSafetyRulesRequest, AdminOverrideRequest, ConfigProblem, KioskApi, KioskView, Outcome, PolicyDocumentView, RefusalReason, TeacherUnlockRequest, ViewContext, ViewUser } from '../api/contract.ts';
 import { systemClock, isoWithOffset, type Clock } from '../time.ts';
-import { loadSetup, type KioskSetup } from '../config/load.ts';
+import { loadSetup, type KioskSetup } from '../setup.ts';
 import { directoryFor } from '../directory/open.ts';
 import { gradeBandOf, type ResolvedPolicy } from '../policy/resolve.ts';
 import { resolveFor, type DecisionRules } from './decision.ts';
 import { afterFailure, afterSuccess, attemptsAllowed, decideOverride, decideTeacherUnlock, type LockRules, type UnlockGrant } from '../lock/lock.ts';
 import { ConfLockStore, type LockStore } from '../lock/lock-store.ts';
-import { decideWithEvidence, openEvidenceLedger, type EvidenceLedger } from './evidence.ts';
-import { stderrLog, type KioskLog } from './log.ts';
+import { decideWithEvidence, openEvidenceLedger, type EvidenceLedger } from '../evidence/evidence-ledger.ts';
+import { stderrLog, type KioskLog } from '../log.ts';
 import { parseIntentArgs } from './requests.ts';
 
 export const APP_VERSION = '0.1.0';

@@ -1,7 +1,7 @@
 // Every argument that crosses a transport (Electron IPC, the loopback bridge) is checked here before
 // the service sees it: the renderer is not trusted, a student may be driving it.
 import { z } from 'zod';
-import type { KioskIntent } from '../types.ts';
+import type { KioskIntent } from '../api/contract.ts';
 
 const id = z.string().min(1).max(100);
 const secret = z.string().max(256);

@@ -20,7 +20,7 @@ import { ChainScanner, decodeLine, encodeLine, tornTailProblem, type LedgerProbl
 import { isErrno, LedgerClosedError, LedgerError, LedgerFolderError, LedgerRecordError } from './errors.ts';
 import { fsyncDir, ledgerFileName, listLedgerFolder, readLines, writeAll, writeAllSync } from './files.ts';
 import { LedgerIndex } from './ledger-index.ts';
-import { LedgerLock, removeDeadStaging, type LockOptions } from './lock.ts';
+import { LedgerLock, removeDeadStaging, type LockOptions } from './file-lock.ts';
 import {
   issuesOf,
   LedgerRecordSchema,

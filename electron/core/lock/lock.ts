@@ -2,7 +2,8 @@
 // From the district's policy: "No student computer access authorized with a substitute teacher.
 // Campus administrators may approve special circumstances." and its consequences: network use
 // "only under direct supervision", "suspension/revocation of ... privileges".
-import type { DirectoryUser, LockReason, RefusalReason } from '../types.ts';
+import type { DirectoryUser } from '../people.ts';
+import type { LockReason, RefusalReason } from '../api/contract.ts';
 import { localDate, localParts } from '../time.ts';
 import type { BellPeriod } from '../config/schema.ts';
 

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ConfigProblem } from '../types.ts';
-import { ROLES } from '../types.ts';
+import type { ConfigProblem } from '../api/contract.ts';
+import { ROLES } from '../api/contract.ts';
 import { jsonErrorPosition, problemsFromZod } from '../config/problems.ts';
 import { parseLocalDate } from '../time.ts';
 

@@ -1,7 +1,7 @@
 // Which policy, which version, which language: pure functions of the catalog, the person and the
 // instant. "The version in force is the newest whose effective date has passed", and the effective
 // date is a local date in the district's zone, so a version takes effect at local midnight.
-import type { Role } from '../types.ts';
+import type { Role } from '../api/contract.ts';
 import { localDate } from '../time.ts';
 import type { Catalog, LoadedDocument, Policy, PolicyVersion } from './catalog.ts';
 

@@ -27,6 +27,6 @@ export function appPaths(options: { packaged: boolean; mainDir: string; resource
     policies: path.join(assets, 'policies'),
     demo: path.join(assets, 'demo'),
     migrations:
-      options.packaged && options.resourcesPath ? path.join(assets, 'migrations') : path.resolve(out, '..', 'electron/core/central/migrations'),
+      options.packaged && options.resourcesPath ? path.join(assets, 'migrations') : path.resolve(out, '..', 'electron/core/central/admin-role/migrations'),
   };
 }

@@ -3,7 +3,7 @@
 // strict Content-Security-Policy on every response. This file decides what a URL maps to, which
 // pages may call which KioskApi intents, and which requests a page may make at all.
 import path from 'node:path';
-import type { KioskIntent } from '../types.ts';
+import type { KioskIntent } from '../api/contract.ts';
 import { SHELL_ASSETS, type ShellAsset } from './shell-pages.ts';
 
 export const APP_SCHEME = 'aup';

@@ -2,8 +2,8 @@
 // two narrow interfaces (Signal Desktop's way) instead of `electron`: a screen that lists displays
 // and a host that opens, moves, shows and hides windows. electron/main implements both with
 // Electron; the tests implement them with plain objects.
-import type { KioskViewKind } from '../types.ts';
-import type { KioskLog } from '../kiosk/log.ts';
+import type { KioskViewKind } from '../api/contract.ts';
+import type { KioskLog } from '../log.ts';
 import { planWindows, sameRect, shellModeFor, type DisplayInfo, type PlannedWindow, type ShellMode } from './window-plan.ts';
 
 export interface ShellScreen {

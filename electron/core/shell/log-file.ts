@@ -7,7 +7,7 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { KioskLog, LogLevel } from '../kiosk/log.ts';
+import type { KioskLog, LogLevel } from '../log.ts';
 
 export const LOG_MAX_BYTES = 1024 * 1024;
 export const LOG_KEEP = 5;

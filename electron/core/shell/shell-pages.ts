@@ -2,7 +2,7 @@
 // display but the primary one while the kiosk is locked (no script at all), and the indicator that
 // shows the time left while a session is open. The indicator is one more KioskApi client: it reads
 // views from the preload like the kiosk page does, and may only open the Internet Safety rules.
-import type { KioskApi, KioskView } from '../types.ts';
+import type { KioskApi, KioskView } from '../api/contract.ts';
 
 export interface ShellAsset {
   contentType: string;

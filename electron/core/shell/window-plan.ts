@@ -4,7 +4,7 @@
 // While a policy is pending or the session is locked, the kiosk covers every display (the page on
 // the primary one, a plain cover on the others). When a teacher unlocks, the windows step aside
 // and a small indicator shows the time left. Staff with nothing to do see nothing at all.
-import type { KioskViewKind } from '../types.ts';
+import type { KioskViewKind } from '../api/contract.ts';
 
 export interface Rect {
   x: number;

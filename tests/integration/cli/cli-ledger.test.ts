@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Kiosk } from '../../../electron/core/kiosk/kiosk.ts';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 import { aup } from '../../support/cli.ts';
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';

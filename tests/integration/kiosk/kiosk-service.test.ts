@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
-import type { KioskView } from '../../../electron/core/types.ts';
+import type { KioskView } from '../../../electron/core/api/contract.ts';
 import { catalogCopyIn, demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
 
 let tmp: TempDir;

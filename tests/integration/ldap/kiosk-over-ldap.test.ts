@@ -5,9 +5,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
-import { startSlapd, type SlapdHandle } from '../../support/slapd.ts';
+import { startSlapd, type SlapdHandle } from '../../../harness/slapd.ts';
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
 
 let slapd: SlapdHandle;

@@ -1,6 +1,7 @@
 // How the kiosk reaches the directory: passwords travel only over verified TLS unless the config
 // explicitly says otherwise, and a directory that is down, silent or untrusted is a prompt
 // "directory-unavailable", never a hung lock screen.
+import type { AuthResult } from '../../../electron/core/people.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,8 @@ import {
   readSecretFile,
   type LdapDirectoryOptions,
 } from '../../../electron/core/directory/ldap-directory.ts';
-import type { AuthResult } from '../../../electron/core/types.ts';
-import { freePort, startSlapd, type SlapdHandle } from '../../support/slapd.ts';
+
+import { freePort, startSlapd, type SlapdHandle } from '../../../harness/slapd.ts';
 
 let slapd: SlapdHandle;
 const directories: LdapDirectory[] = [];

@@ -1,5 +1,6 @@
 // The LDAP directory against a real slapd holding a small district: who each person is to the kiosk,
 // and that nothing a student types into the username box can make the directory say yes.
+import type { AuthResult } from '../../../electron/core/people.ts';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Attribute, Change, Client } from 'ldapts';
@@ -10,8 +11,8 @@ import {
   readSecretFile,
   type LdapDirectoryOptions,
 } from '../../../electron/core/directory/ldap-directory.ts';
-import type { AuthResult } from '../../../electron/core/types.ts';
-import { startSlapd, type SeededUserKey, type SlapdHandle } from '../../support/slapd.ts';
+
+import { startSlapd, type SeededUserKey, type SlapdHandle } from '../../../harness/slapd.ts';
 
 let slapd: SlapdHandle;
 const directories: LdapDirectory[] = [];

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { LOCK_FILE_NAME } from '../../../electron/core/ledger/ledger.ts';
-import { LedgerLock } from '../../../electron/core/ledger/lock.ts';
+import { LedgerLock } from '../../../electron/core/ledger/file-lock.ts';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: hold-lock-child.ts <dir>');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerLockTimeoutError } from '../../../electron/core/ledger/errors.ts';
-import { LedgerLock } from '../../../electron/core/ledger/lock.ts';
+import { LedgerLock } from '../../../electron/core/ledger/file-lock.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 
 let tmp: TempDir;

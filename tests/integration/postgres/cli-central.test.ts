@@ -3,12 +3,12 @@
 // through the reporting role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { CentralStore } from '../../../electron/core/central/store.ts';
+import { CentralStore } from '../../../electron/core/central/kiosk-role/store.ts';
 import { encodeLine, type UnhashedRecord } from '../../../electron/core/ledger/chain.ts';
 import { isoWithOffset } from '../../../electron/core/time.ts';
 import { aup } from '../../support/cli.ts';
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
-import { startPostgres, type PostgresHandle } from '../../support/postgres.ts';
+import { startPostgres, type PostgresHandle } from '../../../harness/postgres.ts';
 
 let server: PostgresHandle;
 let tmp: TempDir;

@@ -6,11 +6,11 @@ import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
-import type { PostgresSettings } from '../../../electron/core/central/connection.ts';
+import type { PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
-import { aupDatabase, freePort, startPostgres, type AupDatabase, type PostgresHandle } from '../../support/postgres.ts';
+import { aupDatabase, freePort, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { Child } from './children.ts';
 
 let server: PostgresHandle;

@@ -7,7 +7,7 @@
 // Usage: kiosk-child.ts <config file> <machine name>
 import readline from 'node:readline';
 import { Kiosk } from '../../../electron/core/kiosk/kiosk.ts';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 
 const [configFile, machine] = process.argv.slice(2);

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { loadMigrations, migrate, MigrationError } from '../../../electron/core/central/migrate.ts';
-import { startPostgres, type PostgresHandle } from '../../support/postgres.ts';
+import { loadMigrations, migrate, MigrationError } from '../../../electron/core/central/admin-role/migrate.ts';
+import { startPostgres, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 
 let server: PostgresHandle;

@@ -3,9 +3,9 @@
 // "A student who finds the kiosk's connection string learns nothing about other students."
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { clientConfig, describeDbError, type PostgresSettings } from '../../../electron/core/central/connection.ts';
-import { CentralStore } from '../../../electron/core/central/store.ts';
-import { aupDatabase, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../support/postgres.ts';
+import { clientConfig, describeDbError, type PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
+import { CentralStore } from '../../../electron/core/central/kiosk-role/store.ts';
+import { aupDatabase, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

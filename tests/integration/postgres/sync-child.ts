@@ -4,8 +4,8 @@
 // nothing is pending, `error <message>` on a failure. A reply delay holds each answer back after the
 // database has stored the batch (a slow network), so a kill can land between the commit and the
 // confirmation.
-import { CentralStore, type BatchSink } from '../../../electron/core/central/store.ts';
-import { CentralSync } from '../../../electron/core/central/sync.ts';
+import { CentralStore, type BatchSink } from '../../../electron/core/central/kiosk-role/store.ts';
+import { CentralSync } from '../../../electron/core/central/kiosk-role/sync.ts';
 
 const [dir, settingsJson, batchArg, delayArg] = process.argv.slice(2);
 if (!dir || !settingsJson || !batchArg) throw new Error('usage: sync-child.ts <dir> <settings JSON> <batch size>');

@@ -4,12 +4,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendFile, readFile, readdir, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { CURSOR_FILE, readCursor } from '../../../electron/core/central/cursor.ts';
-import { CentralStore, type BatchResult, type BatchSink } from '../../../electron/core/central/store.ts';
-import { CentralSync, type SyncEvent, type SyncTimers } from '../../../electron/core/central/sync.ts';
+import { CURSOR_FILE, readCursor } from '../../../electron/core/central/kiosk-role/cursor.ts';
+import { CentralStore, type BatchResult, type BatchSink } from '../../../electron/core/central/kiosk-role/store.ts';
+import { CentralSync, type SyncEvent, type SyncTimers } from '../../../electron/core/central/kiosk-role/sync.ts';
 import { ledgerFileName } from '../../../electron/core/ledger/files.ts';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
-import { aupDatabase, startFaultyRelay, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../support/postgres.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
+import { aupDatabase, startFaultyRelay, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 import { Child } from './children.ts';
 

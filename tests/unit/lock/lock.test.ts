@@ -1,3 +1,4 @@
+import type { DirectoryUser } from '../../../electron/core/people.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -12,7 +13,7 @@ import {
   type LockRules,
   type UnlockGrant,
 } from '../../../electron/core/lock/lock.ts';
-import type { DirectoryUser, Privileges, Role } from '../../../electron/core/types.ts';
+import type { Privileges, Role } from '../../../electron/core/api/contract.ts';
 
 const rules: LockRules = {
   students: true,

@@ -13,9 +13,9 @@ import {
   senderVerdict,
 } from '../../../electron/core/shell/app-protocol.ts';
 import { appPaths } from '../../../electron/core/shell/app-paths.ts';
-import { MIGRATIONS_DIR } from '../../../electron/core/central/migrate.ts';
+import { MIGRATIONS_DIR } from '../../../electron/core/central/admin-role/migrate.ts';
 import { bundledCatalogFolder, loadCatalog, setBundledCatalogFolder } from '../../../electron/core/policy/catalog.ts';
-import { KIOSK_INTENTS } from '../../../electron/core/types.ts';
+import { KIOSK_INTENTS } from '../../../electron/core/api/contract.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const renderer = path.join(REPO, 'out/renderer');

@@ -2,11 +2,11 @@
 // a screen whose displays the test plugs in and out, and a host that keeps its windows in a Map.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryLog } from '../../../electron/core/kiosk/log.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
 import { KioskShell, type ShellScreen, type ShellWindowHost } from '../../../electron/core/shell/kiosk-shell.ts';
 import type { DisplayInfo, PlannedWindow } from '../../../electron/core/shell/window-plan.ts';
 import { RendererRecovery } from '../../../electron/core/shell/renderer-recovery.ts';
-import type { KioskViewKind } from '../../../electron/core/types.ts';
+import type { KioskViewKind } from '../../../electron/core/api/contract.ts';
 
 class Screens implements ShellScreen {
   list: DisplayInfo[] = [];

@@ -11,7 +11,7 @@ import {
   type IndicatorElement,
   type IndicatorWindow,
 } from '../../../electron/core/shell/shell-pages.ts';
-import type { KioskView, ViewContext } from '../../../electron/core/types.ts';
+import type { KioskView, ViewContext } from '../../../electron/core/api/contract.ts';
 
 class Element implements IndicatorElement {
   textContent: string | null = '';

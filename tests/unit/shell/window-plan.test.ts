@@ -9,7 +9,7 @@ import {
   type Rect,
   type ShellMode,
 } from '../../../electron/core/shell/window-plan.ts';
-import type { KioskViewKind } from '../../../electron/core/types.ts';
+import type { KioskViewKind } from '../../../electron/core/api/contract.ts';
 
 const rect = (x: number, y: number, width: number, height: number): Rect => ({ x, y, width, height });
 const laptop: DisplayInfo = { id: 1, bounds: rect(0, 0, 1920, 1080), workArea: rect(0, 0, 1920, 1040), scaleFactor: 1.25 };

@@ -2,9 +2,10 @@
 // aup_reports.records view and nothing else. `aup status --central` asks what one user has done
 // this year on any machine; `aup report --central` lists, per grade and room, who has and has not
 // accepted the policy in force (the roster says who should have).
+import type { DirectoryUser } from '../../people.ts';
 import pg from 'pg';
-import type { DirectoryUser } from '../types.ts';
-import { clientConfig, CentralConfigError, type PostgresSettings } from './connection.ts';
+
+import { clientConfig, CentralConfigError, type PostgresSettings } from '../kiosk-role/connection.ts';
 
 /** A connected client for the reporting role; the caller ends it. */
 export async function connectReporting(settings: PostgresSettings, options: { password?: string } = {}): Promise<pg.Client> {

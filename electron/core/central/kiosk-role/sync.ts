@@ -11,10 +11,10 @@
 // each writes the cursor only for what it has seen confirmed, so the worst is a batch sent twice.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { decodeLine } from '../ledger/chain.ts';
-import { isErrno } from '../ledger/errors.ts';
-import { ledgerFileName, lineBatches, listLedgerFolder, type ReadPosition } from '../ledger/files.ts';
-import type { KioskLog } from '../kiosk/log.ts';
+import { decodeLine } from '../../ledger/chain.ts';
+import { isErrno } from '../../ledger/errors.ts';
+import { ledgerFileName, lineBatches, listLedgerFolder, type ReadPosition } from '../../ledger/files.ts';
+import type { KioskLog } from '../../log.ts';
 import { describeDbError, isTransient } from './connection.ts';
 import { lineSha256, readCursor, removeDeadTemps, START, writeCursor, type FileCursor, type SyncCursor } from './cursor.ts';
 import type { BatchResult, BatchSink } from './store.ts';

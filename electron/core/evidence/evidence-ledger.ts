@@ -8,11 +8,11 @@
 import { Ledger } from '../ledger/ledger.ts';
 import type { NewLedgerRecord } from '../ledger/records.ts';
 import type { Clock } from '../time.ts';
-import { describeDbError, type PostgresSettings } from '../central/connection.ts';
-import { CentralStore, type CentralDecisions, type CentralQuestion } from '../central/store.ts';
-import { CentralSync, type SyncOptions } from '../central/sync.ts';
-import { decide, type Decision } from './decision.ts';
-import type { KioskLog } from './log.ts';
+import { describeDbError, type PostgresSettings } from '../central/kiosk-role/connection.ts';
+import { CentralStore, type CentralDecisions, type CentralQuestion } from '../central/kiosk-role/store.ts';
+import { CentralSync, type SyncOptions } from '../central/kiosk-role/sync.ts';
+import { decide, type Decision } from '../kiosk/decision.ts';
+import type { KioskLog } from '../log.ts';
 
 export interface EvidenceLedger {
   append(record: NewLedgerRecord): Promise<{ id: string }>;

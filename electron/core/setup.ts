@@ -3,11 +3,11 @@
 // so a technician fixes a config in one pass.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConfigProblem } from '../types.ts';
-import { configSchema, type KioskConfig } from './schema.ts';
-import { jsonErrorPosition, problemsFromZod } from './problems.ts';
-import { loadRoster, rosterWarnings, type Roster } from '../directory/roster.ts';
-import { bundledCatalogFolder, loadCatalog, type Catalog } from '../policy/catalog.ts';
+import type { ConfigProblem } from './api/contract.ts';
+import { configSchema, type KioskConfig } from './config/schema.ts';
+import { jsonErrorPosition, problemsFromZod } from './config/problems.ts';
+import { loadRoster, rosterWarnings, type Roster } from './directory/roster.ts';
+import { bundledCatalogFolder, loadCatalog, type Catalog } from './policy/catalog.ts';
 
 export type ConfigSourceKind = 'flag' | 'env' | 'os';
 

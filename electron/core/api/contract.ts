@@ -1,6 +1,6 @@
-// The shared vocabulary of the kiosk: who a user is, what the kiosk shows (KioskView), what a
-// person can ask of it (KioskApi), and why it says no. Types only: the renderer and the preload
-// import this file, and nothing here may pull code into them.
+// The contract between KioskService and whatever shows it (DESIGN.md "KioskApi"): what the kiosk
+// shows (KioskView), what a person can ask of it (KioskApi), and why it says no. The renderer, the
+// preload, Electron's main process and every transport import this folder, so it imports nothing.
 
 /** Roles of DESIGN.md. `teacher` means an approved teacher: the only role that may unlock. */
 export type Role = 'student' | 'teacher' | 'substitute' | 'staff' | 'administrator';
@@ -12,33 +12,6 @@ export const ROLES = ['student', 'teacher', 'substitute', 'staff', 'administrato
  */
 export type Privileges = 'active' | 'supervised' | 'suspended' | 'revoked';
 export const PRIVILEGES = ['active', 'supervised', 'suspended', 'revoked'] as const satisfies readonly Privileges[];
-
-/** A person as the directory (roster or LDAP) knows them. Grade 0 is kindergarten. */
-export interface DirectoryUser {
-  username: string;
-  displayName: string;
-  role: Role;
-  grade?: number;
-  language?: string;
-  privileges: Privileges;
-  /** A parent or guardian denied Internet access by letter to the principal. */
-  guardianDeniedInternet: boolean;
-}
-
-/** Result of checking a secret (an LDAP password or a roster PIN). Never carries the secret. */
-export type AuthResult = { ok: true; user: DirectoryUser } | { ok: false; reason: 'bad-credentials' | 'directory-unavailable'; detail?: string };
-
-/** The one interface the kiosk uses to know people; two real implementations (roster, LDAP). */
-export interface Directory {
-  readonly kind: 'roster' | 'ldap';
-  /** The signed-in user of a session, looked up without a secret. `null`: unknown. */
-  findUser(username: string): Promise<DirectoryUser | null>;
-  /** Checks a secret. Resolves (never rejects) for wrong input, unknown users or a directory that is down. */
-  authenticate(username: string, secret: string): Promise<AuthResult>;
-  /** Everyone, where the directory can list them cheaply (the roster); LDAP answers `null`. */
-  listUsers(): Promise<DirectoryUser[] | null>;
-  close(): Promise<void>;
-}
 
 /** A config problem: where (`lock.unlockMinutes`) and what, in a plain sentence. */
 export interface ConfigProblem {

@@ -16,11 +16,11 @@ import pg from 'pg';
 import { alive, freePort, isExecutable, makeCertificates, sweepLeftovers } from './processes.ts';
 
 export { freePort };
-import { setUpDatabase } from '../../electron/core/central/admin.ts';
-import type { PostgresSettings } from '../../electron/core/central/connection.ts';
-import { encodeLine, type UnhashedRecord } from '../../electron/core/ledger/chain.ts';
-import { ledgerFileName } from '../../electron/core/ledger/files.ts';
-import { isoWithOffset } from '../../electron/core/time.ts';
+import { setUpDatabase } from '../electron/core/central/admin-role/admin.ts';
+import type { PostgresSettings } from '../electron/core/central/kiosk-role/connection.ts';
+import { encodeLine, type UnhashedRecord } from '../electron/core/ledger/chain.ts';
+import { ledgerFileName } from '../electron/core/ledger/files.ts';
+import { isoWithOffset } from '../electron/core/time.ts';
 
 const run = promisify(execFile);
 

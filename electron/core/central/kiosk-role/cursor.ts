@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { isErrno } from '../ledger/errors.ts';
-import { fsyncDir } from '../ledger/files.ts';
-import { isProcessAlive } from '../ledger/lock.ts';
+import { isErrno } from '../../ledger/errors.ts';
+import { fsyncDir } from '../../ledger/files.ts';
+import { isProcessAlive } from '../../ledger/file-lock.ts';
 
 export const CURSOR_FILE = 'central-sync.json';
 const TEMP_PREFIX = `${CURSOR_FILE}.tmp-`;

@@ -1,13 +1,14 @@
 // The CLI's district-scale commands: `aup db migrate` for the DBA, and the `--central` paths of
 // `aup status` and `aup report` for administrators. Secrets come from files, never from the
 // command line (where `ps` and shell history would show them).
+import type { DirectoryUser } from '../people.ts';
 import { existsSync } from 'node:fs';
-import type { DirectoryUser } from '../types.ts';
-import { EXIT, UsageError, parse, type CliIo } from '../cli/io.ts';
-import { loadSetup, locateConfig, type KioskSetup } from '../config/load.ts';
-import { CentralConfigError, clientConfig, describeDbError, hasPasswordInUrl, readPasswordFile } from './connection.ts';
-import { KIOSK_ROLE, setUpDatabase } from './admin.ts';
-import { MigrationError } from './migrate.ts';
+
+import { EXIT, UsageError, parse, type CliIo } from './io.ts';
+import { loadSetup, locateConfig, type KioskSetup } from '../setup.ts';
+import { CentralConfigError, clientConfig, describeDbError, hasPasswordInUrl, readPasswordFile } from '../central/kiosk-role/connection.ts';
+import { KIOSK_ROLE, setUpDatabase } from '../central/admin-role/admin.ts';
+import { MigrationError } from '../central/admin-role/migrate.ts';
 import {
   acceptedVersions,
   campusReport,
@@ -18,7 +19,7 @@ import {
   userEvidence,
   type CentralAcceptance,
   type CentralIndex,
-} from './report.ts';
+} from '../central/admin-role/report.ts';
 import pg from 'pg';
 
 async function secret(file: string | undefined, what: string): Promise<string | undefined> {

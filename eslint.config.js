@@ -1,11 +1,13 @@
 // Lint: typescript-eslint's recommended rules plus the import boundaries of DESIGN.md.
 // Where code runs is visible in its path, and this file is what makes that true:
 //   electron/core      plain Node: never imports `electron` (it must run in tests and the CLI)
-//   renderer           browser: imports nothing from core but types
-//   electron/preload   only `electron` and core types
+//   electron/core/*    layered inside too: eslint/code-layering.js
+//   renderer           browser: imports nothing from core but types, and the contract's values (core/api)
+//   electron/preload   only `electron`, core types, and the contract's values (core/api)
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layering from './eslint/code-layering.js';
 
 const electronImport = {
   name: 'electron',
@@ -31,7 +33,9 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**'],
+    plugins: { local: layering },
     rules: {
+      'local/code-layering': 'error',
       'no-restricted-imports': [
         'error',
         {
@@ -54,7 +58,7 @@ export default tseslint.config(
           paths: [electronImport],
           patterns: [
             {
-              group: ['**/electron/core/**', '**/electron/main/**', '**/electron/preload/**'],
+              regex: '(^|/)electron/(core/(?!api/)|main/|preload/)',
               allowTypeImports: true,
               message: 'the renderer only shows what KioskService tells it: import types from core, never code.',
             },
@@ -72,7 +76,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/electron/core/**', '**/main/**', '**/renderer/**'],
+              regex: '^\\.\\./(core/(?!api/)|main/)|(^|/)renderer/',
               allowTypeImports: true,
               message: 'the preload exposes KioskApi and nothing else: types from core only.',
             },

@@ -3,10 +3,7 @@
 // session's user. If the socket drops, requests wait and the client reconnects, then asks for the
 // current view again: the kiosk, not this page, knows what should be on screen.
 import type { KioskApi, KioskIntent, KioskView, Outcome } from '../electron/core/api/contract.ts';
-import type { BridgeMessage, BridgeRequest } from '../electron/core/bridge/protocol.ts';
-
-/** Same value as BRIDGE_PATH in electron/core/bridge/protocol.ts (the renderer imports types only). */
-const BRIDGE_PATH = '/kiosk';
+import { BRIDGE_PATH, type BridgeMessage, type BridgeRequest } from '../electron/core/api/channels.ts';
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';

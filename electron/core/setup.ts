@@ -1,53 +1,15 @@
-// Finding, reading and checking the machine config, with everything it points at: the roster, the
-// policy catalog, the LDAP password and CA files. Every problem is collected (never the first only),
-// so a technician fixes a config in one pass.
+// The wiring: reads and checks the machine config with everything it points at (the roster, the
+// policy catalog, the LDAP password and CA files) and builds the adapters it names. Every problem is
+// collected (never the first only), so a technician fixes a config in one pass.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigProblem } from './api/contract.ts';
-import { configSchema, type KioskConfig } from './config/schema.ts';
+import { configSchema } from './config/schema.ts';
+import { resolvePaths, type ResolvedConfig } from './config/resolve.ts';
 import { jsonErrorPosition, problemsFromZod } from './config/problems.ts';
-import { loadRoster, rosterWarnings, type Roster } from './directory/roster.ts';
+import type { Directory } from './people.ts';
+import { loadRoster, rosterWarnings, RosterDirectory, type Roster } from './directory/roster.ts';
 import { bundledCatalogFolder, loadCatalog, type Catalog } from './policy/catalog.ts';
-
-export type ConfigSourceKind = 'flag' | 'env' | 'os';
-
-export interface ConfigLocation {
-  file: string;
-  /** How it was found: `--config`, `AUP_KIOSK_CONFIG`, or the OS location. */
-  how: ConfigSourceKind;
-}
-
-/** The machine-wide folder for a platform (DESIGN.md): where the installer puts config.json. */
-export function machineFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (platform === 'win32') return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'AUP Kiosk');
-  if (platform === 'darwin') return '/Library/Application Support/AUP Kiosk';
-  return '/etc/aup-kiosk';
-}
-
-/** The folder the kiosk writes its ledger and state to when the config names none. */
-export function machineDataFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (platform === 'win32') return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'AUP Kiosk', 'data');
-  if (platform === 'darwin') return '/Library/Application Support/AUP Kiosk/data';
-  return '/var/lib/aup-kiosk';
-}
-
-/** `--config FILE`, then `AUP_KIOSK_CONFIG`, then the OS location. */
-export function locateConfig(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): ConfigLocation {
-  if (flag) return { file: path.resolve(flag), how: 'flag' };
-  if (env.AUP_KIOSK_CONFIG) return { file: path.resolve(env.AUP_KIOSK_CONFIG), how: 'env' };
-  const folder = machineFolder(platform, env);
-  return { file: platform === 'win32' ? path.win32.join(folder, 'config.json') : path.join(folder, 'config.json'), how: 'os' };
-}
-
-/** The config with every relative path made absolute against the config file's folder. */
-export interface ResolvedConfig extends KioskConfig {
-  ledger: { dir: string };
-  state: { dir: string };
-}
 
 export interface KioskSetup {
   source: string;
@@ -74,38 +36,6 @@ async function readJson(file: string): Promise<{ ok: true; json: unknown } | { o
   } catch (error) {
     return { ok: false, problem: { path: '(file)', message: `${file} is ${jsonErrorPosition(textContent, error)}` } };
   }
-}
-
-function resolvePaths(config: KioskConfig, folder: string): ResolvedConfig {
-  const at = (p: string) => path.resolve(folder, p);
-  const data = machineDataFolder();
-  const directory =
-    config.directory.type === 'roster'
-      ? { ...config.directory, file: at(config.directory.file) }
-      : {
-          ...config.directory,
-          bindPasswordFile: at(config.directory.bindPasswordFile),
-          tls: { ...config.directory.tls, ...(config.directory.tls.caFile ? { caFile: at(config.directory.tls.caFile) } : {}) },
-        };
-  return {
-    ...config,
-    district: { ...config.district, ...(config.district.logo ? { logo: at(config.district.logo) } : {}) },
-    policies: { catalog: config.policies.catalog === 'bundled' ? 'bundled' : at(config.policies.catalog) },
-    directory,
-    ledger: { dir: config.ledger.dir ? at(config.ledger.dir) : path.join(data, 'ledger') },
-    state: { dir: config.state.dir ? at(config.state.dir) : path.join(data, 'state') },
-    ...(config.central
-      ? {
-          central: {
-            postgres: {
-              ...config.central.postgres,
-              ...(config.central.postgres.passwordFile ? { passwordFile: at(config.central.postgres.passwordFile) } : {}),
-              ...(config.central.postgres.caFile ? { caFile: at(config.central.postgres.caFile) } : {}),
-            },
-          },
-        }
-      : {}),
-  };
 }
 
 async function checkSecretFile(file: string, where: string, problems: ConfigProblem[], warnings: ConfigProblem[]) {
@@ -192,4 +122,32 @@ export async function loadSetup(file: string): Promise<SetupLoad> {
 
   if (problems.length || !c.ok) return { ok: false, source, problems };
   return { ok: true, source, config, catalog: c.catalog, roster, warnings };
+}
+
+/** The directory a config names: the roster file, or the district's LDAP / Active Directory. */
+export async function directoryFor(setup: Pick<KioskSetup, 'config' | 'roster'>): Promise<Directory> {
+  const d = setup.config.directory;
+  if (d.type === 'roster') {
+    if (!setup.roster) throw new Error('roster directory without a loaded roster');
+    return new RosterDirectory(setup.roster);
+  }
+  // Loaded only where LDAP is configured: roster kiosks and most CLI commands never pay for ldapts.
+  const { LdapDirectory, readSecretFile } = await import('./directory/ldap-directory.ts');
+  const mode = d.tls.mode ?? (d.url.toLowerCase().startsWith('ldaps://') ? 'ldaps' : 'starttls');
+  return new LdapDirectory({
+    url: d.url,
+    bindDn: d.bindDn,
+    bindPassword: await readSecretFile(d.bindPasswordFile),
+    userBase: d.userBase,
+    userFilter: d.userFilter,
+    groups: d.groups,
+    gradeAttribute: d.gradeAttribute,
+    displayNameAttribute: d.displayNameAttribute,
+    memberAttribute: d.memberAttribute,
+    ...(d.languageAttribute ? { languageAttribute: d.languageAttribute } : {}),
+    ...(d.privilegesAttribute ? { privilegesAttribute: d.privilegesAttribute } : {}),
+    ...(d.guardianDeniedAttribute ? { guardianDeniedAttribute: d.guardianDeniedAttribute } : {}),
+    tls: { mode, ...(d.tls.caFile ? { caFile: d.tls.caFile } : {}) },
+    timeoutMs: d.timeoutSeconds * 1000,
+  });
 }

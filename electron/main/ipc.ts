@@ -5,7 +5,8 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { KioskApi, KioskView, Outcome } from '../core/api/contract.ts';
 import type { KioskLog } from '../core/log.ts';
 import { dispatchIntent } from '../core/kiosk/dispatch.ts';
-import { IPC_CHANNELS, senderVerdict, type ShellPage } from '../core/shell/app-protocol.ts';
+import { IPC_CHANNELS } from '../core/api/channels.ts';
+import { senderVerdict, type ShellPage } from '../core/shell/app-protocol.ts';
 
 export interface IpcOptions {
   session: KioskApi;

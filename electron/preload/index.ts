@@ -1,20 +1,19 @@
 // The preload: exposes exactly KioskApi to the sandboxed renderer, nothing else (no ipcRenderer,
 // no Node). Every call is an intent the main process checks again before KioskService sees it.
-// The channel names are IPC_CHANNELS in core/shell/app-protocol.ts (a preload imports types only;
-// a test checks the two agree).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { KioskApi, KioskView } from '../core/api/contract.ts';
+import { IPC_CHANNELS } from '../core/api/channels.ts';
 
-const invoke = (intent: string, ...args: unknown[]) => ipcRenderer.invoke('aup:intent', intent, args);
+const invoke = (intent: string, ...args: unknown[]) => ipcRenderer.invoke(IPC_CHANNELS.intent, intent, args);
 
 const api: KioskApi = {
   getView: () => invoke('getView'),
   onView(listener) {
     const handler = (_event: IpcRendererEvent, view: KioskView) => listener(view);
-    ipcRenderer.on('aup:view', handler);
-    void ipcRenderer.invoke('aup:subscribe');
+    ipcRenderer.on(IPC_CHANNELS.view, handler);
+    void ipcRenderer.invoke(IPC_CHANNELS.subscribe);
     return () => {
-      ipcRenderer.removeListener('aup:view', handler);
+      ipcRenderer.removeListener(IPC_CHANNELS.view, handler);
     };
   },
   acceptPolicy: (request) => invoke('acceptPolicy', request),

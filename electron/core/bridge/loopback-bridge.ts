@@ -13,7 +13,8 @@ import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KioskApi } from '../api/contract.ts';
 import { dispatchIntent } from '../kiosk/dispatch.ts';
-import { BRIDGE_PATH, MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame, type BridgeMessage } from './protocol.ts';
+import { BRIDGE_PATH, type BridgeMessage } from '../api/channels.ts';
+import { MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame } from './protocol.ts';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; style-src 'self'; script-src 'self'";

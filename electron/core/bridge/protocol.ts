@@ -2,25 +2,11 @@
 // Everything that arrives is untrusted (any page or process on the machine can open a loopback
 // socket): the envelope is checked here, the intent and its argument by dispatchIntent (the same
 // door Electron's IPC goes through), and anything else is answered `invalid-request`.
-import type { KioskIntent, KioskView, Outcome } from '../api/contract.ts';
+import type { Outcome } from '../api/contract.ts';
+import type { RequestId } from '../api/channels.ts';
 
 /** Larger frames close the socket (a policy acceptance is a few hundred bytes). */
 export const MAX_FRAME_BYTES = 64 * 1024;
-
-/** Where the renderer connects: `ws://127.0.0.1:PORT/kiosk?user=USERNAME`. */
-export const BRIDGE_PATH = '/kiosk';
-
-export type RequestId = number | string;
-
-/** Client → bridge. `params` is the method's one argument, if it has one. */
-export interface BridgeRequest {
-  id: RequestId;
-  method: KioskIntent;
-  params?: unknown;
-}
-
-/** Bridge → client: the answer to a request (a view for `getView`, an Outcome otherwise), or a pushed view. */
-export type BridgeMessage = { type: 'result'; id: RequestId | null; result: KioskView | Outcome } | { type: 'view'; view: KioskView };
 
 /** A frame that has the shape of a request; its method and argument are checked by dispatchIntent. */
 export type ParsedFrame = { ok: true; id: RequestId; method: string; params: unknown } | { ok: false; id: RequestId | null; message: string };

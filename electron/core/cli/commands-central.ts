@@ -5,7 +5,8 @@ import type { DirectoryUser } from '../people.ts';
 import { existsSync } from 'node:fs';
 
 import { EXIT, UsageError, parse, type CliIo } from './io.ts';
-import { loadSetup, locateConfig, type KioskSetup } from '../setup.ts';
+import { loadSetup, type KioskSetup } from '../setup.ts';
+import { locateConfig } from '../config/locate.ts';
 import { CentralConfigError, clientConfig, describeDbError, hasPasswordInUrl, readPasswordFile } from '../central/kiosk-role/connection.ts';
 import { KIOSK_ROLE, setUpDatabase } from '../central/admin-role/admin.ts';
 import { MigrationError } from '../central/admin-role/migrate.ts';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
-import { directoryFor } from '../directory/open.ts';
+import { directoryFor } from '../setup.ts';
 import { readLedgerIndex, readLedgerRecords, verifyLedgerDir } from '../ledger/verify.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { NewLedgerRecordSchema, type NewLedgerRecord, type LedgerRecord } from '../ledger/records.ts';

@@ -1,13 +1,14 @@
 // `aup config …`, `aup policy …`, `aup school-year`, `aup roster hash-pin`: the commands that read
 // the config and the catalog and change nothing.
 import { configJsonSchema } from '../config/schema.ts';
-import { loadSetup, locateConfig } from '../setup.ts';
+import { loadSetup } from '../setup.ts';
+import { locateConfig } from '../config/locate.ts';
 import { resolvePolicy, versionInForce } from '../policy/resolve.ts';
 import { schoolYearOf } from '../school-year.ts';
 import { hashPin, pinProblem } from '../directory/pin.ts';
 import { AUDIENCE_ROLES } from '../policy/catalog.ts';
 import { EXIT, UsageError, parse, parseAt, printProblems, setupFor, type CliIo } from './io.ts';
-import { directoryFor } from '../directory/open.ts';
+import { directoryFor } from '../setup.ts';
 import type { KioskSetup } from '../setup.ts';
 
 export async function configValidate(args: string[], io: CliIo): Promise<number> {

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ConfigProblem } from '../api/contract.ts';
-import { loadSetup, locateConfig, type ConfigLocation, type KioskSetup } from '../setup.ts';
+import { loadSetup, type KioskSetup } from '../setup.ts';
+import { locateConfig, type ConfigLocation } from '../config/locate.ts';
 import { existsSync } from 'node:fs';
 import { instantOfLocal, parseLocalDate } from '../time.ts';
 

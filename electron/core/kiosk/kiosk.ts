@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AcceptPolicyRequest, AcknowledgeSafetyRulesRequest, AdminOverrideRequest, ConfigProblem, KioskApi, KioskView, Outcome, PolicyDocumentView, RefusalReason, TeacherUnlockRequest, ViewContext, ViewUser } from '../api/contract.ts';
 import { systemClock, isoWithOffset, type Clock } from '../time.ts';
 import { loadSetup, type KioskSetup } from '../setup.ts';
-import { directoryFor } from '../directory/open.ts';
+import { directoryFor } from '../setup.ts';
 import { gradeBandOf, type ResolvedPolicy } from '../policy/resolve.ts';
 import { resolveFor, type DecisionRules } from './decision.ts';
 import { afterFailure, afterSuccess, attemptsAllowed, decideOverride, decideTeacherUnlock, type LockRules, type UnlockGrant } from '../lock/lock.ts';

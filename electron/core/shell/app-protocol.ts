@@ -150,6 +150,3 @@ export function senderVerdict(
   }
   return { ok: true };
 }
-
-/** The IPC channels between the preload and the main process (the preload repeats them as literals: it imports only types). */
-export const IPC_CHANNELS = { intent: 'aup:intent', subscribe: 'aup:subscribe', view: 'aup:view' } as const;

@@ -3,7 +3,7 @@
 // only, `--user U`. The same executable is what a student can start by hand, so what a packaged
 // kiosk accepts from its command line or environment is decided here, with a note for the log.
 import { openSync, closeSync } from 'node:fs';
-import { locateConfig, type ConfigLocation } from '../setup.ts';
+import { locateConfig, type ConfigLocation } from '../config/locate.ts';
 
 export type ShellArgs = { mode: 'cli'; argv: string[] } | { mode: 'kiosk'; config?: string; user?: string; notes: string[] };
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadSetup, locateConfig } from '../../../electron/core/setup.ts';
+import { loadSetup } from '../../../electron/core/setup.ts';
+import { locateConfig } from '../../../electron/core/config/locate.ts';
 import { configJsonSchema } from '../../../electron/core/config/schema.ts';
 import { demoConfigIn, tempDir, DEMO_CONFIG, type TempDir } from '../../support/fixtures.ts';
 

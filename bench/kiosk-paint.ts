@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { build } from 'vite';
-import { openKiosk } from '../electron/core/kiosk/kiosk.ts';
+import { openKioskService } from '../electron/core/setup.ts';
 import { startLoopbackBridge } from '../electron/core/bridge/loopback-bridge.ts';
 import { ManualClock } from '../electron/core/time.ts';
 import { CHROMIUM_LAUNCH } from '../harness/chromium.ts';
@@ -64,7 +64,7 @@ export async function benchPaint(): Promise<Record<string, number>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aup-bench-paint-'));
   let browser: Browser | null = null;
   const { configFile, staticDir } = await prepare(dir);
-  const kiosk = await openKiosk({ configFile, clock: new ManualClock('2026-09-08T08:30:00-05:00'), log: { write: () => {} } });
+  const kiosk = await openKioskService({ configFile, clock: new ManualClock('2026-09-08T08:30:00-05:00'), log: { write: () => {} } });
   try {
     // The student has accepted this year's policy and read the rules: their next login is the lock.
     const session = kiosk.session(STUDENT);

@@ -2,7 +2,7 @@
 // npm run preview -- [--port N] [--config F] [--now ISO] [--test-hooks] [--no-build]
 //
 // Builds the renderer (vite, into out/renderer) and serves it with the REAL KioskService over the
-// loopback bridge on 127.0.0.1, so the kiosk can be tried in any browser: open
+// loopback bridge on 127.0.0.1 (electron/core/bridge/preview.ts), so the kiosk can be tried in any browser: open
 // http://127.0.0.1:PORT/?user=USERNAME for the session of USERNAME.
 //   --config F     the machine config (default: assets/demo/config.json)
 //   --now ISO      start the kiosk's clock at this instant; it stands still unless moved
@@ -46,61 +46,21 @@ if (!values['no-build'] || !existsSync(path.join(staticDir, 'index.html'))) {
   await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }
 
-const { openKiosk } = await tsImport('../electron/core/kiosk/kiosk.ts', import.meta.url);
-const { ManualClock, systemClock } = await tsImport('../electron/core/time.ts', import.meta.url);
-const { startLoopbackBridge } = await tsImport('../electron/core/bridge/loopback-bridge.ts', import.meta.url);
-
-// The test hooks move the clock, so they need a clock that can be moved.
-const manual = values.now !== undefined || values['test-hooks'] ? new ManualClock(values.now ?? new Date()) : null;
-const kiosk = await openKiosk({ configFile: path.resolve(values.config), clock: manual ?? systemClock });
-if (!manual) kiosk.startTimer();
-
-/** Sessions with a page attached; after the clock moves every one gets a fresh view (the lock screen's clock too). */
-const sessions = new Set();
-async function clockMoved() {
-  await kiosk.tick();
-  await Promise.all([...sessions].map((s) => (typeof s.refresh === 'function' ? s.refresh(true) : undefined)));
-}
-
-const bridge = await startLoopbackBridge({
+const { startPreview } = await tsImport('../electron/core/bridge/preview.ts', import.meta.url);
+const preview = await startPreview({
   port,
-  host: '127.0.0.1',
+  configFile: path.resolve(values.config),
   staticDir,
-  sessionFor(username) {
-    const session = kiosk.session(username);
-    sessions.add(session);
-    return session;
-  },
-  sessionClosed(session) {
-    sessions.delete(session);
-    if (typeof session.dispose === 'function') session.dispose();
-  },
-  testHooks:
-    values['test-hooks'] && manual
-      ? {
-          async setNow(iso) {
-            manual.set(iso);
-            await clockMoved();
-          },
-          async advance(ms) {
-            manual.advance(ms);
-            await clockMoved();
-          },
-        }
-      : undefined,
+  ...(values.now !== undefined ? { now: values.now } : {}),
+  testHooks: values['test-hooks'],
 });
-
-process.stdout.write(
-  `AUP Kiosk preview on ${bridge.url}  (config: ${kiosk.source}${manual ? `, clock: ${manual.now().toISOString()}` : ''}${values['test-hooks'] ? ', test hooks on' : ''})\n` +
-    `open ${bridge.url}?user=ben.carter  (any username of the roster)\n`,
-);
+process.stdout.write(preview.banner);
 
 let closing = false;
 async function shutdown() {
   if (closing) return;
   closing = true;
-  await bridge.close();
-  await kiosk.close();
+  await preview.close();
   process.exit(0);
 }
 process.on('SIGINT', shutdown);

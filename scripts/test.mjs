@@ -2,9 +2,9 @@
 // `npm test`: the one command. Lint, type-check, unit + integration tests (vitest: real folders, a
 // real slapd, real child processes) and the browser tests (Playwright in Debian's Chromium against
 // the real KioskService). Missing system packages are installed with apt on Debian as root, and
-// named exactly elsewhere. Ends with one summary line: "tests: N passed, N failed".
+// named exactly elsewhere (scripts/system-packages.sh). Ends with one summary line: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -14,40 +14,10 @@ rmSync(path.join(results, 'vitest.json'), { force: true });
 rmSync(path.join(results, 'playwright.json'), { force: true });
 mkdirSync(results, { recursive: true });
 
-/** Debian keeps each major version's server binaries in /usr/lib/postgresql/<version>/bin. */
-function postgresBins() {
-  const versions = '/usr/lib/postgresql';
-  return existsSync(versions)
-    ? readdirSync(versions).map((v) => path.join(versions, v, 'bin', 'initdb'))
-    : [path.join(versions, '15', 'bin', 'initdb')];
-}
-
-/** What the tests start, the Debian package that brings it, and where it is looked for. */
-const NEEDS = [
-  { what: 'OpenLDAP slapd (directory tests)', pkg: 'slapd', bins: ['/usr/sbin/slapd'] },
-  { what: 'OpenLDAP tools (directory tests)', pkg: 'ldap-utils', bins: ['/usr/bin/ldapadd'] },
-  { what: 'PostgreSQL (central database tests)', pkg: 'postgresql', bins: postgresBins() },
-  { what: 'Chromium (browser tests)', pkg: 'chromium', bins: ['/usr/bin/chromium'] },
-];
-
+/** What the tests start (slapd, PostgreSQL, Chromium): installed with apt where it can be, else named. */
 function ensureSystemPackages() {
-  const missing = NEEDS.filter((n) => !n.bins.some((b) => existsSync(b)));
-  if (missing.length === 0) return true;
-  const pkgs = missing.map((m) => m.pkg);
-  const isDebian = existsSync('/etc/debian_version');
-  const isRoot = process.getuid?.() === 0;
-  if (isDebian && isRoot) {
-    console.log(`Installing what the tests need: ${pkgs.join(' ')}`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
-    if (install && install.status === 0) return true;
-  }
-  console.error(`The tests need ${missing.map((m) => m.what).join(', ')}.`);
-  console.error(
-    isDebian ? `Install them with: sudo apt-get install -y ${pkgs.join(' ')}` : `Install the equivalents of the Debian packages: ${pkgs.join(', ')}`,
-  );
-  return false;
+  if (process.platform === 'win32') return true; // the integration tests skip what they cannot start, and say so
+  return spawnSync('bash', [path.join(root, 'scripts/system-packages.sh')], { stdio: 'inherit' }).status === 0;
 }
 
 function run(title, command, args) {

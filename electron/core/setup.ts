@@ -9,7 +9,16 @@ import { resolvePaths, type ResolvedConfig } from './config/resolve.ts';
 import { jsonErrorPosition, problemsFromZod } from './config/problems.ts';
 import type { Directory } from './people.ts';
 import { loadRoster, rosterWarnings, RosterDirectory, type Roster } from './directory/roster.ts';
-import { bundledCatalogFolder, loadCatalog, type Catalog } from './policy/catalog.ts';
+import { loadCatalog, type Catalog } from './policy/catalog.ts';
+import { checkoutResources } from './config/resources.ts';
+import os from 'node:os';
+import { APP_VERSION } from './version.ts';
+import { systemClock, type Clock } from './time.ts';
+import { stderrLog, type KioskLog } from './log.ts';
+import { ConfLockStore } from './lock/lock-store.ts';
+import { openEvidenceLedger, type EvidenceLedger } from './evidence/evidence-ledger.ts';
+import { decisionRulesFrom } from './kiosk/rules.ts';
+import { ConfigErrorService, KioskService } from './kiosk/kiosk-service.ts';
 
 export interface KioskSetup {
   source: string;
@@ -62,8 +71,8 @@ async function checkFile(file: string, where: string, problems: ConfigProblem[])
   }
 }
 
-/** Reads and checks the config at `file` and all it refers to. */
-export async function loadSetup(file: string): Promise<SetupLoad> {
+/** Reads and checks the config at `file` and all it refers to. `bundledCatalog`: where `"bundled"` points. */
+export async function loadSetup(file: string, options: { bundledCatalog?: string } = {}): Promise<SetupLoad> {
   const source = path.resolve(file);
   const read = await readJson(source);
   if (!read.ok) return { ok: false, source, problems: [read.problem] };
@@ -116,7 +125,7 @@ export async function loadSetup(file: string): Promise<SetupLoad> {
     await checkSecretFile(config.central.postgres.passwordFile, 'central.postgres.passwordFile', problems, warnings);
   }
 
-  const folder = config.policies.catalog === 'bundled' ? bundledCatalogFolder() : config.policies.catalog;
+  const folder = config.policies.catalog === 'bundled' ? (options.bundledCatalog ?? checkoutResources().policies) : config.policies.catalog;
   const c = await loadCatalog(folder, { prefix: 'policies.catalog', gradeBands: Object.keys(config.district.gradeBands) });
   if (!c.ok) problems.push(...c.problems);
 
@@ -150,4 +159,104 @@ export async function directoryFor(setup: Pick<KioskSetup, 'config' | 'roster'>)
     tls: { mode, ...(d.tls.caFile ? { caFile: d.tls.caFile } : {}) },
     timeoutMs: d.timeoutSeconds * 1000,
   });
+}
+
+export interface OpenKioskOptions {
+  configFile: string;
+  clock?: Clock;
+  log?: KioskLog;
+  machine?: string;
+  appVersion?: string;
+  /** Where the bundled policy catalog is (the packaged app's resources); the checkout's by default. */
+  bundledCatalog?: string;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+/** The district logo travels in the view as a data: URL, so every transport shows it alike. */
+async function logoDataUrl(file: string): Promise<string> {
+  const type = IMAGE_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return `data:${type};base64,${(await readFile(file)).toString('base64')}`;
+}
+
+/**
+ * Builds KioskService from the machine config: the lock store, the evidence ledger (and the district
+ * database, where configured), the directory. A config with problems — or a ledger or directory that
+ * cannot be opened — gives a ConfigErrorService: every session then shows the problems, nothing opens.
+ */
+export async function openKioskService(options: OpenKioskOptions): Promise<KioskService | ConfigErrorService> {
+  const log = options.log ?? stderrLog;
+  const clock = options.clock ?? systemClock;
+  const loaded = await loadSetup(options.configFile, options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {});
+  const failed = (problems: ConfigProblem[]) => new ConfigErrorService(loaded.source, problems, clock);
+  if (!loaded.ok) {
+    log.write('error', 'config has problems', { source: loaded.source, problems: loaded.problems });
+    return failed(loaded.problems);
+  }
+  log.write('info', 'config loaded', { source: loaded.source, directory: loaded.config.directory.type });
+  for (const w of loaded.warnings) log.write('warn', 'config warning', { ...w });
+  const { config } = loaded;
+  const rules = decisionRulesFrom(config);
+  const lockStore = new ConfLockStore(config.state.dir, () => ({
+    failures: config.lock.maxFailedAttempts,
+    lockedUntil: new Date(clock.now().getTime() + config.lock.lockoutSeconds * 1000).toISOString(),
+  }));
+  let evidence: EvidenceLedger;
+  try {
+    evidence = await openEvidenceLedger({
+      dir: config.ledger.dir,
+      clock,
+      timeZone: config.district.timeZone,
+      schoolYearStart: config.district.schoolYearStart,
+      machine: {
+        machine: options.machine ?? os.hostname(),
+        campus: config.site.campus,
+        room: config.site.room,
+        appVersion: options.appVersion ?? APP_VERSION,
+      },
+      log,
+      ...(config.central ? { central: config.central.postgres } : {}),
+    });
+  } catch (error) {
+    const problem = { path: 'ledger.dir', message: (error as Error).message };
+    log.write('error', 'ledger cannot be opened', { ...problem });
+    return failed([problem]);
+  }
+  let directory: Directory;
+  try {
+    directory = await directoryFor(loaded);
+  } catch (error) {
+    // The password file was there when the config was checked, and is not now: still a config error.
+    const problem = { path: 'directory', message: (error as Error).message };
+    log.write('error', 'directory cannot be set up', { ...problem });
+    await evidence.close();
+    return failed([problem]);
+  }
+  const logo = config.district.logo ? await logoDataUrl(config.district.logo).catch(() => undefined) : undefined;
+  for (const p of lockStore.problems) log.write('warn', p);
+  return new KioskService(
+    {
+      directory,
+      evidence,
+      lockStore,
+      rules,
+      catalog: loaded.catalog,
+      site: {
+        district: { name: config.district.name, ...(logo ? { logo } : {}) },
+        campus: config.site.campus,
+        room: config.site.room,
+        timeZone: config.district.timeZone,
+        languages: config.languages,
+      },
+      clock,
+      log,
+    },
+    loaded.source,
+  );
 }

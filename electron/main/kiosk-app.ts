@@ -2,8 +2,8 @@
 // the windows KioskShell plans for each view and each display, plugged in now or later.
 import { app, Menu, powerMonitor, screen } from 'electron';
 import os from 'node:os';
-import { APP_VERSION, Kiosk } from '../core/kiosk/kiosk.ts';
-import { setBundledCatalogFolder } from '../core/policy/catalog.ts';
+import { APP_VERSION } from '../core/version.ts';
+import { openKioskService } from '../core/setup.ts';
 import { appPaths } from '../core/shell/app-paths.ts';
 import { forbiddenSwitches, kioskConfigLocation, type ShellArgs } from '../core/shell/args.ts';
 import { KioskShell } from '../core/shell/kiosk-shell.ts';
@@ -23,8 +23,8 @@ function signedInUser(): string {
 
 export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, argv: string[]): Promise<void> {
   const packaged = app.isPackaged;
-  // Unpackaged, app.getVersion() may be Electron's own version: never write that into evidence.
-  const version = packaged ? app.getVersion() : APP_VERSION;
+  // The version from package.json, inlined at build time (unpackaged, app.getVersion() may be Electron's own).
+  const version = APP_VERSION;
   const username = args.user ?? signedInUser();
   // A development build may be told where to log (the end-to-end tests do); an installed kiosk
   // logs where a technician looks.
@@ -74,7 +74,6 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ label: 'AUP Kiosk', submenu: [] }, { role: 'editMenu' }]) : null);
   hardenWebContents(log);
   const paths = appPaths({ packaged, mainDir: import.meta.dirname, resourcesPath: process.resourcesPath });
-  setBundledCatalogFolder(paths.policies);
 
   const config = kioskConfigLocation(args.config, { packaged });
   for (const note of config.notes) log.write('warn', 'config source', { note });
@@ -92,7 +91,7 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   hardenSession({ packaged, log });
   serveApp({ renderer: paths.renderer }, log);
 
-  const kiosk = await Kiosk.open({ configFile: config.location.file, log, appVersion: version });
+  const kiosk = await openKioskService({ configFile: config.location.file, log, appVersion: version, bundledCatalog: paths.policies });
   kiosk.startTimer();
   const session = kiosk.session(username);
   app.on('will-quit', () => {

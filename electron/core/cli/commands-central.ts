@@ -56,7 +56,7 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
   let setup: KioskSetup | null = null;
   const location = locateConfig(values.config, io.env);
   if (values.config || (location.how !== 'os' && existsSync(location.file))) {
-    const loaded = await loadSetup(location.file);
+    const loaded = await loadSetup(location.file, { bundledCatalog: io.resources.policies });
     if (!loaded.ok)
       throw new UsageError(
         `the config ${loaded.source} has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}`,

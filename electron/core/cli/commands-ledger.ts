@@ -12,8 +12,9 @@ import { readLedgerIndex, readLedgerRecords, verifyLedgerDir } from '../ledger/v
 import { Ledger } from '../ledger/ledger.ts';
 import { NewLedgerRecordSchema, type NewLedgerRecord, type LedgerRecord } from '../ledger/records.ts';
 import { ConfLockStore } from '../lock/lock-store.ts';
-import { decide, resolveFor, type DecisionRules } from '../kiosk/decision.ts';
-import { APP_VERSION } from '../kiosk/kiosk.ts';
+import { decide, resolveFor } from '../kiosk/decision.ts';
+import { APP_VERSION } from '../version.ts';
+import { decisionRulesFrom } from '../kiosk/rules.ts';
 import { gradeBandOf } from '../policy/resolve.ts';
 import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
 import { instantOfLocal, localDate, parseLocalDate, type Clock } from '../time.ts';
@@ -21,16 +22,7 @@ import type { KioskSetup } from '../setup.ts';
 import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
 import { CENTRAL_OPTIONS, centralReport, centralUserEvidence } from './commands-central.ts';
 
-function decisionRules(setup: KioskSetup): DecisionRules {
-  const c = setup.config;
-  return {
-    timeZone: c.district.timeZone,
-    schoolYearStart: c.district.schoolYearStart,
-    gradeBands: c.district.gradeBands,
-    defaultLanguage: c.languages.default,
-    lock: { ...c.lock, timeZone: c.district.timeZone },
-  };
-}
+const decisionRules = (setup: KioskSetup) => decisionRulesFrom(setup.config);
 
 const lower = (u: string) => u.toLowerCase();
 

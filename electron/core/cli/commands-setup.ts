@@ -2,6 +2,7 @@
 // the config and the catalog and change nothing.
 import { configJsonSchema } from '../config/schema.ts';
 import { loadSetup } from '../setup.ts';
+import { decisionRulesFrom } from '../kiosk/rules.ts';
 import { locateConfig } from '../config/locate.ts';
 import { resolvePolicy, versionInForce } from '../policy/resolve.ts';
 import { schoolYearOf } from '../school-year.ts';
@@ -14,7 +15,7 @@ import type { KioskSetup } from '../setup.ts';
 export async function configValidate(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } });
   const location = locateConfig(values.config, io.env);
-  const setup = await loadSetup(location.file);
+  const setup = await loadSetup(location.file, { bundledCatalog: io.resources.policies });
   if (values.json) {
     io.out(
       JSON.stringify(
@@ -51,13 +52,7 @@ export async function schoolYear(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-export function policyRules(setup: KioskSetup) {
-  return {
-    timeZone: setup.config.district.timeZone,
-    gradeBands: setup.config.district.gradeBands,
-    defaultLanguage: setup.config.languages.default,
-  };
-}
+export const policyRules = (setup: KioskSetup) => decisionRulesFrom(setup.config);
 
 export async function policyList(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { config: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' } });

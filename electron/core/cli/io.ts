@@ -1,11 +1,11 @@
 // What a CLI command may touch, passed in so tests run commands in-process with real files.
-import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ConfigProblem } from '../api/contract.ts';
 import { loadSetup, type KioskSetup } from '../setup.ts';
 import { locateConfig, type ConfigLocation } from '../config/locate.ts';
 import { existsSync } from 'node:fs';
 import { instantOfLocal, parseLocalDate } from '../time.ts';
+import type { Resources } from '../config/resources.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -14,6 +14,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** The instant "now" for commands without `--at`. */
   now(): Date;
+  /** What ships beside the code: the bundled catalog, the migrations, the demo config. */
+  resources: Resources;
 }
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2, tampered: 3 } as const;
@@ -36,8 +38,6 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
-const BUNDLED_DEMO = path.resolve(import.meta.dirname, '../../../assets/demo/config.json');
-
 /**
  * The setup for a command: the config looked up like the kiosk does. For read-only commands
  * (`fallbackToDemo`), a machine without any config uses the bundled demo config, and says so.
@@ -45,11 +45,12 @@ const BUNDLED_DEMO = path.resolve(import.meta.dirname, '../../../assets/demo/con
 export async function setupFor(io: CliIo, flag: string | undefined, fallbackToDemo = false): Promise<KioskSetup & { location: ConfigLocation }> {
   let location = locateConfig(flag, io.env);
   // Only a development checkout has the demo beside the code; an installed kiosk says the config is missing.
-  if (location.how === 'os' && !existsSync(location.file) && fallbackToDemo && existsSync(BUNDLED_DEMO)) {
-    io.err(`note: no machine config at ${location.file}; using the bundled demo config (${BUNDLED_DEMO})\n`);
-    location = { file: BUNDLED_DEMO, how: 'flag' };
+  const demo = io.resources.demoConfig;
+  if (location.how === 'os' && !existsSync(location.file) && fallbackToDemo && demo && existsSync(demo)) {
+    io.err(`note: no machine config at ${location.file}; using the bundled demo config (${demo})\n`);
+    location = { file: demo, how: 'flag' };
   }
-  const setup = await loadSetup(location.file);
+  const setup = await loadSetup(location.file, { bundledCatalog: io.resources.policies });
   if (!setup.ok) {
     throw new UsageError(`the config ${setup.source} has ${setup.problems.length} problem${setup.problems.length === 1 ? '' : 's'}`, setup.problems);
   }

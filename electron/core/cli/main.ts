@@ -1,6 +1,7 @@
 // `aup`: the technicians' and administrators' command line (DESIGN.md "CLI"). Exit codes: 0 success,
 // 1 runtime failure, 2 bad input or invalid config (every problem printed), 3 ledger tampered.
 import { EXIT, UsageError, printProblems, type CliIo } from './io.ts';
+import { checkoutResources, type Resources } from '../config/resources.ts';
 import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
 import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
 import { rosterImport } from './commands-roster.ts';
@@ -72,8 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The real process's streams. */
-export function processIo(): CliIo {
+/** The real process's streams. `resources`: the packaged app's and the single executable's own folders. */
+export function processIo(resources: Resources = checkoutResources()): CliIo {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
@@ -84,5 +85,6 @@ export function processIo(): CliIo {
     },
     env: process.env,
     now: () => new Date(),
+    resources,
   };
 }

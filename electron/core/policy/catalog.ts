@@ -93,21 +93,6 @@ export type CatalogLoad = { ok: true; catalog: Catalog } | { ok: false; problems
 
 export const sha256Hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-let bundledFolderOverride: string | undefined;
-
-/**
- * Where the bundled catalog is when this code runs from a bundle (the packaged app's resources
- * folder): set by electron/main before any config is loaded. The CLI and the tests never call it.
- */
-export function setBundledCatalogFolder(folder: string): void {
-  bundledFolderOverride = folder;
-}
-
-/** The bundled catalog shipped in assets/policies. */
-export function bundledCatalogFolder(): string {
-  return bundledFolderOverride ?? path.resolve(import.meta.dirname, '../../../assets/policies');
-}
-
 /**
  * Loads `catalog.json` from a folder and every document it lists, checking each file's SHA-256.
  * `prefix` is where problems are reported (`policies.catalog`), `gradeBands` the configured band names.

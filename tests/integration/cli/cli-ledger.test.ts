@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Kiosk } from '../../../electron/core/kiosk/kiosk.ts';
+import { openKioskService } from '../../../electron/core/setup.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 import { aup } from '../../support/cli.ts';
@@ -25,7 +25,7 @@ beforeEach(async () => {
 afterEach(() => tmp.cleanup());
 
 async function accept(user: string, typedName?: string) {
-  const k = await Kiosk.open({ configFile: config, clock, log: new MemoryLog(), machine: 'LAB204-PC07' });
+  const k = await openKioskService({ configFile: config, clock, log: new MemoryLog(), machine: 'LAB204-PC07' });
   const s = k.session(user);
   const v = await s.getView();
   if (v.kind !== 'policy') throw new Error(v.kind);

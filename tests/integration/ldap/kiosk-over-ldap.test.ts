@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFile, readdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts';
+import { openKioskService } from '../../../electron/core/setup.ts';
+import type { KioskHost, KioskSessionApi } from '../../../electron/core/kiosk/kiosk-service.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 import { startSlapd, type SlapdHandle } from '../../../harness/slapd.ts';
@@ -14,7 +15,7 @@ let slapd: SlapdHandle;
 let tmp: TempDir;
 let clock: ManualClock;
 let log: MemoryLog;
-const kiosks: Kiosk[] = [];
+const kiosks: KioskHost[] = [];
 
 beforeAll(async () => {
   slapd = await startSlapd();
@@ -32,7 +33,7 @@ afterEach(async () => {
   await tmp.cleanup();
 });
 
-async function kiosk(url = slapd.url, extra: Record<string, unknown> = {}): Promise<Kiosk> {
+async function kiosk(url = slapd.url, extra: Record<string, unknown> = {}): Promise<KioskHost> {
   const config = await demoConfigIn(tmp.dir, (c) => {
     c.directory = {
       type: 'ldap',
@@ -50,13 +51,13 @@ async function kiosk(url = slapd.url, extra: Record<string, unknown> = {}): Prom
       ...extra,
     };
   });
-  const k = await Kiosk.open({ configFile: config, clock, log });
+  const k = await openKioskService({ configFile: config, clock, log });
   kiosks.push(k);
   return k;
 }
 
 /** A student who has accepted and seen the rules: the session is at the lock. */
-async function atTheLock(k: Kiosk, key: 'seventhGrader' | 'suspendedStudent' = 'seventhGrader'): Promise<KioskSession> {
+async function atTheLock(k: KioskHost, key: 'seventhGrader' | 'suspendedStudent' = 'seventhGrader'): Promise<KioskSessionApi> {
   const s = k.session(slapd.users[key].username);
   for (let i = 0; i < 2; i++) {
     const v = await s.getView();

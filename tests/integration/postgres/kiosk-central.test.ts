@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
-import { Kiosk, type KioskSession } from '../../../electron/core/kiosk/kiosk.ts';
+import { openKioskService } from '../../../electron/core/setup.ts';
+import type { KioskHost, KioskSessionApi } from '../../../electron/core/kiosk/kiosk-service.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 import type { PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
@@ -43,8 +44,8 @@ async function machine(room: string, postgres: PostgresSettings = db.kiosk): Pro
   return { dir, config };
 }
 
-async function openKiosk(config: string, log = new MemoryLog()): Promise<{ kiosk: Kiosk; log: MemoryLog }> {
-  const kiosk = await Kiosk.open({ configFile: config, clock: new ManualClock('2026-10-06T15:00:00Z'), log, machine: `PC-${n}` });
+async function openKiosk(config: string, log = new MemoryLog()): Promise<{ kiosk: KioskHost; log: MemoryLog }> {
+  const kiosk = await openKioskService({ configFile: config, clock: new ManualClock('2026-10-06T15:00:00Z'), log, machine: `PC-${n}` });
   cleanups.push(() => kiosk.close());
   return { kiosk, log };
 }
@@ -57,7 +58,7 @@ async function until(test: () => Promise<boolean>, what: string, timeoutMs = 15_
   }
 }
 
-async function accept(s: KioskSession, typedName: string) {
+async function accept(s: KioskSessionApi, typedName: string) {
   const v = await s.getView();
   if (v.kind !== 'policy') throw new Error(`expected the policy, got ${v.kind}`);
   const d = v.document;

@@ -6,7 +6,8 @@
 //   ack <user>                  -> `ack ok` | `ack <reason>`
 // Usage: kiosk-child.ts <config file> <machine name>
 import readline from 'node:readline';
-import { Kiosk } from '../../../electron/core/kiosk/kiosk.ts';
+import { openKioskService } from '../../../electron/core/setup.ts';
+import type { KioskHost } from '../../../electron/core/kiosk/kiosk-service.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 
@@ -14,8 +15,8 @@ const [configFile, machine] = process.argv.slice(2);
 if (!configFile || !machine) throw new Error('usage: kiosk-child.ts <config> <machine>');
 
 const log = new MemoryLog();
-const kiosk = await Kiosk.open({ configFile, clock: new ManualClock('2026-10-06T15:00:00Z'), log, machine });
-const sessions = new Map<string, ReturnType<Kiosk['session']>>();
+const kiosk = await openKioskService({ configFile, clock: new ManualClock('2026-10-06T15:00:00Z'), log, machine });
+const sessions = new Map<string, ReturnType<KioskHost['session']>>();
 const sessionOf = (user: string) => {
   let s = sessions.get(user);
   if (!s) sessions.set(user, (s = kiosk.session(user)));

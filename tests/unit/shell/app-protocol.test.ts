@@ -1,6 +1,6 @@
 // aup://kiosk/… : what each URL maps to (never outside the renderer folder), the CSP every response
 // carries, which requests a page may make, and which page may send which intent over IPC.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -13,10 +13,12 @@ import {
 } from '../../../electron/core/shell/app-protocol.ts';
 import { appPaths } from '../../../electron/core/shell/app-paths.ts';
 import { MIGRATIONS_DIR } from '../../../electron/core/central/admin-role/migrate.ts';
-import { bundledCatalogFolder, loadCatalog, setBundledCatalogFolder } from '../../../electron/core/policy/catalog.ts';
+import { checkoutResources } from '../../../electron/core/config/resources.ts';
+import { loadSetup } from '../../../electron/core/setup.ts';
 import { KIOSK_INTENTS } from '../../../electron/core/api/contract.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
+const DEMO_CONFIG = path.join(REPO, 'assets/demo/config.json');
 const renderer = path.join(REPO, 'out/renderer');
 const folders = { renderer };
 const get = (url: string) => resolveAppRequest(url, 'GET', folders);
@@ -177,8 +179,6 @@ describe('who may send an intent over IPC', () => {
 });
 
 describe('where the packaged app finds its parts', () => {
-  afterEach(() => setBundledCatalogFolder(path.join(REPO, 'assets/policies')));
-
   it('packaged: code and pages in app.asar, policies and demo beside it in resources/', () => {
     const asar = path.join('/opt/AUP Kiosk/resources/app.asar');
     expect(appPaths({ packaged: true, mainDir: path.join(asar, 'out/main'), resourcesPath: '/opt/AUP Kiosk/resources' })).toEqual({
@@ -199,11 +199,9 @@ describe('where the packaged app finds its parts', () => {
   });
 
   it('the bundled catalog is found where the main process says it is (a bundle has no source tree)', async () => {
-    expect(bundledCatalogFolder()).toBe(path.join(REPO, 'assets/policies')); // the CLI and the tests, unchanged
-    setBundledCatalogFolder('/nowhere/policies');
-    expect(bundledCatalogFolder()).toBe('/nowhere/policies');
-    expect((await loadCatalog(bundledCatalogFolder())).ok).toBe(false);
-    setBundledCatalogFolder(appPaths({ packaged: false, mainDir: path.join(REPO, 'out/main') }).policies);
-    expect((await loadCatalog(bundledCatalogFolder())).ok).toBe(true);
+    expect(checkoutResources().policies).toBe(path.join(REPO, 'assets/policies')); // the CLI and the tests, unchanged
+    expect((await loadSetup(DEMO_CONFIG, { bundledCatalog: '/nowhere/policies' })).ok).toBe(false);
+    const policies = appPaths({ packaged: false, mainDir: path.join(REPO, 'out/main') }).policies;
+    expect((await loadSetup(DEMO_CONFIG, { bundledCatalog: policies })).ok).toBe(true);
   });
 });

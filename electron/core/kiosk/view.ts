@@ -1,0 +1,113 @@
+// What a person sees, as a pure function of the decision, who they are and where the kiosk is:
+// the first-login decision (decision.ts) becomes a KioskView (api/contract.ts). No I/O, no clock:
+// the session passes the instant in, so tests can ask for any screen at any time.
+import type { KioskView, PolicyDocumentView, ViewContext, ViewUser } from '../api/contract.ts';
+import type { DirectoryUser } from '../people.ts';
+import { gradeBandOf, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
+import { isoWithOffset } from '../time.ts';
+import type { Decision } from './decision.ts';
+import { signatureFor } from './signature.ts';
+
+/** Where the kiosk is and what it offers: the frame of every screen. */
+export interface KioskSite {
+  district: { name: string; logo?: string };
+  campus: string;
+  room: string;
+  timeZone: string;
+  languages: { default: string; offered: readonly string[] };
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español' };
+
+/** The language a session shows: the one chosen at the kiosk, else the user's own, if offered; else the default. */
+export function languageFor(site: KioskSite, chosen: string | undefined, user: DirectoryUser | null): string {
+  const wanted = chosen ?? user?.language;
+  return wanted && site.languages.offered.includes(wanted) ? wanted : site.languages.default;
+}
+
+export function viewContext(site: KioskSite, now: Date, language: string): ViewContext {
+  return {
+    district: { name: site.district.name, ...(site.district.logo ? { logo: site.district.logo } : {}) },
+    site: { campus: site.campus, room: site.room },
+    language,
+    languages: site.languages.offered.map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code })),
+    now: isoWithOffset(now, site.timeZone),
+    timeZone: site.timeZone,
+  };
+}
+
+export function viewUser(user: DirectoryUser, bands: GradeBands): ViewUser {
+  const band = gradeBandOf(user.grade, bands);
+  return {
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    ...(user.grade !== undefined ? { grade: user.grade } : {}),
+    ...(band ? { gradeBand: band } : {}),
+  };
+}
+
+export function documentView(r: ResolvedPolicy, language: string): PolicyDocumentView {
+  return {
+    policyId: r.policy.id,
+    kind: r.policy.kind === 'safety-rules' ? 'safety-rules' : 'aup',
+    title: r.policy.title[language] ?? r.policy.title[r.language] ?? Object.values(r.policy.title)[0] ?? r.policy.id,
+    version: r.version.version,
+    effective: r.version.effective,
+    language: r.language,
+    sha256: r.document.sha256,
+    markdown: r.document.markdown,
+    reviewed: r.document.reviewed,
+  };
+}
+
+/** The screen for a decision. `safetyOpen`: the person asked to read the Internet Safety rules again. */
+export function viewFor(input: {
+  decision: Decision;
+  user: DirectoryUser;
+  context: ViewContext;
+  gradeBands: GradeBands;
+  safetyOpen: boolean;
+}): KioskView {
+  const { decision, user, context } = input;
+  const language = context.language;
+  const shownUser = viewUser(user, input.gradeBands);
+  switch (decision.next) {
+    case 'policy':
+      return {
+        kind: 'policy',
+        context,
+        user: shownUser,
+        document: documentView(decision.policy, language),
+        signature: signatureFor(user, input.gradeBands),
+      };
+    case 'safety-rules':
+      return { kind: 'safety-rules', context, user: shownUser, document: documentView(decision.policy, language), mustAcknowledge: true };
+  }
+  if (input.safetyOpen && decision.safetyRules) {
+    return { kind: 'safety-rules', context, user: shownUser, document: documentView(decision.safetyRules, language), mustAcknowledge: false };
+  }
+  const lock = decision.lock;
+  if (lock.state === 'free') return { kind: 'free', context, user: shownUser };
+  if (lock.state === 'unlocked') {
+    return {
+      kind: 'unlocked',
+      context,
+      user: shownUser,
+      until: isoWithOffset(new Date(lock.grant.until), context.timeZone),
+      by: lock.grant.by,
+      byName: lock.grant.byName ?? lock.grant.by,
+      unlockKind: lock.grant.kind,
+      warning: lock.warning,
+      guardianDeniedInternet: user.guardianDeniedInternet,
+    };
+  }
+  return {
+    kind: 'locked',
+    context,
+    user: shownUser,
+    reason: lock.reason,
+    overrideOnly: lock.overrideOnly,
+    guardianDeniedInternet: user.guardianDeniedInternet,
+  };
+}

@@ -13,7 +13,7 @@ import { loadCatalog, type Catalog } from './policy/catalog.ts';
 import { checkoutResources } from './config/resources.ts';
 import os from 'node:os';
 import { APP_VERSION } from './version.ts';
-import { systemClock, type Clock } from './time.ts';
+import { NonDecreasingClock, systemClock, type Clock, type MonotonicMs } from './time.ts';
 import { stderrLog, type KioskLog } from './log.ts';
 import { ConfLockStore } from './lock/lock-store.ts';
 import { openEvidenceLedger, type EvidenceLedger } from './evidence/evidence-ledger.ts';
@@ -163,7 +163,10 @@ export async function directoryFor(setup: Pick<KioskSetup, 'config' | 'roster'>)
 
 export interface OpenKioskOptions {
   configFile: string;
+  /** The wall clock (default: the system's). */
   clock?: Clock;
+  /** The monotonic clock the kiosk's time is guarded with (default: the OS's, when `clock` is not given). */
+  monotonic?: MonotonicMs;
   log?: KioskLog;
   machine?: string;
   appVersion?: string;
@@ -192,7 +195,7 @@ async function logoDataUrl(file: string): Promise<string> {
  */
 export async function openKioskService(options: OpenKioskOptions): Promise<KioskService | ConfigErrorService> {
   const log = options.log ?? stderrLog;
-  const clock = options.clock ?? systemClock;
+  let clock = options.clock ?? systemClock;
   const loaded = await loadSetup(options.configFile, options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {});
   const failed = (problems: ConfigProblem[]) => new ConfigErrorService(loaded.source, problems, clock);
   if (!loaded.ok) {
@@ -207,6 +210,9 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
     failures: config.lock.maxFailedAttempts,
     lockedUntil: new Date(clock.now().getTime() + config.lock.lockoutSeconds * 1000).toISOString(),
   }));
+  // The kiosk's time never runs backwards, not even across a restart. Tests that pass a bare clock
+  // drive time themselves; passing `monotonic` too gives them the real guard over their clock.
+  if (!options.clock || options.monotonic) clock = new NonDecreasingClock(clock, options.monotonic, lockStore.clockFloor());
   let evidence: EvidenceLedger;
   try {
     evidence = await openEvidenceLedger({

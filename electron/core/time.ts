@@ -9,6 +9,39 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Milliseconds from an arbitrary start that only move forward (the OS's monotonic clock). */
+export type MonotonicMs = () => number;
+export const monotonicMs: MonotonicMs = () => performance.now();
+
+/**
+ * The kiosk's own time: the wall clock, but never earlier than the last instant it gave plus the
+ * monotonic time since. Setting the computer's clock back therefore does not stretch an unlock (55
+ * minutes became about 99 when the lock trusted the wall clock); a jump forward (NTP, a fixed clock)
+ * is taken. `floor`: the last instant a previous run saw, so a restart cannot go back either.
+ */
+export class NonDecreasingClock implements Clock {
+  readonly #wall: Clock;
+  readonly #mono: MonotonicMs;
+  #lastMs: number;
+  #lastMono: number;
+
+  constructor(wall: Clock, mono: MonotonicMs = monotonicMs, floor?: Date) {
+    this.#wall = wall;
+    this.#mono = mono;
+    this.#lastMs = floor ? floor.getTime() : -Infinity;
+    this.#lastMono = mono();
+  }
+
+  now(): Date {
+    const m = this.#mono();
+    const carried = this.#lastMs + Math.max(0, m - this.#lastMono);
+    const t = Math.max(this.#wall.now().getTime(), carried);
+    this.#lastMs = t;
+    this.#lastMono = m;
+    return new Date(t);
+  }
+}
+
 /** A clock the tests (and the preview's test hook) set by hand. */
 export class ManualClock implements Clock {
   #ms: number;

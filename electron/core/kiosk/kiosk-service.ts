@@ -82,7 +82,22 @@ export class KioskService implements KioskHost {
 
   /** Re-evaluates every session (after the clock moved, or on the timer) and pushes changed views. */
   async tick(): Promise<void> {
+    this.#saveClockFloor();
     await Promise.all([...this.#sessions].map((s) => s.refresh()));
+  }
+
+  #floorSavedAt = -Infinity;
+
+  /** About once a minute, the instant the kiosk has reached: a restart with the clock set back starts from there. */
+  #saveClockFloor(): void {
+    const now = this.#parts.clock.now().getTime();
+    if (now - this.#floorSavedAt < 60_000 && now >= this.#floorSavedAt) return;
+    this.#floorSavedAt = now;
+    try {
+      this.#parts.lockStore.saveClockFloor(new Date(now));
+    } catch {
+      // the store says why in its problems; the lock does not depend on this write
+    }
   }
 
   /** Re-evaluates on a timer with the real clock: expiry, the warning, relock. */

@@ -221,7 +221,7 @@ export class KioskSession implements KioskApi {
       const signIn = await this.#service.signIn.attempt(req.username, req.secret, student);
       if (!signIn.ok) return signIn.outcome;
       const decision = decideTeacherUnlock(student, signIn.signer, this.#parts.rules.lock, this.#now());
-      return this.#apply(decision, student, signIn.signer);
+      return this.#apply(decision, student, signIn.signer, signIn.key);
     });
   }
 
@@ -239,11 +239,11 @@ export class KioskSession implements KioskApi {
       const signIn = await this.#service.signIn.attempt(req.username, req.secret, student);
       if (!signIn.ok) return signIn.outcome;
       const decision = decideOverride(student, signIn.signer, req, lock, this.#now());
-      return this.#apply(decision, student, signIn.signer);
+      return this.#apply(decision, student, signIn.signer, signIn.key);
     });
   }
 
-  async #apply(decision: UnlockDecision, student: DirectoryUser, signer: DirectoryUser): Promise<Outcome> {
+  async #apply(decision: UnlockDecision, student: DirectoryUser, signer: DirectoryUser, signerKey: string): Promise<Outcome> {
     const { log, lockStore, site } = this.#parts;
     if (!decision.ok) {
       await this.#record({ type: 'denied', user: student.username, by: signer.username, refusal: decision.reason });
@@ -263,6 +263,7 @@ export class KioskSession implements KioskApi {
       log.write('error', 'cannot save the unlock', { error: (error as Error).message });
       return refuse('cannot-record');
     }
+    this.#service.signIn.unlocked(signerKey);
     log.write('info', g.kind === 'override' ? 'administrator override' : 'teacher unlock', {
       user: student.username,
       by: signer.username,

@@ -138,11 +138,17 @@ export function decideOverride(
   };
 }
 
-/** Failed sign-ins on one machine: a student guessing PINs is slowed whatever name they type. */
+/**
+ * Failed sign-ins, counted per name typed: guessing one teacher's PIN locks out that name on this
+ * machine, doubling, not every teacher. A machine-wide ceiling slows guessing across many names,
+ * and never for hours: one student failing on purpose cannot keep the room's teacher out.
+ */
 export interface AttemptState {
   failures: number;
   /** ISO instant until which sign-ins are refused. */
   lockedUntil?: string;
+  /** ISO instant of the last failure (the machine-wide count forgets failures older than an hour). */
+  lastFailure?: string;
 }
 
 export function attemptsAllowed(state: AttemptState, now: Date): { ok: true } | { ok: false; retryAfterSeconds: number } {
@@ -153,13 +159,44 @@ export function attemptsAllowed(state: AttemptState, now: Date): { ok: true } | 
 
 const MAX_LOCKOUT_SECONDS = 24 * 60 * 60;
 
-/** After `maxFailedAttempts` failures the kiosk refuses for `lockoutSeconds`, doubling on each further failure. */
+/** After `maxFailedAttempts` failures the name is refused for `lockoutSeconds`, doubling on each further failure. */
 export function afterFailure(state: AttemptState, rules: Pick<LockRules, 'maxFailedAttempts' | 'lockoutSeconds'>, now: Date): AttemptState {
   const failures = state.failures + 1;
-  if (failures < rules.maxFailedAttempts) return { failures };
+  const lastFailure = now.toISOString();
+  if (failures < rules.maxFailedAttempts) return { failures, lastFailure };
   const doublings = Math.min(failures - rules.maxFailedAttempts, 20);
   const seconds = Math.min(rules.lockoutSeconds * 2 ** doublings, MAX_LOCKOUT_SECONDS);
-  return { failures, lockedUntil: new Date(now.getTime() + seconds * 1000).toISOString() };
+  return { failures, lockedUntil: new Date(now.getTime() + seconds * 1000).toISOString(), lastFailure };
 }
+
+/** The machine-wide ceiling: this many times `maxFailedAttempts` failures, over every name, within an hour. */
+export const MACHINE_CEILING_FACTOR = 4;
+const MACHINE_WINDOW_MS = 60 * MINUTE;
+/** The ceiling's lockout doubles too, but stops at 15 minutes: a nuisance, never a lockout for the day. */
+const MACHINE_MAX_LOCKOUT_SECONDS = 15 * 60;
+
+export function afterMachineFailure(state: AttemptState, rules: Pick<LockRules, 'maxFailedAttempts' | 'lockoutSeconds'>, now: Date): AttemptState {
+  const last = state.lastFailure ? Date.parse(state.lastFailure) : NaN;
+  const recent = Number.isFinite(last) && now.getTime() - last < MACHINE_WINDOW_MS && now.getTime() >= last;
+  const failures = (recent ? state.failures : 0) + 1;
+  const lastFailure = now.toISOString();
+  const ceiling = rules.maxFailedAttempts * MACHINE_CEILING_FACTOR;
+  if (failures < ceiling) return { failures, lastFailure };
+  const doublings = Math.min(failures - ceiling, 20);
+  const seconds = Math.min(rules.lockoutSeconds * 2 ** doublings, MACHINE_MAX_LOCKOUT_SECONDS);
+  return { failures, lockedUntil: new Date(now.getTime() + seconds * 1000).toISOString(), lastFailure };
+}
+
+/** The later of two refusals, or allowed when both allow. */
+export function bothAllowed(a: AttemptState, b: AttemptState, now: Date): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  const x = attemptsAllowed(a, now);
+  const y = attemptsAllowed(b, now);
+  if (x.ok) return y;
+  if (y.ok) return x;
+  return { ok: false, retryAfterSeconds: Math.max(x.retryAfterSeconds, y.retryAfterSeconds) };
+}
+
+/** The name a counter is kept under: what was typed, the way the directory compares names. */
+export const signerKey = (typed: string): string => typed.normalize('NFC').trim().toLowerCase().slice(0, 256);
 
 export const afterSuccess = (): AttemptState => ({ failures: 0 });

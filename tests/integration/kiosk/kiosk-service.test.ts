@@ -145,6 +145,86 @@ describe('the classroom lock through KioskService', () => {
     expect(await ledgerText()).toMatch(/"type":"unlock".*"by":"mr.lee"/);
   });
 
+  it('wrong PINs typed for one name lock out that name only: another teacher still unlocks', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    for (let i = 0; i < 5; i++) await w.session.teacherUnlock({ username: 'ms.garcia', secret: '0000' });
+    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true });
+  });
+
+  it('a valid sign-in refused for the role resets nothing: the fifth wrong PIN still locks the name out', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    for (let i = 0; i < 4; i++) {
+      expect(await w.session.teacherUnlock({ username: 'MS.GARCIA ', secret: String(1000 + i) })).toEqual({ ok: false, reason: 'bad-credentials' });
+      expect(await w.session.teacherUnlock({ username: 'clerk.kim', secret: '4444' })).toEqual({ ok: false, reason: 'not-approved' });
+    }
+    expect(await w.session.teacherUnlock({ username: 'ms.garcia', secret: '1004' })).toEqual({
+      ok: false,
+      reason: 'bad-credentials',
+      retryAfterSeconds: 60,
+    });
+  });
+
+  it('guessing across many names meets the machine-wide ceiling, which lasts minutes, not hours; an unlock starts the counts again', async () => {
+    const k = await kiosk();
+    const w = await lockedStudent(k);
+    for (let i = 0; i < 19; i++)
+      expect(await w.session.teacherUnlock({ username: `guess${i}`, secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials' });
+    expect(await w.session.teacherUnlock({ username: 'guess19', secret: '0000' })).toEqual({
+      ok: false,
+      reason: 'bad-credentials',
+      retryAfterSeconds: 60,
+    });
+    // the ceiling holds for everyone, even the right PIN
+    expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({
+      ok: false,
+      reason: 'rate-limited',
+      retryAfterSeconds: 60,
+    });
+    // failing on purpose: the machine's lockout doubles, but stops at 15 minutes
+    for (let i = 0; i < 12; i++) {
+      clock.advance(20 * 60_000);
+      await w.session.teacherUnlock({ username: `again${i}`, secret: '0000' });
+    }
+    const refused = await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' });
+    expect(refused).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    clock.advance(15 * 60_000);
+    expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true });
+    // the unlock reset the machine's count: one more failure is not locked out
+    const k2 = w.session;
+    clock.advance(60 * 60_000);
+    await k.tick();
+    expect(await k2.teacherUnlock({ username: 'guess-after', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials' });
+  });
+
+  it("setting the computer's clock back does not stretch an unlock, not even across a restart", async () => {
+    let mono = 0;
+    const guarded = () => openKioskService({ configFile: config, clock, monotonic: () => mono, log, machine: 'LAB204-PC07' });
+    const k = await guarded();
+    open.push(k);
+    const w = await lockedStudent(k);
+    expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true }); // 10:00 to 10:55
+    clock.advance(50 * 60_000);
+    mono += 50 * 60_000;
+    await k.tick(); // 10:50: the kiosk notes how far its time has come
+    clock.set('2026-10-06T15:06:00Z'); // the student sets the clock back to 10:06
+    await k.tick();
+    expect(w.last()).toMatchObject({ kind: 'unlocked', warning: false });
+    clock.advance(5 * 60_000);
+    mono += 5 * 60_000;
+    await k.tick();
+    expect(w.last()).toMatchObject({ kind: 'locked', reason: 'expired' }); // 55 minutes, not 99
+    // restarted (the monotonic clock starts over), the wall clock still set back: still locked
+    await k.close();
+    mono = 0;
+    const again = await guarded();
+    open.push(again);
+    expect(await again.session('diego.ramos').getView()).toMatchObject({ kind: 'locked' });
+  });
+
   it("a substitute is refused with the policy's reason, and the refusal is recorded", async () => {
     const k = await kiosk();
     const w = await lockedStudent(k);

@@ -15,11 +15,11 @@ describe('the kiosk state on disk', () => {
   it('an unlock and the failed sign-in counter survive a restart (a new store on the same folder)', () => {
     const a = new ConfLockStore(tmp.dir, lockedOut);
     a.saveGrant(grant);
-    a.saveAttempts({ failures: 3 });
+    a.saveAttempts('machine', { failures: 3 });
     const b = new ConfLockStore(tmp.dir, lockedOut);
     expect(b.grantFor('BEN.CARTER')).toEqual(grant);
     expect(b.grantFor('someone-else')).toBeUndefined();
-    expect(b.attempts()).toEqual({ failures: 3 });
+    expect(b.attempts('machine')).toEqual({ failures: 3 });
   });
 
   it('a corrupted state file is set aside: no unlock survives it, and sign-ins start locked out', async () => {
@@ -27,7 +27,7 @@ describe('the kiosk state on disk', () => {
     await writeFile(path.join(tmp.dir, 'kiosk-state.json'), '{"grants": {"x": ');
     const s = new ConfLockStore(tmp.dir, lockedOut);
     expect(s.grantFor('ben.carter')).toBeUndefined();
-    expect(s.attempts()).toEqual(lockedOut());
+    expect(s.attempts('machine')).toEqual(lockedOut());
     expect(s.problems[0]).toMatch(/unreadable/);
     expect((await readdir(tmp.dir)).some((f) => f.startsWith('kiosk-state.json.corrupt-'))).toBe(true);
   });

@@ -1,9 +1,10 @@
 // electron-builder: the installers a district deploys. `npm run dist:win | dist:mac | dist:linux`.
 //   Windows  MSI, per machine, silent (msiexec /i "AUP Kiosk.msi" /qn), upgrades in place (stable
-//            upgradeCode); creates %ProgramData%\AUP Kiosk with locked-down permissions and the
-//            sign-in Scheduled Task (build/msi-project-created.cjs)
-//   macOS    PKG (what Jamf and other MDM tools deploy) with the LaunchAgent, and a DMG to try it
-//   Linux    deb, with an XDG autostart entry
+//            upgradeCode); creates %ProgramData%\AUP Kiosk with locked-down permissions, the machine
+//            service (a SYSTEM task at boot) and the sign-in Scheduled Task (build/msi-project-created.cjs)
+//   macOS    PKG (what Jamf and other MDM tools deploy) with the service's LaunchDaemon and the
+//            screens' LaunchAgent, and a DMG to try it
+//   Linux    deb, with the service's systemd unit and an XDG autostart entry for the screens
 // tests/unit/shell/electron-builder-config.test.ts checks this file against electron-builder's own
 // schema and the promises above. docs/deployment.md is the technician's side of the same story.
 'use strict';
@@ -31,11 +32,10 @@ module.exports = {
     'package.json',
     '!node_modules/{react,react-dom,react-i18next,i18next,zustand,scheduler,tsx,esbuild,@esbuild,get-tsconfig,resolve-pkg-maps,electron-store,markdown-it,ws}/**',
   ],
-  // The policy documents and the demo config beside app.asar, where core finds them
-  // (electron/core/shell/app-paths.ts): a district can read what the kiosk shows.
+  // The policy documents beside app.asar, where core finds them (electron/core/shell/app-paths.ts):
+  // a district can read what the kiosk shows. Not the demo: its roster's PINs are in the README.
   extraResources: [
     { from: 'assets/policies', to: 'policies' },
-    { from: 'assets/demo', to: 'demo' },
     // `aup db migrate` from the installed app reads these (electron/core/central/admin-role/migrate.ts).
     { from: 'electron/core/central/admin-role/migrations', to: 'migrations' },
   ],
@@ -57,7 +57,12 @@ module.exports = {
   win: {
     target: [{ target: 'msi', arch: ['x64'] }],
     requestedExecutionLevel: 'asInvoker',
-    extraResources: [{ from: 'build/autostart/win32', to: 'autostart' }],
+    extraResources: [
+      { from: 'build/autostart/win32', to: 'autostart' },
+      // The machine service: its single executable (npm run build:service -- --target win-x64) and its task.
+      { from: 'out/service/win-x64', to: 'service' },
+      { from: 'build/machine-service/win32', to: 'machine-service' },
+    ],
     // `aup.cmd …` in the install folder: the CLI with its output and exit code in cmd and PowerShell.
     extraFiles: [{ from: 'build/win/aup.cmd', to: 'aup.cmd' }],
   },
@@ -80,7 +85,12 @@ module.exports = {
     ],
     category: 'public.app-category.education',
     hardenedRuntime: true,
-    extraResources: [{ from: 'build/autostart/darwin', to: 'autostart' }],
+    extraResources: [
+      { from: 'build/autostart/darwin', to: 'autostart' },
+      // The machine service: its single executable (built and signed on a Mac) and its LaunchDaemon.
+      { from: 'out/service/darwin', to: 'service' },
+      { from: 'build/machine-service/darwin', to: 'machine-service' },
+    ],
     extendInfo: { LSMultipleInstancesProhibited: true },
   },
   pkg: {
@@ -102,7 +112,12 @@ module.exports = {
     category: 'Education',
     maintainer: 'AUP Kiosk contributors <aup-kiosk@users.noreply.github.com>',
     synopsis: 'Acceptable Use Policy kiosk for school computer labs',
-    extraResources: [{ from: 'build/autostart/linux', to: 'autostart' }],
+    extraResources: [
+      { from: 'build/autostart/linux', to: 'autostart' },
+      // The machine service: its single executable (npm run build:service) and its systemd unit.
+      { from: 'out/service/linux-x64', to: 'service' },
+      { from: 'build/machine-service/linux', to: 'machine-service' },
+    ],
     extraFiles: [{ from: 'build/linux/aup', to: 'aup' }],
   },
   deb: {

@@ -47,16 +47,22 @@ install -d -m 0755 -o root -g root /etc/aup-kiosk
 # account removing another's file; setgid + adm lets technicians in the adm group read them.
 install -d -m 3777 -o root -g adm /var/log/aup-kiosk 2>/dev/null || install -d -m 1777 -o root -g root /var/log/aup-kiosk
 
-# Ledger and lock state: every account that signs in writes them. A default ACL makes the files
-# one account creates writable by the next (without it, the second user of the PC could not append).
-install -d -m 0777 -o root -g root /var/lib/aup-kiosk
-if hash setfacl 2>/dev/null; then
-    setfacl -m d:u::rwX,d:g::rwX,d:o::rwX /var/lib/aup-kiosk || true
-else
-    echo "aup-kiosk: install the 'acl' package and run: setfacl -m d:u::rwX,d:g::rwX,d:o::rwX /var/lib/aup-kiosk (see the deployment guide)" >&2
+# The machine service (aup-service, as root) alone keeps the ledger, the lock state and the secrets:
+# /var/lib/aup-kiosk is root's alone (0700); systemd creates /run/aup-kiosk for its socket. A
+# ledger folder left open by an older version is closed now (the files in it become root's).
+install -d -m 0700 -o root -g root /var/lib/aup-kiosk
+chmod 0700 /var/lib/aup-kiosk
+hash setfacl 2>/dev/null && setfacl -R -b /var/lib/aup-kiosk 2>/dev/null || true
+chown -R root:root /var/lib/aup-kiosk
+install -m 0644 "$APP_DIR/resources/machine-service/aup-service.service" /etc/systemd/system/aup-service.service
+if [ -d /run/systemd/system ]; then
+    systemctl daemon-reload || true
+    systemctl enable aup-service.service || true
+    systemctl restart aup-service.service || echo "aup-kiosk: the machine service did not start; see: journalctl -u aup-service" >&2
 fi
 
-# Start the kiosk at every graphical sign-in.
+# Start the kiosk's screens at every graphical sign-in (the service signs out a student session
+# whose screens do not come).
 install -m 0644 "$APP_DIR/resources/autostart/aup-kiosk.desktop" /etc/xdg/autostart/aup-kiosk.desktop
 
 exit 0

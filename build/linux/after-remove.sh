@@ -20,8 +20,13 @@ if [ -f "$APPARMOR_PROFILE_DEST" ]; then
     rm -f "$APPARMOR_PROFILE_DEST"
 fi
 
-# dpkg runs postrm for an upgrade too: keep the autostart entry and the command then.
+# dpkg runs postrm for an upgrade too: keep the service, the autostart entry and the command then.
 if [ "$1" = "remove" ] || [ "$1" = "purge" ]; then
+    if [ -d /run/systemd/system ]; then
+        systemctl disable --now aup-service.service 2>/dev/null || true
+    fi
+    rm -f /etc/systemd/system/aup-service.service
+    [ -d /run/systemd/system ] && systemctl daemon-reload 2>/dev/null || true
     rm -f /etc/xdg/autostart/aup-kiosk.desktop
     [ -L /usr/bin/aup ] && rm -f /usr/bin/aup
 fi

@@ -8,8 +8,6 @@ export interface AppPaths {
   preload: string;
   /** The bundled policy catalog (catalog.json and the documents). */
   policies: string;
-  /** The demo config and roster. */
-  demo: string;
   /** The central database's SQL migrations (for `aup db migrate` from the installed app). */
   migrations: string;
 }
@@ -25,8 +23,9 @@ export function appPaths(options: { packaged: boolean; mainDir: string; resource
     renderer: path.join(out, 'renderer'),
     preload: path.join(out, 'preload', 'index.cjs'),
     policies: path.join(assets, 'policies'),
-    demo: path.join(assets, 'demo'),
     migrations:
-      options.packaged && options.resourcesPath ? path.join(assets, 'migrations') : path.resolve(out, '..', 'electron/core/central/admin-role/migrations'),
+      options.packaged && options.resourcesPath
+        ? path.join(assets, 'migrations')
+        : path.resolve(out, '..', 'electron/core/central/admin-role/migrations'),
   };
 }

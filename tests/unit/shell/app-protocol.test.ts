@@ -179,13 +179,12 @@ describe('who may send an intent over IPC', () => {
 });
 
 describe('where the packaged app finds its parts', () => {
-  it('packaged: code and pages in app.asar, policies and demo beside it in resources/', () => {
+  it('packaged: code and pages in app.asar, policies beside it in resources/ (never the demo roster)', () => {
     const asar = path.join('/opt/AUP Kiosk/resources/app.asar');
     expect(appPaths({ packaged: true, mainDir: path.join(asar, 'out/main'), resourcesPath: '/opt/AUP Kiosk/resources' })).toEqual({
       renderer: path.join(asar, 'out/renderer'),
       preload: path.join(asar, 'out/preload/index.cjs'),
       policies: '/opt/AUP Kiosk/resources/policies',
-      demo: '/opt/AUP Kiosk/resources/demo',
       migrations: '/opt/AUP Kiosk/resources/migrations',
     });
   });

@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { appPaths } from '../../../electron/core/shell/app-paths.ts';
+import { servicePlan } from '../../../electron/core/machine/service-plan.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -116,7 +117,7 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       expect(all('Product')).toHaveLength(1);
     });
 
-    it('creates %ProgramData%\\AUP Kiosk (Users read) with data and logs (Users modify), never removed on uninstall', () => {
+    it('creates %ProgramData%\\AUP Kiosk (Users read) with data (SYSTEM and Administrators only) and logs (Users modify), never removed on uninstall', () => {
       const folders = Object.fromEntries(all('Directory').map((d) => [d.getAttribute('Id'), d.getAttribute('Name')]));
       expect(folders).toMatchObject({ AUPKIOSKMACHINE: 'AUP Kiosk', AUPKIOSKDATA: 'data', AUPKIOSKLOGS: 'logs' });
       expect(
@@ -136,7 +137,8 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       // Protected from ProgramData's inherited "Users may create files"; Users (BU) read on the config folder.
       expect(sddl.AUPKIOSKMACHINE).toMatch(/^D:PAI/);
       expect(sddl.AUPKIOSKMACHINE).toContain('(A;OICI;0x1200a9;;;BU)');
-      expect(sddl.AUPKIOSKDATA).toContain('(A;OICI;0x1301bf;;;BU)');
+      // The ledger, the lock state and the secrets: no access at all for Users.
+      expect(sddl.AUPKIOSKDATA).toBe('D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)');
       expect(sddl.AUPKIOSKLOGS).toContain('(A;OICI;0x1301bf;;;BU)');
       expect(all('ComponentGroupRef').map((r) => r.getAttribute('Id'))).toEqual(['ProductComponents', 'AupKioskMachine']);
     });
@@ -154,6 +156,20 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       expect(conditions.AupKioskRegisterTask).toBe('NOT (REMOVE~="ALL")');
       // An upgrade removes the old version first: the task must survive that.
       expect(conditions.AupKioskRemoveTask).toBe('REMOVE~="ALL" AND NOT UPGRADINGPRODUCTCODE');
+    });
+
+    it('registers the machine service as a SYSTEM task from boot, and ends and removes it on uninstall', () => {
+      const actions = Object.fromEntries(all('CustomAction').map((a) => [a.getAttribute('Id'), a]));
+      const register = actions.AupKioskRegisterService;
+      expect(register.getAttribute('Impersonate')).toBe('no');
+      expect(register.getAttribute('ExeCommand')).toBe(
+        '"[System64Folder]WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "[APPLICATIONFOLDER]resources\\machine-service\\register-service.ps1" -Exe "[APPLICATIONFOLDER]resources\\service\\aup-service.exe"',
+      );
+      expect(actions.AupKioskRemoveService.getAttribute('ExeCommand')).toContain('/End /TN "\\AUP Kiosk\\Service"');
+      expect(actions.AupKioskRemoveService.getAttribute('ExeCommand')).toContain('/Delete /TN "\\AUP Kiosk\\Service" /F');
+      const conditions = Object.fromEntries(all('Custom').map((c) => [c.getAttribute('Action'), c.textContent]));
+      expect(conditions.AupKioskRegisterService).toBe('NOT (REMOVE~="ALL")');
+      expect(conditions.AupKioskRemoveService).toBe('REMOVE~="ALL" AND NOT UPGRADINGPRODUCTCODE');
     });
 
     it('applies once, and refuses a template whose shape it does not know', () => {
@@ -234,14 +250,29 @@ describe('what goes into the package', () => {
     },
   );
 
-  it('the policy documents, the demo and the SQL migrations go beside app.asar, where the main process looks (app-paths.ts)', () => {
+  it('the policy documents and the SQL migrations go beside app.asar, where the main process looks (app-paths.ts); the demo roster does not ship', () => {
     const resources = '/opt/AUP Kiosk/resources';
     const paths = appPaths({ packaged: true, mainDir: path.join(resources, 'app.asar/out/main'), resourcesPath: resources });
     const shipped = new Map((config.extraResources as { from: string; to: string }[]).map((r) => [path.join(resources, r.to), r.from]));
-    for (const where of [paths.policies, paths.demo, paths.migrations]) {
+    for (const where of [paths.policies, paths.migrations]) {
       const from = shipped.get(where);
       expect(from, where).toBeDefined();
       expect(existsSync(path.join(REPO, from!)), from).toBe(true);
+    }
+    const everything = [config.extraResources, config.win.extraResources, config.mac.extraResources, config.linux.extraResources].flat();
+    expect(everything.map((r: { from: string }) => r.from).filter((f: string) => f.includes('demo'))).toEqual([]);
+  });
+
+  it('each installer ships the machine service and what registers it, from the files the service plan generates', () => {
+    for (const [platform, os] of [
+      ['win', 'win32'],
+      ['mac', 'darwin'],
+      ['linux', 'linux'],
+    ] as const) {
+      const resources = Object.fromEntries((config[platform].extraResources as { from: string; to: string }[]).map((r) => [r.to, r.from]));
+      expect(resources['machine-service']).toBe(`build/machine-service/${os}`);
+      expect(resources.service).toMatch(/^out\/service\//);
+      for (const file of servicePlan(os).files) expect(existsSync(path.join(REPO, resources['machine-service'], file.name)), file.name).toBe(true);
     }
   });
 

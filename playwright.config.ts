@@ -1,7 +1,9 @@
 // Browser tests (tests/e2e): Debian's Chromium (no browser download works here) against the real
 // KioskService behind the loopback bridge, started by `npm run preview` with the clock test hooks
 // and a fresh temp ledger/state per run; a second preview serves a broken config, a third a district
-// catalog of its own.
+// catalog of its own, a fourth shows sessions through a machine service that is not running.
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './harness/chromium.ts';
 import {
@@ -15,6 +17,8 @@ import {
   FIXED_NOW,
   KIOSK_URL,
   PORT,
+  SERVICE_DOWN_PORT,
+  SERVICE_DOWN_URL,
 } from './tests/e2e/support/run.ts';
 
 export default defineConfig({
@@ -59,6 +63,15 @@ export default defineConfig({
     {
       command: `node scripts/preview.mjs --port ${DISTRICT_PORT} --config "${DISTRICT_CONFIG_FILE}" --now ${FIXED_NOW} --no-build`,
       url: `${DISTRICT_URL}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // Sessions through the machine service's channel, with no service listening on the socket.
+      command: `node scripts/preview.mjs --port ${SERVICE_DOWN_PORT} --config "${CONFIG_FILE}" --no-build --service-socket "${path.join(os.tmpdir(), `aup-e2e-no-service-${SERVICE_DOWN_PORT}.sock`)}"`,
+      url: `${SERVICE_DOWN_URL}/`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',

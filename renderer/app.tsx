@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminOverrideScreen } from './screens/admin-override.tsx';
 import { ConfigErrorScreen } from './screens/config-error.tsx';
+import { ServiceUnavailableScreen } from './screens/service-unavailable.tsx';
 import { FreeScreen } from './screens/free.tsx';
 import { LoadingScreen } from './screens/loading.tsx';
 import { LockedScreen } from './screens/locked.tsx';
@@ -42,6 +43,8 @@ export function App() {
         return <LoadingScreen key="loading" view={view} />;
       case 'config-error':
         return <ConfigErrorScreen key="config-error" view={view} />;
+      case 'service-unavailable':
+        return <ServiceUnavailableScreen key="service-unavailable" />;
       case 'policy':
         return <PolicyScreen key="policy" view={view} />;
       case 'safety-rules':

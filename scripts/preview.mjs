@@ -8,6 +8,8 @@
 //   --now ISO      start the kiosk's clock at this instant; it stands still unless moved
 //   --test-hooks   allow POST /__test/clock {"now": ISO} | {"advanceMinutes": n} (browser tests only)
 //   --no-build     serve out/renderer as it is
+//   --service-socket PATH   show each session through the machine service at PATH, as the installed
+//                  app does (with nothing listening there: the "service not running" screen)
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +31,7 @@ try {
       now: { type: 'string' },
       'test-hooks': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      'service-socket': { type: 'string' },
     },
   }));
 } catch (error) {
@@ -53,6 +56,7 @@ const preview = await startPreview({
   staticDir,
   ...(values.now !== undefined ? { now: values.now } : {}),
   testHooks: values['test-hooks'],
+  ...(values['service-socket'] ? { serviceSocket: values['service-socket'] } : {}),
 });
 process.stdout.write(preview.banner);
 

@@ -71,8 +71,15 @@ async function checkFile(file: string, where: string, problems: ConfigProblem[])
   }
 }
 
-/** Reads and checks the config at `file` and all it refers to. `bundledCatalog`: where `"bundled"` points. */
-export async function loadSetup(file: string, options: { bundledCatalog?: string } = {}): Promise<SetupLoad> {
+export interface SetupOptions {
+  /** Where `"bundled"` points (the packaged app's resources); the checkout's by default. */
+  bundledCatalog?: string;
+  /** Where the ledger and state go when the config names no folder; the OS data folder by default. */
+  dataFolder?: string;
+}
+
+/** Reads and checks the config at `file` and all it refers to. */
+export async function loadSetup(file: string, options: SetupOptions = {}): Promise<SetupLoad> {
   const source = path.resolve(file);
   const read = await readJson(source);
   if (!read.ok) return { ok: false, source, problems: [read.problem] };
@@ -95,7 +102,7 @@ export async function loadSetup(file: string, options: { bundledCatalog?: string
     return { ok: false, source, problems };
   }
 
-  const config = resolvePaths(parsed.data, path.dirname(source));
+  const config = resolvePaths(parsed.data, path.dirname(source), options.dataFolder);
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
 
@@ -161,8 +168,10 @@ export async function directoryFor(setup: Pick<KioskSetup, 'config' | 'roster'>)
   });
 }
 
-export interface OpenKioskOptions {
+export interface OpenKioskOptions extends SetupOptions {
   configFile: string;
+  /** The config already loaded and checked (the machine service checks its folders first). */
+  loaded?: Extract<SetupLoad, { ok: true }>;
   /** The wall clock (default: the system's). */
   clock?: Clock;
   /** The monotonic clock the kiosk's time is guarded with (default: the OS's, when `clock` is not given). */
@@ -170,8 +179,6 @@ export interface OpenKioskOptions {
   log?: KioskLog;
   machine?: string;
   appVersion?: string;
-  /** Where the bundled policy catalog is (the packaged app's resources); the checkout's by default. */
-  bundledCatalog?: string;
 }
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -196,7 +203,7 @@ async function logoDataUrl(file: string): Promise<string> {
 export async function openKioskService(options: OpenKioskOptions): Promise<KioskService | ConfigErrorService> {
   const log = options.log ?? stderrLog;
   let clock = options.clock ?? systemClock;
-  const loaded = await loadSetup(options.configFile, options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {});
+  const loaded = options.loaded ?? (await loadSetup(options.configFile, options));
   const failed = (problems: ConfigProblem[]) => new ConfigErrorService(loaded.source, problems, clock);
   if (!loaded.ok) {
     log.write('error', 'config has problems', { source: loaded.source, problems: loaded.problems });

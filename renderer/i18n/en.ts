@@ -55,6 +55,11 @@ export const en = {
     message: 'Problem',
     next: 'Fix the file, check it with “aup config validate”, then restart the kiosk.',
   },
+  serviceUnavailable: {
+    heading: 'This computer is locked: the kiosk service is not running',
+    body: 'The AUP Kiosk service keeps this computer’s lock and records. It is not running, so nothing can be opened here.',
+    next: 'Please tell a teacher or the campus technician. (Technicians: run “aup service status”.)',
+  },
   policy: {
     intro: 'Hello, {{name}}. Please read the policy to the end before you accept it.',
     version: 'Version {{version}}, in effect from {{date}}',
@@ -133,6 +138,7 @@ export const en = {
   screen: {
     loading: 'Getting ready',
     'config-error': 'Setup problem',
+    'service-unavailable': 'Kiosk service not running',
     policy: 'Acceptable Use Policy',
     'safety-rules': 'Internet Safety rules',
     locked: 'Locked',

@@ -57,6 +57,11 @@ export const es: UiStrings = {
     message: 'Problema',
     next: 'Corrija el archivo, revíselo con “aup config validate” y luego reinicie el quiosco.',
   },
+  serviceUnavailable: {
+    heading: 'Esta computadora está bloqueada: el servicio del quiosco no está funcionando',
+    body: 'El servicio de AUP Kiosk guarda el bloqueo y los registros de esta computadora. No está funcionando, así que aquí no se puede abrir nada.',
+    next: 'Por favor, avísale a un maestro o al técnico de la escuela. (Técnicos: ejecuten “aup service status”.)',
+  },
   policy: {
     intro: 'Hola, {{name}}. Lee la política hasta el final antes de aceptarla.',
     version: 'Versión {{version}}, vigente desde el {{date}}',
@@ -135,6 +140,7 @@ export const es: UiStrings = {
   screen: {
     loading: 'Preparando',
     'config-error': 'Problema de configuración',
+    'service-unavailable': 'Servicio del quiosco detenido',
     policy: 'Política de Uso Aceptable',
     'safety-rules': 'Reglas de seguridad en Internet',
     locked: 'Bloqueada',

@@ -1,7 +1,7 @@
 // Every screen, in English and in Spanish: axe-core (WCAG 2.1 A and AA) finds nothing in the default
 // colours or in forced-colors mode, and a screenshot is saved under test-results/screens/ for review.
 // Also: the lock screen never scrolls, from 1024×768 to 4K, and reading at 200% never scrolls sideways.
-import { BROKEN_URL } from './support/run.ts';
+import { BROKEN_URL, SERVICE_DOWN_URL } from './support/run.ts';
 import {
   PIN,
   acceptPolicy,
@@ -113,6 +113,23 @@ test('a broken config shows the technician every problem with its path, and wher
   await expect(problems.getByRole('row', { name: /^lock\.unlockMinutes / })).toBeVisible();
   await expectAccessible(page, 'config error (en)');
   await saveScreen(page, 'config-error');
+});
+
+test('the kiosk service not running: the computer stays locked and says so, in the machine’s language', async ({ browser }) => {
+  for (const [locale, heading] of [
+    ['en-US', 'This computer is locked: the kiosk service is not running'],
+    ['es-MX', 'Esta computadora está bloqueada: el servicio del quiosco no está funcionando'],
+  ] as const) {
+    const context = await browser.newContext({ locale, viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${SERVICE_DOWN_URL}/?user=ben.carter`);
+    await expectScreen(page, heading);
+    // nothing on it opens anything: no sign-in, no button but the language and text size
+    await expect(page.getByRole('button', { name: /unlock|desbloquear|sign in|iniciar/i })).toHaveCount(0);
+    await expectAccessible(page, `service not running (${locale})`);
+    await saveScreen(page, `service-unavailable-${locale.slice(0, 2)}`);
+    await context.close();
+  }
 });
 
 test('the technician’s screen follows the machine’s language when the kiosk has none', async ({ browser }) => {

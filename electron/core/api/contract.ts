@@ -83,6 +83,8 @@ export interface PolicyDocumentView {
 export type KioskView =
   | { kind: 'loading'; context?: ViewContext }
   | { kind: 'config-error'; source: string | null; problems: ConfigProblem[] }
+  /** The machine service cannot be reached: every screen stays covered and nothing opens (the app says so, not the service). */
+  | { kind: 'service-unavailable' }
   | {
       kind: 'policy';
       context: ViewContext;

@@ -4,6 +4,9 @@
 import { openKioskService } from '../setup.ts';
 import { ManualClock, systemClock } from '../time.ts';
 import type { KioskSessionApi } from '../kiosk/kiosk-service.ts';
+import type { KioskApi, KioskView, Outcome } from '../api/contract.ts';
+import { connectChannel } from '../machine/channel-client.ts';
+import { serviceBackedApi, type ServiceBackedApi } from '../machine/app-client.ts';
 import { startLoopbackBridge } from './loopback-bridge.ts';
 
 export interface PreviewOptions {
@@ -14,6 +17,42 @@ export interface PreviewOptions {
   now?: string;
   /** Allow POST /__test/clock (browser tests only). */
   testHooks?: boolean;
+  /**
+   * Show each session through a machine service's channel instead of an in-process KioskService,
+   * as the installed app does (the page's `?user=` is the account). With no service listening there,
+   * every page shows the "service not running" screen.
+   */
+  serviceSocket?: string;
+}
+
+/** A session of the machine service, usable at once: calls wait for the channel's first attempt. */
+function channelSession(socketPath: string, account: string): KioskApi & { dispose(): void } {
+  const api: Promise<ServiceBackedApi> = connectChannel({ socketPath, account, backoff: { maxMs: 2000 } }).then(serviceBackedApi);
+  const unavailable: Outcome = { ok: false, reason: 'not-now', message: 'the kiosk service is not running' };
+  const call =
+    <K extends Exclude<keyof KioskApi, 'onView' | 'getView'>>(name: K) =>
+    (...args: Parameters<KioskApi[K]>) =>
+      api.then((a) => (a[name] as (...x: Parameters<KioskApi[K]>) => Promise<Outcome>)(...args)).catch(() => unavailable);
+  return {
+    getView: () => api.then((a) => a.getView()).catch((): KioskView => ({ kind: 'service-unavailable' })),
+    onView(listener) {
+      let off: (() => void) | null = null;
+      let gone = false;
+      void api.then((a) => (gone ? undefined : (off = a.onView(listener)))).catch(() => listener({ kind: 'service-unavailable' }));
+      return () => {
+        gone = true;
+        off?.();
+      };
+    },
+    acceptPolicy: call('acceptPolicy'),
+    acknowledgeSafetyRules: call('acknowledgeSafetyRules'),
+    teacherUnlock: call('teacherUnlock'),
+    adminOverride: call('adminOverride'),
+    setLanguage: call('setLanguage'),
+    openSafetyRules: call('openSafetyRules'),
+    closeSafetyRules: call('closeSafetyRules'),
+    dispose: () => void api.then((a) => a.close()).catch(() => undefined),
+  };
 }
 
 export interface Preview {
@@ -41,6 +80,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     host: '127.0.0.1',
     staticDir: options.staticDir,
     sessionFor(username) {
+      if (options.serviceSocket) return channelSession(options.serviceSocket, username);
       const session = kiosk.session(username);
       sessions.add(session);
       return session;

@@ -9,9 +9,9 @@ export interface ResolvedConfig extends KioskConfig {
   state: { dir: string };
 }
 
-export function resolvePaths(config: KioskConfig, folder: string): ResolvedConfig {
+/** `data`: where the ledger and state go when the config names no folder (the machine service passes its own). */
+export function resolvePaths(config: KioskConfig, folder: string, data: string = machineDataFolder()): ResolvedConfig {
   const at = (p: string) => path.resolve(folder, p);
-  const data = machineDataFolder();
   const directory =
     config.directory.type === 'roster'
       ? { ...config.directory, file: at(config.directory.file) }

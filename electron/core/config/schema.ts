@@ -153,6 +153,18 @@ export const configSchema = z
       }),
     ledger: z.strictObject({ dir: text('the path of the ledger folder', 1000).optional() }).default({}),
     state: z.strictObject({ dir: text('the path of the kiosk state folder', 1000).optional() }).default({}),
+    // The machine service (DESIGN.md "The machine service").
+    service: z
+      .strictObject({
+        /** How long a locked student session may be without its kiosk screens before it is signed out. */
+        screenGraceSeconds: wholeNumber(5, 300).default(15),
+        /** OS accounts the service never signs out (a technician's local administrator account). */
+        exemptAccounts: z
+          .array(text('an account name', 64), { error: 'expected a list of account names like ["techadmin"]' })
+          .max(50, { error: 'at most 50 accounts' })
+          .default([]),
+      })
+      .default({ screenGraceSeconds: 15, exemptAccounts: [] }),
     central: z
       .strictObject({
         postgres: z.strictObject({

@@ -5,7 +5,16 @@ import { z } from 'zod';
 import { parseLocalDate } from '../time.ts';
 import { parseSchoolYear } from '../school-year.ts';
 
-export const RECORD_TYPES = ['acceptance', 'guardian-agreement', 'safety-ack', 'unlock', 'override', 'denied', 'auth-failure'] as const;
+export const RECORD_TYPES = [
+  'acceptance',
+  'guardian-agreement',
+  'safety-ack',
+  'unlock',
+  'override',
+  'denied',
+  'auth-failure',
+  'session-ended',
+] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
@@ -83,6 +92,19 @@ const authFailureFields = {
   attemptedBy: z.string().max(256),
   refusal: RefusalCode,
 };
+/**
+ * The machine service ended a student's OS session: its kiosk screens went away while it was locked
+ * and did not come back within the grace, or a signed-in session never showed them. What ran says
+ * how (the command and its exit code), so a technician can tell a refused sign-out from a done one.
+ */
+const sessionEndedFields = {
+  why: z.enum(['screen-gone', 'no-screen']),
+  /** What the session showed last: locked, policy, safety-rules (never unlocked or free). */
+  showing: z.string().min(1).max(40),
+  command: z.string().min(1).max(500),
+  exitCode: z.number().int().nullable(),
+  ended: z.boolean(),
+};
 
 // ---- what the caller passes to append --------------------------------------------------------
 // Everything but id, at, schoolYear (taken from the ledger's clock) and the chain fields. Strict:
@@ -116,6 +138,7 @@ export const NewLedgerRecordSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('override'), ...newBase, ...overrideFields }),
   z.strictObject({ type: z.literal('denied'), ...newBase, ...deniedFields }),
   z.strictObject({ type: z.literal('auth-failure'), ...newBase, ...authFailureFields }),
+  z.strictObject({ type: z.literal('session-ended'), ...newBase, ...sessionEndedFields }),
 ]);
 export type NewLedgerRecord = z.input<typeof NewLedgerRecordSchema>;
 export type ValidNewLedgerRecord = z.output<typeof NewLedgerRecordSchema>;
@@ -158,6 +181,7 @@ export const LedgerRecordSchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('override'), ...overrideFields }),
   z.object({ ...envelope, type: z.literal('denied'), ...deniedFields }),
   z.object({ ...envelope, type: z.literal('auth-failure'), ...authFailureFields }),
+  z.object({ ...envelope, type: z.literal('session-ended'), ...sessionEndedFields }),
 ]);
 export type LedgerRecord = z.output<typeof LedgerRecordSchema>;
 /** The stored record of one type: `RecordOf<'override'>` has `reason`. */

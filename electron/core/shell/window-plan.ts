@@ -30,6 +30,7 @@ export function shellModeFor(kind: KioskViewKind): ShellMode {
   switch (kind) {
     case 'loading':
     case 'config-error':
+    case 'service-unavailable':
     case 'policy':
     case 'safety-rules':
     case 'locked':

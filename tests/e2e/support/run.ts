@@ -19,6 +19,9 @@ export const DISTRICT_PORT = PORT + 2;
 export const KIOSK_URL = `http://127.0.0.1:${PORT}`;
 export const BROKEN_URL = `http://127.0.0.1:${BROKEN_PORT}`;
 export const DISTRICT_URL = `http://127.0.0.1:${DISTRICT_PORT}`;
+/** A preview whose sessions go through a machine service that is not running (as the installed app's would). */
+export const SERVICE_DOWN_PORT = PORT + 3;
+export const SERVICE_DOWN_URL = `http://127.0.0.1:${SERVICE_DOWN_PORT}`;
 
 /** Appended to the district's own student AUP: what a policy document must never do inside a kiosk. */
 export const HOSTILE_MARKDOWN = [

@@ -1,9 +1,15 @@
 // The kiosk: one instance per account, a log a technician can find, KioskService bound to IPC, and
-// the windows KioskShell plans for each view and each display, plugged in now or later.
+// the windows KioskShell plans for each view and each display, plugged in now or later. Installed,
+// the app is a client of the machine service (the lock, the evidence and the secrets are the
+// machine's); a development build (npm start) runs KioskService in its own process, as the preview does.
 import { app, Menu, powerMonitor, screen } from 'electron';
 import os from 'node:os';
 import { APP_VERSION } from '../core/version.ts';
 import { openKioskService } from '../core/setup.ts';
+import type { KioskApi } from '../core/api/contract.ts';
+import { connectChannel } from '../core/machine/channel-client.ts';
+import { defaultChannelPaths } from '../core/machine/capability.ts';
+import { serviceBackedApi } from '../core/machine/app-client.ts';
 import { appPaths } from '../core/shell/app-paths.ts';
 import { forbiddenSwitches, kioskConfigLocation, type ShellArgs } from '../core/shell/args.ts';
 import { KioskShell } from '../core/shell/kiosk-shell.ts';
@@ -91,13 +97,27 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   hardenSession({ packaged, log });
   serveApp({ renderer: paths.renderer }, log);
 
-  const kiosk = await openKioskService({ configFile: config.location.file, log, appVersion: version, bundledCatalog: paths.policies });
-  kiosk.startTimer();
-  const session = kiosk.session(username);
-  app.on('will-quit', () => {
-    log.write('info', 'AUP Kiosk quitting');
-    void kiosk.close();
-  });
+  let session: KioskApi;
+  if (packaged) {
+    // The service's own socket (never one named on the command line: a student could start the app).
+    const channel = defaultChannelPaths(process.platform);
+    const client = await connectChannel({ ...channel, account: username });
+    client.onStatus((status) => log.write(status.state === 'connected' ? 'info' : 'warn', 'machine service', { ...status }));
+    const api = serviceBackedApi(client);
+    session = api;
+    app.on('will-quit', () => {
+      log.write('info', 'AUP Kiosk quitting');
+      void api.close();
+    });
+  } else {
+    const kiosk = await openKioskService({ configFile: config.location.file, log, appVersion: version, bundledCatalog: paths.policies });
+    kiosk.startTimer();
+    session = kiosk.session(username);
+    app.on('will-quit', () => {
+      log.write('info', 'AUP Kiosk quitting');
+      void kiosk.close();
+    });
+  }
 
   let shell: KioskShell | null = null;
   const host = new ElectronWindowHost({

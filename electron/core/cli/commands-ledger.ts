@@ -8,7 +8,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
 import { directoryFor } from '../setup.ts';
-import { readLedgerIndex, readLedgerRecords, verifyLedgerDir } from '../ledger/verify.ts';
+import { readLedgerIndex, readLedgerRecords, verifyLedgerDir, type VerifyReport } from '../ledger/verify.ts';
+import { sealDirIn } from '../ledger/seal.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { NewLedgerRecordSchema, type NewLedgerRecord, type LedgerRecord } from '../ledger/records.ts';
 import { ConfLockStore } from '../lock/lock-store.ts';
@@ -248,23 +249,37 @@ export async function report(args: string[], io: CliIo): Promise<number> {
 export async function ledgerVerify(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } });
   const setup = await setupFor(io, values.config, true);
-  const r = await verifyLedgerDir(setup.config.ledger.dir);
-  if (values.json) io.out(JSON.stringify(r, null, 2) + '\n');
-  else if (!r.exists) io.out(`no ledger at ${r.dir} yet: nothing has been recorded on this machine\n`);
-  else {
-    const records = r.files.reduce((n, f) => n + f.records, 0);
-    if (r.status === 'intact') io.out(`intact: ${records} records in ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${r.dir})\n`);
-    else if (r.status === 'crash') {
-      io.out(
-        `intact except for a crash: ${r.first?.message}\n  A write was cut off (power loss or a killed process); nothing acknowledged is lost. The kiosk sets the torn line aside when it next starts.\n`,
-      );
-    } else {
-      io.out(`TAMPERED: ${r.first?.file} line ${r.first?.line}: ${r.first?.message}\n`);
-      for (const p of r.problems.slice(1)) io.out(`  also: ${p.message}\n`);
-    }
-    for (const s of r.setAside) io.out(`  earlier crash, torn line set aside in ${s}\n`);
-  }
+  // The machine service seals the ledger in its own state folder: a deleted file or a cut-off tail shows.
+  const r = await verifyLedgerDir(setup.config.ledger.dir, { sealDir: sealDirIn(setup.config.state.dir) });
+  io.out(values.json ? JSON.stringify(r, null, 2) + '\n' : describeVerify(r));
   return r.status === 'tampered' ? EXIT.tampered : EXIT.ok;
+}
+
+/** `aup ledger verify` in words: the verdict, what else was found, then what the seal says. */
+function describeVerify(r: VerifyReport): string {
+  const out: string[] = [];
+  const records = r.files.reduce((n, f) => n + f.records, 0);
+  if (r.status === 'tampered') {
+    out.push(`TAMPERED: ${r.first?.message}`);
+    for (const p of r.problems) if (p !== r.first) out.push(`  also: ${p.message}`);
+  } else if (!r.exists) out.push(`no ledger at ${r.dir} yet: nothing has been recorded on this machine`);
+  else if (r.status === 'intact') out.push(`intact: ${records} records in ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${r.dir})`);
+  else {
+    out.push(
+      `intact except for a crash: ${r.first?.message}`,
+      '  A write was cut off (power loss or a killed process); nothing acknowledged is lost. The kiosk sets the torn line aside when it next starts.',
+    );
+  }
+  for (const s of r.setAside) out.push(`  earlier crash, torn line set aside in ${s}`);
+  const seal = r.seal;
+  if (seal?.state === 'none' && r.exists) {
+    out.push(`  no seal found in ${seal.dir}: a deleted file or a cut-off tail cannot be told here (a kiosk from before the seal keeps none)`);
+  } else if (seal?.state === 'sealed' && r.status !== 'tampered') {
+    out.push(`  sealed: every file holds what the seal of ${seal.updatedAt} vouches for (${seal.dir})`);
+  } else if (seal?.state === 'unreadable') {
+    out.push(`  the seal was not checked: ${seal.reason} (run this as the kiosk service's account)`);
+  }
+  return out.map((l) => `${l}\n`).join('');
 }
 
 const IMPORT_HEADER = ['username', 'policyId', 'version', 'language', 'signedOn', 'signer', 'enteredBy'];

@@ -52,6 +52,8 @@ export interface EvidenceOptions {
   log: KioskLog;
   /** `central.postgres` of the config: district scale. */
   central?: PostgresSettings | CentralEvidenceOptions;
+  /** The ledger's seal folder, `sealDirIn(state.dir)` (ledger/seal.ts): a deleted file or a cut-off tail then shows. */
+  seal?: { dir: string };
 }
 
 const users = (u: string) => u.toLowerCase();
@@ -64,6 +66,7 @@ export async function openEvidenceLedger(options: EvidenceOptions): Promise<Evid
     machine: options.machine,
     // A file changed by hand is reported here and in `aup ledger verify`; the kiosk goes on.
     onProblem: (problem) => options.log.write('warn', 'ledger problem', { ...problem }),
+    ...(options.seal ? { seal: options.seal } : {}),
   });
   const local: EvidenceLedger = {
     append: (record) => ledger.append({ ...record, user: users(record.user) } as NewLedgerRecord),

@@ -55,6 +55,17 @@ function hasRecordShape(v: unknown): boolean {
   );
 }
 
+/** The `hash` a line begins with, or null when it does not begin like a record (its content unchecked). */
+export function claimedHash(bytes: Buffer): string | null {
+  const claimed = bytes.toString('latin1', HASH_PREFIX.length, HASH_PREFIX.length + 64);
+  const framed =
+    bytes.length > PREFIX_BYTES &&
+    bytes.toString('latin1', 0, HASH_PREFIX.length) === HASH_PREFIX &&
+    HEX64.test(claimed) &&
+    bytes.toString('latin1', PREFIX_BYTES - 2, PREFIX_BYTES) === '",';
+  return framed ? claimed : null;
+}
+
 /**
  * Reads one line (without its newline): the record, if its bytes still match its own hash.
  * `validate: 'full'` checks every field against the schema; `'shape'` only what chain and index use.
@@ -66,13 +77,8 @@ export function decodeLine(bytes: Buffer, validate: 'full' | 'shape' = 'full'): 
   } catch {
     return { ok: false, kind: 'not-json', detail: 'not JSON' };
   }
-  const claimed = bytes.toString('latin1', HASH_PREFIX.length, HASH_PREFIX.length + 64);
-  const framed =
-    bytes.length > PREFIX_BYTES &&
-    bytes.toString('latin1', 0, HASH_PREFIX.length) === HASH_PREFIX &&
-    HEX64.test(claimed) &&
-    bytes.toString('latin1', PREFIX_BYTES - 2, PREFIX_BYTES) === '",';
-  if (!framed) return { ok: false, kind: 'not-a-record', detail: 'not a ledger record (it does not begin with its hash)' };
+  const claimed = claimedHash(bytes);
+  if (claimed === null) return { ok: false, kind: 'not-a-record', detail: 'not a ledger record (it does not begin with its hash)' };
   if (sha256Hex(bytes.subarray(PREFIX_BYTES)) !== claimed)
     return { ok: false, kind: 'edited', detail: 'edited (its content does not match its hash)' };
   if (validate === 'shape') {
@@ -83,11 +89,26 @@ export function decodeLine(bytes: Buffer, validate: 'full' | 'shape' = 'full'): 
   return { ok: true, record: parsed.data };
 }
 
-export type ProblemKind = 'torn-tail' | 'not-json' | 'not-a-record' | 'edited' | 'out-of-chain' | 'segment';
+export type ProblemKind =
+  | 'torn-tail'
+  | 'not-json'
+  | 'not-a-record'
+  | 'edited'
+  | 'out-of-chain'
+  | 'segment'
+  // Found against the seal (seal.ts): lines the seal vouches for are gone, or are not the ones sealed.
+  | 'sealed-records-missing'
+  | 'sealed-record-changed'
+  // The seal itself: forged, damaged or keyless; not writable; not there for a ledger that has records.
+  | 'seal-broken'
+  | 'seal-failed'
+  | 'unsealed';
 
 /** Something wrong in a ledger file, where it is (1-based lines), in a sentence for the log. */
 export interface LedgerProblem {
+  /** The ledger file; for a problem of the seal itself, the seal file. */
   file: string;
+  /** 1-based; 0 when the problem is the seal itself, not a line. */
   line: number;
   /** The last line of a run of consecutive broken lines (a reordering breaks several). */
   toLine?: number;
@@ -98,6 +119,10 @@ export interface LedgerProblem {
   /** Torn tail: what was done with it when the ledger opened (`none` for a read-only verify). */
   repair?: 'set-aside' | 'completed' | 'none';
   sideFile?: string;
+  /** Against the seal: what it vouches for, and how many whole lines the file has now (0: missing). */
+  sealedRecords?: number;
+  sealedHash?: string;
+  foundRecords?: number;
 }
 
 function where(file: string, line: number, toLine?: number): string {

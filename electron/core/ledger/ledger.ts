@@ -7,6 +7,11 @@
 // the next record then starts a new chain segment. Kiosk processes of one machine share the
 // folder through a lock file (lock.ts); under it, each reads what the others appended first.
 //
+// With a seal folder (seal.ts), every append also rewrites the ledger's sealed high-water mark, and
+// opening compares each file with it: a file deleted, or records cut from its end, while no kiosk ran
+// is reported, and the next record in that file starts a segment saying so (never chained onto a cut
+// chain). A file with more lines than sealed is fine: a crash between the line's fsync and the seal's.
+//
 // The school year of a record is the year of its own `at` (one clock reading, so a record written
 // at 00:00:01 on 1 August can never be filed under the year that ended a second before). Only a
 // paper form may name its year, because enrolment packets are signed in July for the next one.
@@ -18,7 +23,7 @@ import { isoWithOffset } from '../time.ts';
 import { schoolYearOf, type SchoolYearRule } from '../school-year.ts';
 import { ChainScanner, decodeLine, encodeLine, tornTailProblem, type LedgerProblem, type UnhashedRecord } from './chain.ts';
 import { isErrno, LedgerClosedError, LedgerError, LedgerFolderError, LedgerRecordError } from './errors.ts';
-import { fsyncDir, ledgerFileName, listLedgerFolder, readLines, writeAll, writeAllSync } from './files.ts';
+import { fsyncDir, ledgerFileName, listLedgerFolder, readLines, schoolYearOfFileName, writeAll, writeAllSync } from './files.ts';
 import { LedgerIndex } from './ledger-index.ts';
 import { LedgerLock, removeDeadStaging, type LockOptions } from './file-lock.ts';
 import {
@@ -32,6 +37,18 @@ import {
   type NewLedgerRecord,
   type RecordOf,
 } from './records.ts';
+import {
+  checkAgainstSeal,
+  lineHash,
+  readSeal,
+  SEAL_FILE,
+  sealBrokenProblem,
+  sealFailedProblem,
+  SealWriter,
+  unsealedProblem,
+  type SealEntry,
+  type SealState,
+} from './seal.ts';
 import { readLedgerRecords, verifyLedgerDir, type VerifyReport } from './verify.ts';
 
 export interface LedgerOptions {
@@ -45,6 +62,11 @@ export interface LedgerOptions {
   lock?: LockOptions;
   /** Told of every problem as it is found (at open, or when another process's bytes are read). */
   onProblem?: (problem: LedgerProblem) => void;
+  /**
+   * Keep the sealed high-water mark in this folder (created 0700 if missing), apart from the ledger
+   * folder: the machine service passes its own state folder (`sealDirIn(state.dir)`, seal.ts).
+   */
+  seal?: { dir: string };
 }
 
 export const LOCK_FILE_NAME = 'ledger.lock';
@@ -60,6 +82,9 @@ interface YearFile {
   ino: number | null;
   /** The file was cut short, replaced or deleted while open: the next record starts a segment saying so. */
   changed: string | undefined;
+  /** The line the seal ends at (0: none), and that line's hash once read. */
+  watch: number;
+  watched: string | undefined;
 }
 
 /** `20260915T131502123Z`: a side file's time, safe in a Windows file name. */
@@ -76,6 +101,10 @@ export class Ledger {
   readonly #problems: LedgerProblem[] = [];
   readonly #seen = new Set<string>();
   readonly #lock: LedgerLock;
+  #seal: SealWriter | null = null;
+  /** What this process last sealed (or meant to): the seal again when the one on disk is gone or broken. */
+  #sealed: Record<string, SealEntry> = {};
+  #sealFailing = false;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -100,7 +129,11 @@ export class Ledger {
       await ledger.#locked(async () => {
         removeDeadStaging(dir, LOCK_FILE_NAME);
         const { years } = await listLedgerFolder(dir);
+        const sealDir = options.seal ? path.resolve(options.seal.dir) : null;
+        const sealed = sealDir ? readSeal(sealDir) : null;
+        if (sealed?.state === 'sealed') ledger.#watch(sealed.seal.files);
         for (const year of years) await ledger.#catchUp(ledger.#fileOf(year));
+        if (sealDir && sealed) ledger.#openSeal(sealDir, sealed, years);
       });
     } catch (e) {
       await ledger.close();
@@ -155,6 +188,8 @@ export class Ledger {
         f.changed = undefined;
         this.#collect(f.scanner.problems);
         this.index.add(checked.data);
+        // After the line's fsync: a crash in between leaves a file longer than its seal, which is fine.
+        if (this.#seal) this.#sealAppend(f, checked.data.hash);
         return checked.data as RecordOf<T['type']>;
       }),
     );
@@ -178,9 +213,10 @@ export class Ledger {
     return this.index.schoolYears();
   }
 
-  /** Checks every file's chain as it is on disk now (under the lock, so no write is half done). */
+  /** Checks every file's chain as it is on disk now, and against the seal if there is one (under the lock, so no write is half done). */
   async verify(): Promise<VerifyReport> {
-    return this.#serial(() => this.#locked(() => verifyLedgerDir(this.dir)));
+    const seal = this.#options.seal;
+    return this.#serial(() => this.#locked(() => verifyLedgerDir(this.dir, seal ? { sealDir: seal.dir } : {})));
   }
 
   /** Waits for appends in flight, then closes the files. */
@@ -213,7 +249,7 @@ export class Ledger {
     let f = this.#files.get(year);
     if (!f) {
       const p = path.join(this.dir, ledgerFileName(year));
-      f = { year, path: p, scanner: new ChainScanner(p, 'shape'), end: 0, handle: null, ino: null, changed: undefined };
+      f = { year, path: p, scanner: new ChainScanner(p, 'shape'), end: 0, handle: null, ino: null, changed: undefined, watch: 0, watched: undefined };
       this.#files.set(year, f);
     }
     return f;
@@ -225,12 +261,101 @@ export class Ledger {
       const key = `${p.file}\n${p.line}\n${p.kind}`;
       if (this.#seen.has(key)) continue;
       this.#seen.add(key);
-      this.#problems.push(p);
-      try {
-        this.#options.onProblem?.(p);
-      } catch {
-        // A failing log must not stop the evidence.
+      this.#tell(p);
+    }
+  }
+
+  #tell(p: LedgerProblem): void {
+    this.#problems.push(p);
+    try {
+      this.#options.onProblem?.(p);
+    } catch {
+      // A failing log must not stop the evidence.
+    }
+  }
+
+  // ---- the seal (seal.ts) ----------------------------------------------------------------------
+
+  /** Notes, for each sealed file, the line whose hash the open must compare. */
+  #watch(files: Record<string, SealEntry>): void {
+    for (const [name, entry] of Object.entries(files)) {
+      const year = schoolYearOfFileName(name);
+      if (year !== null) this.#fileOf(year).watch = entry.records;
+    }
+  }
+
+  #noteLine(f: YearFile, line: Buffer): void {
+    if (f.scanner.lines === f.watch) f.watched = lineHash(line);
+  }
+
+  #entryOf(f: YearFile, now: string): SealEntry {
+    return { records: f.scanner.lines, lastHash: lineHash(f.scanner.lastLine ?? Buffer.alloc(0)), updatedAt: now };
+  }
+
+  /**
+   * Compares the files just read with the seal, reports what is missing, and seals what is there.
+   * A file found short keeps its sealed entry, so verify goes on saying so, until its next record
+   * starts a segment that says it in the ledger itself. Under the lock.
+   */
+  #openSeal(dir: string, found: SealState, years: readonly string[]): void {
+    try {
+      this.#seal = SealWriter.open(dir);
+    } catch (e) {
+      // Evidence first: the ledger runs unsealed and says so.
+      this.#tell(sealFailedProblem(dir, e));
+      return;
+    }
+    if (found.state === 'broken' || found.state === 'unreadable') this.#tell(sealBrokenProblem(dir, found.reason));
+    const now = this.#options.clock.now().toISOString();
+    const files: Record<string, SealEntry> = {};
+    for (const [name, entry] of Object.entries(found.state === 'sealed' ? found.seal.files : {})) {
+      const year = schoolYearOfFileName(name);
+      if (year === null) continue;
+      const f = this.#fileOf(year);
+      const verdict = checkAgainstSeal(f.path, entry, years.includes(year) ? { records: f.scanner.lines, hashAtSealed: f.watched } : null);
+      if (verdict.ok) {
+        files[name] = verdict.grown === 0 ? entry : this.#entryOf(f, now);
+      } else {
+        files[name] = entry;
+        f.changed = verdict.problem.message;
+        this.#tell(verdict.problem);
       }
+    }
+    for (const year of years) {
+      const f = this.#fileOf(year);
+      const name = path.basename(f.path);
+      if (name in files || f.scanner.lines === 0) continue;
+      files[name] = this.#entryOf(f, now);
+      if (found.state === 'none') this.#tell(unsealedProblem(f.path, f.scanner.lines));
+    }
+    this.#writeSeal(files, now);
+  }
+
+  /** Seals a file after a record was appended to it; takes the other files' entries from the seal on disk (other processes write it too). */
+  #sealAppend(f: YearFile, hash: string): void {
+    const seal = this.#seal!;
+    const now = this.#options.clock.now().toISOString();
+    const onDisk = seal.read();
+    let files = this.#sealed;
+    if (onDisk.state === 'sealed') files = onDisk.seal.files;
+    else if (onDisk.state === 'none' && Object.keys(files).length > 0) {
+      this.#tell(sealBrokenProblem(seal.dir, `${path.join(seal.dir, SEAL_FILE)} was deleted while the kiosk ran; written again from what it knows`));
+    } else if (onDisk.state === 'broken' || onDisk.state === 'unreadable') {
+      this.#tell(sealBrokenProblem(seal.dir, `${onDisk.reason}; written again from what the kiosk knows`));
+    }
+    this.#writeSeal({ ...files, [path.basename(f.path)]: { records: f.scanner.lines, lastHash: hash, updatedAt: now } }, now);
+  }
+
+  #writeSeal(files: Record<string, SealEntry>, now: string): void {
+    const seal = this.#seal!;
+    this.#sealed = files;
+    try {
+      seal.write({ updatedAt: now, files });
+      this.#sealFailing = false;
+    } catch (e) {
+      // The record is on disk and stays acknowledged; say once that the seal lags, and try again next time.
+      if (!this.#sealFailing) this.#tell(sealFailedProblem(seal.dir, e));
+      this.#sealFailing = true;
     }
   }
 
@@ -258,6 +383,7 @@ export class Ledger {
     await this.#closeHandle(f);
     f.scanner = new ChainScanner(f.path, 'shape');
     f.end = 0;
+    f.watched = undefined;
     this.index.dropYear(f.year);
   }
 
@@ -267,6 +393,7 @@ export class Ledger {
     const position = await readLines(handle, f.end, (line) => {
       const record = f.scanner.push(line);
       if (record) this.index.add(record);
+      this.#noteLine(f, line);
     });
     f.end = position.end;
     f.scanner.retainLast();
@@ -322,6 +449,7 @@ export class Ledger {
       await handle.sync();
       const record = f.scanner.push(Buffer.from(tail));
       if (record) this.index.add(record);
+      this.#noteLine(f, tail);
       f.end += tail.length + 1;
       this.#collect([tornTailProblem(f.path, line, tail.length, 'completed')]);
       this.#collect(f.scanner.problems);

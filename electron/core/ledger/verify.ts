@@ -1,12 +1,14 @@
 // Read-only checks of a ledger folder, for `aup ledger verify`, reports and `aup status`: they
-// never write, so they never move a torn tail (the kiosk does that when it opens the ledger).
+// never write, so they never move a torn tail (the kiosk does that when it opens the ledger). Given
+// the seal's folder (seal.ts), verify also finds a deleted file or a cut-off tail.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ChainScanner, decodeLine, tornTailProblem, type LedgerProblem } from './chain.ts';
 import { isErrno } from './errors.ts';
-import { ledgerFileName, lineBatches, listLedgerFolder, readLines, type ReadPosition } from './files.ts';
+import { ledgerFileName, lineBatches, listLedgerFolder, readLines, schoolYearOfFileName, type ReadPosition } from './files.ts';
 import { LedgerIndex } from './ledger-index.ts';
 import type { LedgerRecord } from './records.ts';
+import { checkAgainstSeal, lineHash, readSeal, sealBrokenProblem, type SealEntry } from './seal.ts';
 
 /** `tampered` wins over `crash`: a crash leaves a torn last line, a hand leaves a broken chain. */
 export type VerifyStatus = 'intact' | 'crash' | 'tampered';
@@ -21,6 +23,27 @@ export interface VerifyFileReport {
   /** Chain segments begun by a kiosk that found the file changed. */
   segments: number;
   status: VerifyStatus;
+  /** The seal names this file and it is not in the folder. */
+  missing?: true;
+  /** What the seal vouches for in this file. */
+  sealed?: SealEntry;
+}
+
+/**
+ * What the seal said. `none`: no seal in that folder (a kiosk from before the seal: a deleted file or
+ * a cut-off tail cannot be told). `broken`: forged, damaged or keyless (a problem, so `tampered`).
+ * `unreadable`: this account may not read it, so it was not checked.
+ */
+export interface SealReport {
+  dir: string;
+  state: 'none' | 'sealed' | 'broken' | 'unreadable';
+  updatedAt?: string;
+  reason?: string;
+}
+
+export interface VerifyOptions {
+  /** The seal's folder (the machine service's `sealDirIn(state.dir)`). */
+  sealDir?: string;
 }
 
 export interface VerifyReport {
@@ -35,6 +58,8 @@ export interface VerifyReport {
   first: LedgerProblem | null;
   /** Torn tails that earlier crashes left and the kiosk set aside (the crash was recovered). */
   setAside: string[];
+  /** Only when a seal folder was given. */
+  seal?: SealReport;
 }
 
 function statusOf(problems: readonly LedgerProblem[]): VerifyStatus {
@@ -42,51 +67,88 @@ function statusOf(problems: readonly LedgerProblem[]): VerifyStatus {
   return problems.length > 0 ? 'crash' : 'intact';
 }
 
-/** Reads every year file once: the chain's problems, and the index of its sound records. */
-export async function scanLedgerDir(dir: string): Promise<{ report: VerifyReport; index: LedgerIndex }> {
+/** Reads every year file once: the chain's problems, and the index of its sound records; and compares them with the seal. */
+export async function scanLedgerDir(dir: string, options: VerifyOptions = {}): Promise<{ report: VerifyReport; index: LedgerIndex }> {
   const index = new LedgerIndex();
   const report: VerifyReport = { dir, exists: true, status: 'intact', files: [], problems: [], first: null, setAside: [] };
+  // The seal first: a kiosk writing meanwhile seals after its line, so the files can only be ahead of it.
+  const sealDir = options.sealDir === undefined ? null : path.resolve(options.sealDir);
+  const seal = sealDir === null ? null : readSeal(sealDir);
+  const sealed = seal?.state === 'sealed' ? seal.seal.files : {};
   try {
     await fsp.access(dir);
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw e;
-    return { report: { ...report, exists: false }, index };
+    report.exists = false;
   }
   const { years, sideFiles } = await listLedgerFolder(dir);
   report.setAside = sideFiles;
+  const found: { file: VerifyFileReport; problems: LedgerProblem[] }[] = [];
   for (const year of years) {
     const file = path.join(dir, ledgerFileName(year));
+    const entry = sealed[ledgerFileName(year)];
     const scanner = new ChainScanner(file);
+    let hashAtSealed: string | undefined;
     let position: ReadPosition;
     const handle = await fsp.open(file, 'r');
     try {
       position = await readLines(handle, 0, (line) => {
         const record = scanner.push(line);
         if (record) index.add(record);
+        if (scanner.lines === entry?.records) hashAtSealed = lineHash(line);
       });
     } finally {
       await handle.close();
     }
     const problems = [...scanner.problems];
     if (position.tail.length > 0) problems.push(tornTailProblem(file, scanner.lines + 1, position.tail.length, 'none'));
-    report.problems.push(...problems);
-    report.files.push({
-      file,
-      schoolYear: year,
-      lines: scanner.lines,
-      records: scanner.records,
-      segments: scanner.segments,
-      status: statusOf(problems),
+    if (entry) {
+      const verdict = checkAgainstSeal(file, entry, { records: scanner.lines, hashAtSealed });
+      if (!verdict.ok) problems.push(verdict.problem);
+    }
+    found.push({
+      file: {
+        file,
+        schoolYear: year,
+        lines: scanner.lines,
+        records: scanner.records,
+        segments: scanner.segments,
+        status: statusOf(problems),
+        ...(entry ? { sealed: entry } : {}),
+      },
+      problems,
     });
+  }
+  for (const [name, entry] of Object.entries(sealed)) {
+    const year = schoolYearOfFileName(name);
+    if (year === null || years.includes(year)) continue;
+    const file = path.join(dir, name);
+    const verdict = checkAgainstSeal(file, entry, null);
+    if (verdict.ok) continue;
+    found.push({
+      file: { file, schoolYear: year, lines: 0, records: 0, segments: 0, status: 'tampered', missing: true, sealed: entry },
+      problems: [verdict.problem],
+    });
+  }
+  found.sort((a, b) => a.file.schoolYear.localeCompare(b.file.schoolYear));
+  for (const f of found) {
+    report.files.push(f.file);
+    report.problems.push(...f.problems);
+  }
+  if (sealDir !== null && seal !== null) {
+    report.seal = { dir: sealDir, state: seal.state };
+    if (seal.state === 'sealed') report.seal.updatedAt = seal.seal.updatedAt;
+    if (seal.state === 'broken' || seal.state === 'unreadable') report.seal.reason = seal.reason;
+    if (seal.state === 'broken') report.problems.push(sealBrokenProblem(sealDir, seal.reason));
   }
   report.status = statusOf(report.problems);
   report.first = report.problems.find((p) => !p.crash) ?? report.problems[0] ?? null;
   return { report, index };
 }
 
-/** Checks every year file's chain in a ledger folder without changing anything. */
-export async function verifyLedgerDir(dir: string): Promise<VerifyReport> {
-  return (await scanLedgerDir(path.resolve(dir))).report;
+/** Checks every year file's chain in a ledger folder without changing anything; and, given its folder, the seal. */
+export async function verifyLedgerDir(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  return (await scanLedgerDir(path.resolve(dir), options)).report;
 }
 
 /** The decision index of a ledger folder, read-only (for the CLI's `aup status`). */

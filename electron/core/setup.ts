@@ -16,6 +16,7 @@ import { APP_VERSION } from './version.ts';
 import { NonDecreasingClock, systemClock, type Clock, type MonotonicMs } from './time.ts';
 import { stderrLog, type KioskLog } from './log.ts';
 import { ConfLockStore } from './lock/lock-store.ts';
+import { sealDirIn } from './ledger/seal.ts';
 import { openEvidenceLedger, type EvidenceLedger } from './evidence/evidence-ledger.ts';
 import { decisionRulesFrom } from './kiosk/rules.ts';
 import { ConfigErrorService, KioskService } from './kiosk/kiosk-service.ts';
@@ -234,6 +235,8 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
         appVersion: options.appVersion ?? APP_VERSION,
       },
       log,
+      // The high-water mark beside the lock state: a deleted ledger file or a cut-off tail shows.
+      seal: { dir: sealDirIn(config.state.dir) },
       ...(config.central ? { central: config.central.postgres } : {}),
     });
   } catch (error) {

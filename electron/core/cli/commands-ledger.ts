@@ -375,6 +375,8 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
     clock,
     schoolYear: { timeZone: tz, start: setup.config.district.schoolYearStart },
     machine: { machine: os.hostname(), campus: setup.config.site.campus, room: setup.config.site.room, appVersion: APP_VERSION },
+    // Sealed like the service's own records (a stale entry for another file only under-claims: growth).
+    seal: { dir: sealDirIn(setup.config.state.dir) },
   });
   try {
     for (const r of records) await ledger.append(r);

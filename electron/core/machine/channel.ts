@@ -335,8 +335,8 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       const parsed = parseFrame(line);
       const wait = bucket.take();
       if (wait > 0) {
-        stats.rateLimited++;
         if (++refusedInARow > o.closeAfterRefusals) return refuse('flooding', 'too many requests; the connection is closed');
+        stats.rateLimited++;
         return post({
           type: 'result',
           id: parsed.id,

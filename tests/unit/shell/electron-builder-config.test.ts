@@ -272,7 +272,7 @@ describe('what goes into the package', () => {
       const resources = Object.fromEntries((config[platform].extraResources as { from: string; to: string }[]).map((r) => [r.to, r.from]));
       expect(resources['machine-service']).toBe(`build/machine-service/${os}`);
       expect(resources.service).toMatch(/^out\/service\//);
-      for (const file of servicePlan(os).files) expect(existsSync(path.join(REPO, resources['machine-service'], file.name)), file.name).toBe(true);
+      for (const file of servicePlan(os).files) expect(existsSync(path.join(REPO, resources['machine-service']!, file.name)), file.name).toBe(true);
     }
   });
 
@@ -298,15 +298,18 @@ describe('what goes into the package', () => {
     expect(statSync(path.join(REPO, 'assets/icon.svg')).isFile()).toBe(true);
   });
 
-  it('npm run dist:win | dist:mac | dist:linux build everything first and use this config', () => {
-    for (const [script, flag] of [
-      ['dist:win', '--win'],
-      ['dist:mac', '--mac'],
-      ['dist:linux', '--linux'],
+  it('npm run dist:win | dist:mac | dist:linux build everything first (the machine service too) and use this config', () => {
+    for (const [script, flag, target] of [
+      ['dist:win', '--win', 'win-x64'],
+      ['dist:mac', '--mac', 'darwin'],
+      ['dist:linux', '--linux', 'linux-x64'],
     ]) {
-      expect(pkg.scripts[script!]).toMatch(
-        /^npm run build:renderer && npm run build:electron && electron-builder --config build\/electron-builder\.config\.cjs /,
+      expect(pkg.scripts[script!]).toBe(
+        `npm run build:renderer && npm run build:electron && npm run build:service -- --target ${target} && electron-builder --config build/electron-builder.config.cjs ${flag}`,
       );
+      // the service executable lands where the installer takes it from
+      const resources = [config.win, config.mac, config.linux].flatMap((p: { extraResources: { from: string; to: string }[] }) => p.extraResources);
+      expect(resources.some((r: { from: string; to: string }) => r.from === `out/service/${target}` && r.to === 'service')).toBe(true);
       expect(pkg.scripts[script!]).toContain(flag);
     }
   });

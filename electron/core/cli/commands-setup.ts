@@ -3,7 +3,9 @@
 import { configJsonSchema } from '../config/schema.ts';
 import { loadSetup } from '../setup.ts';
 import { decisionRulesFrom } from '../kiosk/rules.ts';
-import { locateConfig } from '../config/locate.ts';
+import { locateConfig, type ConfigLocation } from '../config/locate.ts';
+import { readSystemValues, serviceConfigLocation, serviceFolders } from '../machine/folders.ts';
+import { mergeProblems, serviceProblems } from '../machine/permissions.ts';
 import { resolvePolicy, versionInForce } from '../policy/resolve.ts';
 import { schoolYearOf } from '../school-year.ts';
 import { hashPin, pinProblem } from '../directory/pin.ts';
@@ -12,30 +14,74 @@ import { EXIT, UsageError, parse, parseAt, printProblems, setupFor, type CliIo }
 import { directoryFor } from '../setup.ts';
 import type { KioskSetup } from '../setup.ts';
 
+/**
+ * `aup config validate [--config F] [--service] [--json]`. `--service` adds what the machine service
+ * needs: the config and its folder owned by root and changeable by root alone, every secret readable
+ * by root alone (a group- or world-readable one fails here, where the CLI otherwise only warns), and
+ * the service's folders. Root validating the machine location gets these checks without asking: that
+ * file is the one the service reads, and "valid" must not be said of a config the service would refuse.
+ */
 export async function configValidate(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } });
-  const location = locateConfig(values.config, io.env);
+  const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' }, service: { type: 'boolean' } });
+  const asService = values.service === true || (!values.config && !io.env.AUP_KIOSK_CONFIG && process.getuid?.() === 0);
+  const service = asService ? await serviceLocation(values.config, io) : null;
+  const location = service?.location ?? locateConfig(values.config, io.env);
   const setup = await loadSetup(location.file, { bundledCatalog: io.resources.policies });
+  let problems = setup.ok ? [] : setup.problems;
+  let warnings = setup.ok ? setup.warnings : [];
+  if (service) {
+    // At the machine location the service's own folders too; for another file, the ledger and state folders it names.
+    let found = await serviceProblems(service.folders, location.file, setup.ok ? setup.config : null, {
+      foldersToCheck: location.how === 'os' ? 'all' : 'named',
+    });
+    // A config that cannot be read is already said once.
+    if (!setup.ok && setup.problems.some((p) => p.path === '(file)')) found = found.filter((p) => p.path !== location.file);
+    problems = mergeProblems(problems, found);
+    // The CLI's "readable by every user" warning is a problem here, with a different fix.
+    warnings = warnings.filter((w) => !(/read by every user/.test(w.message) && found.some((p) => p.path === w.path)));
+  }
+  const notes = service?.notes ?? [];
   if (values.json) {
     io.out(
       JSON.stringify(
-        setup.ok
-          ? { ok: true, source: setup.source, foundBy: location.how, problems: [], warnings: setup.warnings }
-          : { ok: false, source: setup.source, foundBy: location.how, problems: setup.problems, warnings: [] },
+        {
+          ok: !problems.length,
+          source: setup.source,
+          foundBy: location.how,
+          service: !!service,
+          problems,
+          warnings: problems.length ? [] : warnings,
+          notes,
+        },
         null,
         2,
       ) + '\n',
     );
-    return setup.ok ? EXIT.ok : EXIT.badInput;
+    return problems.length ? EXIT.badInput : EXIT.ok;
   }
-  if (!setup.ok) {
-    io.err(`${setup.source}: ${setup.problems.length} problem${setup.problems.length === 1 ? '' : 's'}\n`);
-    printProblems(io, setup.problems);
+  for (const n of notes) io.err(`note: ${n}\n`);
+  if (!setup.ok || problems.length) {
+    io.err(`${setup.source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}${service ? ' for the machine service' : ''}\n`);
+    printProblems(io, problems);
     return EXIT.badInput;
   }
-  io.out(`${setup.source}: valid (${setup.catalog.policies.length} policies, directory: ${setup.config.directory.type})\n`);
-  for (const w of setup.warnings) io.err(`  warning: ${w.path}: ${w.message}\n`);
+  io.out(
+    `${setup.source}: valid${service ? ' for the machine service' : ''} (${setup.catalog.policies.length} policies, directory: ${setup.config.directory.type})\n`,
+  );
+  for (const w of warnings) io.err(`  warning: ${w.path}: ${w.message}\n`);
   return EXIT.ok;
+}
+
+/** The config the service reads (the machine location, from the system's values), or the one `--config` names, checked by its rules. */
+async function serviceLocation(flag: string | undefined, io: CliIo) {
+  const notes: string[] = [];
+  const system = await readSystemValues(process.platform, { log: { write: (_level, message) => notes.push(message) } });
+  const folders = serviceFolders(process.platform, system);
+  const given = serviceConfigLocation(folders, { env: io.env });
+  notes.push(...given.notes);
+  const location: ConfigLocation = flag ? locateConfig(flag, io.env) : { file: given.file, how: 'os' };
+  if (flag) notes.push(`checking ${location.file} by the machine service's rules; the service itself reads only ${given.file}`);
+  return { location, folders, notes };
 }
 
 export async function configSchema(args: string[], io: CliIo): Promise<number> {

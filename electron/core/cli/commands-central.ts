@@ -8,7 +8,7 @@ import { EXIT, UsageError, parse, type CliIo } from './io.ts';
 import { loadSetup, type KioskSetup } from '../setup.ts';
 import { locateConfig } from '../config/locate.ts';
 import { CentralConfigError, clientConfig, describeDbError, hasPasswordInUrl, readPasswordFile } from '../central/kiosk-role/connection.ts';
-import { KIOSK_ROLE, setUpDatabase } from '../central/admin-role/admin.ts';
+import { districtRulesOf, KIOSK_ROLE, setUpDatabase } from '../central/admin-role/admin.ts';
 import { MigrationError } from '../central/admin-role/migrate.ts';
 import {
   acceptedVersions,
@@ -97,6 +97,8 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
           if (!values.json) io.out(`applying ${file}\n`);
         },
       },
+      // The database judges records by the district's calendar and lock rules: from the config, when there is one.
+      setup ? districtRulesOf(setup.config) : undefined,
     );
     const notes: string[] = [];
     const kioskUser = setup?.config.central ? new URL(setup.config.central.postgres.connectionString).username : '';
@@ -121,6 +123,10 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
         );
       else io.out(`applied ${result.applied.length} migration${result.applied.length === 1 ? '' : 's'}\n`);
       for (const role of result.logins) io.out(`${role} may sign in with the password from its file\n`);
+      if (result.district)
+        io.out(
+          `records are checked against ${result.district.timeZone}, school year from ${result.district.schoolYearStart}, unlocks up to ${result.district.maxUnlockMinutes} min\n`,
+        );
       for (const n of notes) io.out(`note: ${n}\n`);
     }
     return EXIT.ok;

@@ -26,6 +26,8 @@ beforeAll(async () => {
   files.reporting = server.secretFile('reporting.password', `${passwords.reporting}\n`);
   config = await demoConfigIn(tmp.dir, (c) => {
     c.central = { postgres: { connectionString: server.url('aup', 'aup_kiosk'), passwordFile: files.kiosk } };
+    // A bell period longer than any unlock or override: the longest unlock the database allows.
+    c.lock.bellSchedule = [{ name: 'Block', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '07:30', end: '16:00' }];
   });
 });
 afterAll(async () => {
@@ -48,11 +50,14 @@ const migrateArgs = () => [
   files.reporting,
 ];
 
-/** A record as a kiosk's ledger would have written it, for `user`, made at `room`. */
+/** The last hash each machine's chain ends on: the database takes a record only where its machine's chain stands. */
+const tips = new Map<string, string>();
+
+/** A record as a kiosk's ledger would have written it, for `user`, made at `room` (one machine per room). */
 function line(user: string, room: string, fields: Record<string, unknown>, minutes = 0): string {
   const at = isoWithOffset(new Date(Date.parse('2026-09-01T14:00:00Z') + minutes * 60_000), 'America/Chicago');
   const record = {
-    prev: null,
+    prev: tips.get(room) ?? null,
     id: randomUUID(),
     at,
     schoolYear: '2026-27',
@@ -63,9 +68,9 @@ function line(user: string, room: string, fields: Record<string, unknown>, minut
     room,
     appVersion: '0.1.0',
   };
-  return encodeLine(record as unknown as UnhashedRecord)
-    .line.toString('utf8')
-    .trimEnd();
+  const { line: bytes, hash } = encodeLine(record as unknown as UnhashedRecord);
+  tips.set(room, hash);
+  return bytes.toString('utf8').trimEnd();
 }
 const acceptance = (policyId: string, version: string) => ({
   type: 'acceptance',
@@ -84,6 +89,15 @@ describe('aup db migrate', () => {
     expect(first.stdout).toMatch(/applying 001_records\.sql/);
     expect(first.stdout).toMatch(/aup_kiosk may sign in/);
     expect(first.stdout).toMatch(/aup_reporting may sign in/);
+    // The district's rules the database checks records by, from the config: 8.5 h of bell period is the longest unlock.
+    expect(first.stdout).toMatch(/records are checked against America\/Chicago, school year from 08-01, unlocks up to 510 min/);
+    const admin = await server.superClient('aup');
+    try {
+      const { rows } = await admin.query('SELECT time_zone, school_year_start, max_unlock_minutes FROM aup.settings');
+      expect(rows).toEqual([{ time_zone: 'America/Chicago', school_year_start: '08-01', max_unlock_minutes: 510 }]);
+    } finally {
+      await admin.end();
+    }
     // The kiosk, as configured, can now ask.
     const store = await CentralStore.open({ connectionString: server.url('aup', 'aup_kiosk'), passwordFile: files.kiosk });
     try {
@@ -93,7 +107,7 @@ describe('aup db migrate', () => {
     }
     const again = await aup([...migrateArgs(), '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], current: ['001_records.sql'] });
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], current: ['001_records.sql', '002_checked_records.sql'] });
   });
 
   it('takes the admin connection from AUP_DB_ADMIN_URL; a password in it is refused (exit 2), never used', async () => {
@@ -121,7 +135,7 @@ describe('reports from the central database', () => {
   beforeAll(async () => {
     const store = await CentralStore.open({ connectionString: server.url('aup', 'aup_kiosk'), passwordFile: files.kiosk });
     try {
-      await store.recordBatch([
+      const stored = await store.recordBatch([
         line('diego.ramos', 'Lab 204', acceptance('student-aup', '2026-27')),
         line('diego.ramos', 'Lab 204', { type: 'safety-ack', rulesId: 'safety-rules-secondary', version: '2026-27' }, 1),
         line('carla.diaz', 'Library', acceptance('student-aup', '2026-27')),
@@ -130,6 +144,7 @@ describe('reports from the central database', () => {
         // An acceptance of last year's version does not count for this one.
         line('ben.carter', 'Lab 204', acceptance('student-aup', '2025-26')),
       ]);
+      expect(stored).toMatchObject({ inserted: 6, rejected: [] });
     } finally {
       await store.close();
     }

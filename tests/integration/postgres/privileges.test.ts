@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { clientConfig, describeDbError, type PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
 import { CentralStore } from '../../../electron/core/central/kiosk-role/store.ts';
-import { aupDatabase, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
+import { aupDatabase, startPostgres, TEST_MACHINE, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,10 +42,10 @@ async function outcome(client: pg.Client, sql: string, values: unknown[] = []): 
   }
 }
 
-/** Ledger lines as the kiosk's ledger writes them. */
+/** Ledger lines as the kiosk's ledger writes them: a machine of their own, so each starts its chain. */
 async function lines(count: number, prefix: string): Promise<string[]> {
   const dir = path.join(tmp.dir, prefix);
-  await writeLedgerFile(dir, { count, userPrefix: prefix });
+  await writeLedgerFile(dir, { count, userPrefix: prefix, machine: { ...TEST_MACHINE, machine: `PC-${prefix}` } });
   return (await readFile(path.join(dir, ledgerFileName('2026-27')), 'utf8')).trimEnd().split('\n');
 }
 
@@ -56,7 +56,15 @@ describe('the kiosk role', () => {
     await store.close();
     const kiosk = await connect(db.kiosk);
     try {
-      for (const table of ['aup.records', 'aup_reports.records', 'public.schema_migrations']) {
+      for (const table of [
+        'aup.records',
+        'aup_reports.records',
+        'public.schema_migrations',
+        'aup.refusals',
+        'aup_reports.refusals',
+        'aup.chain_links',
+        'aup.settings',
+      ]) {
         const error = await kiosk.query(`SELECT * FROM ${table}`).then(
           () => null,
           (e: Error & { code?: string }) => e,
@@ -67,6 +75,10 @@ describe('the kiosk role', () => {
       // Nor change what is stored, nor reach the insert behind record_batch.
       expect(await outcome(kiosk, 'DELETE FROM aup.records')).toBe('42501');
       expect(await outcome(kiosk, "UPDATE aup.records SET username = 'x'")).toBe('42501');
+      // Nor move the district's clock rules, nor reopen a chain, nor wipe the refusals.
+      expect(await outcome(kiosk, "UPDATE aup.settings SET time_zone = 'UTC'")).toBe('42501');
+      expect(await outcome(kiosk, "SELECT aup.reopen_chain('PC-sel', '2026-27')")).toBe('42501');
+      expect(await outcome(kiosk, 'DELETE FROM aup.refusals')).toBe('42501');
       expect(await outcome(kiosk, 'SELECT * FROM aup.insert_lines($1)', [[]])).toBe('42501');
       expect(await outcome(kiosk, 'CREATE TABLE aup_api.mine (v text)')).toBe('42501');
       expect(await outcome(kiosk, 'CREATE TEMP TABLE mine (v text)')).toBe('42501');
@@ -80,7 +92,7 @@ describe('the kiosk role', () => {
     try {
       const batch = await lines(3, 'q');
       const recorded = await kiosk.query('SELECT * FROM aup_api.record_batch($1::text[])', [batch]);
-      expect(recorded.rows).toEqual([{ inserted: 3, duplicates: 0, conflicts: 0, rejected: [] }]);
+      expect(recorded.rows).toEqual([{ inserted: 3, duplicates: 0, conflicts: 0, rejected: [], refusals: [] }]);
       const ask = (user: string, policy: string, version: string | null) =>
         kiosk.query('SELECT aup_api.has_accepted($1, $2, $3, $4) AS yes', [user, policy, version, '2026-27']).then((r) => r.rows[0].yes);
       expect(await ask('q000000', 'student-aup', '2026-27')).toBe(true);
@@ -125,7 +137,7 @@ describe('the kiosk role', () => {
         .line.toString('utf8')
         .trimEnd();
       const r = await kiosk.query('SELECT * FROM aup_api.record_batch($1::text[])', [[forged]]);
-      expect(r.rows).toEqual([{ inserted: 0, duplicates: 0, conflicts: 1, rejected: [] }]);
+      expect(r.rows).toEqual([{ inserted: 0, duplicates: 0, conflicts: 1, rejected: [], refusals: [] }]);
       expect(await db.count(`id = '${record.id}' AND version = '2026-27'`)).toBe(1);
     } finally {
       await kiosk.end();
@@ -142,8 +154,9 @@ describe('the kiosk role', () => {
         .encodeLine({ ...JSON.parse(batch[3]!), hash: undefined, id: crypto.randomUUID(), at: '2026-02-30T10:00:00.000-06:00' })
         .line.toString('utf8')
         .trimEnd();
-      const r = await kiosk.query('SELECT * FROM aup_api.record_batch($1::text[])', [[batch[0], edited, batch[2], notJson, badDate]]);
-      expect(r.rows).toEqual([{ inserted: 2, duplicates: 0, conflicts: 0, rejected: [2, 4, 5] }]);
+      // Each refused line among the real ones, which still follow each other as their chain does.
+      const r = await kiosk.query('SELECT * FROM aup_api.record_batch($1::text[])', [[batch[0], edited, batch[1], notJson, batch[2], badDate]]);
+      expect(r.rows).toEqual([{ inserted: 3, duplicates: 0, conflicts: 0, rejected: [2, 4, 6], refusals: ['malformed', 'malformed', 'malformed'] }]);
       expect(await db.count("username = 'someone-else'")).toBe(0);
     } finally {
       await kiosk.end();
@@ -157,6 +170,9 @@ describe('the reporting role', () => {
     try {
       expect(await outcome(reporting, 'SELECT count(*) FROM aup_reports.records')).toBe('ok');
       expect(await outcome(reporting, 'SELECT * FROM aup.records')).toBe('42501');
+      expect(await outcome(reporting, 'SELECT count(*) FROM aup_reports.refusals')).toBe('ok');
+      expect(await outcome(reporting, 'SELECT * FROM aup.refusals')).toBe('42501');
+      expect(await outcome(reporting, "UPDATE aup.settings SET time_zone = 'UTC'")).toBe('42501');
       expect(await outcome(reporting, 'SELECT * FROM aup_api.record_batch($1::text[])', [[]])).toBe('42501');
       expect(await outcome(reporting, "SELECT aup_api.has_accepted('a', 'b', 'c', '2026-27')")).toBe('42501');
       expect(await outcome(reporting, 'INSERT INTO aup_reports.records (id) VALUES (gen_random_uuid())')).toBe('42501');
@@ -165,6 +181,11 @@ describe('the reporting role', () => {
         "SELECT column_name FROM information_schema.columns WHERE table_schema = 'aup_reports' AND table_name = 'records'",
       );
       expect(columns.rows.map((c) => c.column_name)).not.toContain('line');
+      const refusalColumns = await reporting.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'aup_reports' AND table_name = 'refusals'",
+      );
+      expect(refusalColumns.rows.map((c) => c.column_name)).toEqual(expect.arrayContaining(['reasons', 'username', 'machine', 'times']));
+      expect(refusalColumns.rows.map((c) => c.column_name)).not.toContain('line');
     } finally {
       await reporting.end();
     }

@@ -97,7 +97,7 @@ describe('sending the local ledger to the central database', () => {
     expect(await storedIds(db)).toEqual([...ids].sort());
     // Twice within one batch, too.
     const line = (await readFile(path.join(dir, ledgerFileName('2026-27')), 'utf8')).split('\n')[0]!;
-    expect(await sink.recordBatch([line, line])).toEqual({ inserted: 0, duplicates: 2, conflicts: 0, rejected: [] });
+    expect(await sink.recordBatch([line, line])).toEqual({ inserted: 0, duplicates: 2, conflicts: 0, rejected: [], reasons: [] });
     expect(await db.count()).toBe(30);
   });
 
@@ -134,23 +134,32 @@ describe('sending the local ledger to the central database', () => {
     expect(await db.count()).toBe(5);
   });
 
-  it('a ledger file cut short since the last sync is sent again from its start; the database keeps each record once', async () => {
+  it('a ledger file cut short since the last sync is sent again from its start; the database keeps each record once, and refuses what forks its chain', async () => {
     const { db, dir } = await fresh();
     await writeLedgerFile(dir, { count: 10 });
     const sink = await store(db.kiosk);
     await new CentralSync({ dir, sink }).syncOnce();
     const file = path.join(dir, ledgerFileName('2026-27'));
     const lines = (await readFile(file, 'utf8')).split('\n');
-    // Someone cut the file to 5 lines, and the kiosk went on with 3 new records.
+    // Someone cut the file to 5 lines while the kiosk was off, and the kiosk, seeing nothing wrong,
+    // went on with 3 new records after line 5.
     await truncate(file, Buffer.byteLength(lines.slice(0, 5).join('\n') + '\n'));
     const lastKept = JSON.parse(lines[4]!).hash as string;
-    await writeLedgerFile(dir, { count: 3, userPrefix: 'after', after: lastKept });
+    const { ids: after } = await writeLedgerFile(dir, { count: 3, userPrefix: 'after', after: lastKept });
     const events: SyncEvent[] = [];
-    const pass = await new CentralSync({ dir, sink, onEvent: (e) => events.push(e) }).syncOnce();
+    const log = new MemoryLog();
+    const sync = new CentralSync({ dir, sink, log, onEvent: (e) => events.push(e) });
+    const pass = await sync.syncOnce();
     expect(events[0]).toMatchObject({ kind: 'reset', reason: expect.stringMatching(/shorter/) });
-    expect(pass).toMatchObject({ sent: 8, inserted: 3, duplicates: 5 });
+    // The database holds line 6 after line 5: the new records would slip in between, and are refused.
+    expect(pass).toMatchObject({ sent: 8, inserted: 0, duplicates: 5, rejected: 3 });
+    const refused = log.lines.find((l) => l.includes('refused records'));
+    expect(refused).toMatch(/"reasons":\{"chain":3\}/);
+    for (const id of after) expect(refused).toContain(id);
     // The 5 cut lines are still in the central database: the evidence outlives the edit.
-    expect(await db.count()).toBe(13);
+    expect(await db.count()).toBe(10);
+    // Refused once is not sent again: the cursor moved past them.
+    expect(await sync.syncOnce()).toMatchObject({ sent: 0 });
   });
 
   it('the database going away mid-batch after it committed: the batch is sent again and kept once', async () => {

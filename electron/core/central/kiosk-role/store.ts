@@ -1,5 +1,6 @@
 // The kiosk's side of the central database, as the aup_kiosk role: it can record a batch of ledger
-// lines and ask one yes-or-no question, nothing else (migrations/001_records.sql). Two small pools,
+// lines and ask one yes-or-no question, nothing else (migrations/001_records.sql). The database
+// judges each line (002_checked_records.sql) and says which it refused, and why. Two small pools,
 // so a question at a student's login never waits behind a sync batch.
 import pg from 'pg';
 import { clientConfig, type PostgresSettings } from './connection.ts';
@@ -10,6 +11,11 @@ export interface BatchResult {
   duplicates: number;
   conflicts: number;
   rejected: number[];
+  /**
+   * Why each rejected line was refused, in the same order: `malformed`, `school-year`, `future`,
+   * `until`, `chain` (migrations/002_checked_records.sql). Empty lists from a database before 002.
+   */
+  reasons: string[][];
 }
 
 /** Where the sync sends ledger lines. */
@@ -68,13 +74,16 @@ export class CentralStore implements BatchSink, CentralDecisions {
   }
 
   async recordBatch(lines: string[]): Promise<BatchResult> {
-    const { rows } = await this.#sync.query<{ inserted: number; duplicates: number; conflicts: number; rejected: number[] }>(
-      'SELECT inserted, duplicates, conflicts, rejected FROM aup_api.record_batch($1::text[])',
+    // Every column, not a list: a database not yet migrated to 002 has no `refusals`, and still records.
+    const { rows } = await this.#sync.query<{ inserted: number; duplicates: number; conflicts: number; rejected: number[]; refusals?: string[] }>(
+      'SELECT * FROM aup_api.record_batch($1::text[])',
       [lines],
     );
     const r = rows[0];
     if (!r) throw new Error('record_batch returned no row');
-    return { inserted: r.inserted, duplicates: r.duplicates, conflicts: r.conflicts, rejected: r.rejected ?? [] };
+    const rejected = r.rejected ?? [];
+    const reasons = rejected.map((_, i) => (r.refusals?.[i] ?? '').split(',').filter(Boolean));
+    return { inserted: r.inserted, duplicates: r.duplicates, conflicts: r.conflicts, rejected, reasons };
   }
 
   async hasAccepted(q: CentralQuestion): Promise<boolean> {

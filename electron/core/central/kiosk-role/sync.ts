@@ -4,7 +4,11 @@
 //   - the database going away mid-batch: no answer, the cursor stays, the batch is sent again later
 //     (with backoff); if it had been stored, the database says "duplicate" and keeps one copy;
 //   - the kiosk killed mid-sync: the same, on the next start;
-//   - a record sent twice is stored once (the ledger's UUID is the primary key).
+//   - a record sent twice is stored once (the ledger's UUID is the primary key);
+//   - a record the database refuses (its school year, a time ahead of the server's, an unlock too
+//     long, a place in the machine's chain that is not the chain's end) is named in the kiosk's log
+//     with why, stays in the local ledger, and is not sent again: the cursor moves past it with the
+//     rest of its batch, so one refused record never holds the others back.
 // It reads the year files, never writes them, and takes no ledger lock: it sends only whole lines
 // (a line without its newline is a write in progress or a torn tail the ledger will set aside).
 // Two kiosk processes on one machine (fast user switching) each run a sync over the same folder:
@@ -70,6 +74,8 @@ export interface SyncPass {
 interface PendingLine {
   text: string;
   id: string | null;
+  /** Its line number in the year file (1-based), for the log. */
+  line: number;
 }
 
 export class CentralSync {
@@ -192,7 +198,7 @@ export class CentralSync {
           lines++;
           last = { offset: start, sha256: lineSha256(line) };
           const decoded = decodeLine(line, 'shape');
-          if (decoded.ok) batch.push({ text: line.toString('utf8'), id: decoded.record.id });
+          if (decoded.ok) batch.push({ text: line.toString('utf8'), id: decoded.record.id, line: lines });
           else
             this.#o.log?.write('warn', 'ledger line not sent to the central database: it is not a sound record (see aup ledger verify)', {
               year,
@@ -215,11 +221,19 @@ export class CentralSync {
     pass.conflicts += result.conflicts;
     pass.rejected += result.rejected.length;
     if (result.rejected.length > 0) {
-      const ids = result.rejected.map((i) => batch[i - 1]?.id ?? `#${i}`);
-      this.#o.log?.write('warn', 'the central database refused records (they stay in the local ledger)', {
+      const refused = result.rejected.map((position, k) => ({
+        line: batch[position - 1]?.line ?? null,
+        id: batch[position - 1]?.id ?? null,
+        reasons: result.reasons[k] ?? [],
+      }));
+      const byReason: Record<string, number> = {};
+      for (const r of refused) for (const why of r.reasons.length > 0 ? r.reasons : ['unknown']) byReason[why] = (byReason[why] ?? 0) + 1;
+      // One line per batch: a machine whose chain broke would otherwise write one per record.
+      this.#o.log?.write('warn', 'the central database refused records; they stay in the local ledger and are not sent again', {
         year,
-        ids: ids.slice(0, 20),
-        count: ids.length,
+        count: refused.length,
+        reasons: byReason,
+        refused: refused.slice(0, 20),
       });
     }
     if (result.conflicts > 0) {

@@ -23,6 +23,7 @@ import { schoolYearOf, type SchoolYearRule } from '../../../electron/core/school
 import { instantOfLocal, isoWithOffset, localParts, ManualClock } from '../../../electron/core/time.ts';
 import { aupDatabase, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
+import { Child } from './children.ts';
 
 const CHICAGO: SchoolYearRule = { timeZone: 'America/Chicago', start: '08-01' };
 const MINUTE = 60_000;
@@ -365,6 +366,29 @@ describe('honest ledgers still go through', () => {
     const c = await db.admin();
     try {
       expect((await c.query("SELECT count(*)::int AS n FROM aup.records WHERE machine = 'LAB204-06'")).rows[0].n).toBe(7);
+      expect((await c.query('SELECT count(*)::int AS n FROM aup.refusals')).rows[0].n).toBe(0);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('two kiosk processes of one machine sending the same lines at once: each record is stored once, none refused', async () => {
+    const db = await fresh();
+    const now = await serverNow(db);
+    const lab = await kiosk('LAB204-13', new Date(now.getTime() - 120 * MINUTE));
+    for (let i = 0; i < 400; i++) {
+      await lab.ledger.append(acceptance(`s${i}`));
+      lab.clock.advance(1000);
+    }
+    // Two sync processes over one folder (fast user switching), in small batches that interleave.
+    const syncs = [0, 1].map(() => new Child('sync-child.ts', [lab.dir, JSON.stringify(db.kiosk), '20']));
+    for (const child of syncs) cleanups.push(() => child.kill());
+    await Promise.all(syncs.map((child) => child.waitFor((l) => l.startsWith('drained '), 'a sync to finish')));
+    await Promise.all(syncs.map((child) => child.end()));
+    expect(syncs.flatMap((child) => child.lines.filter((l) => l.startsWith('error ')))).toEqual([]);
+    expect(await db.count("machine = 'LAB204-13'")).toBe(400);
+    const c = await db.admin();
+    try {
       expect((await c.query('SELECT count(*)::int AS n FROM aup.refusals')).rows[0].n).toBe(0);
     } finally {
       await c.end();

@@ -2,7 +2,6 @@
 // flushes what it printed, and exits with the CLI's own code (0, 1, 2 or 3).
 import { app } from 'electron';
 import { runCli, processIo } from '../core/cli/main.ts';
-import { setMigrationsDir } from '../core/central/admin-role/migrate.ts';
 import { appPaths } from '../core/shell/app-paths.ts';
 
 const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
@@ -11,7 +10,6 @@ export async function runCliAndExit(argv: string[]): Promise<never> {
   app.dock?.hide(); // no Dock icon for a command run in Terminal
   app.disableHardwareAcceleration(); // and no GPU process
   const paths = appPaths({ packaged: app.isPackaged, mainDir: import.meta.dirname, resourcesPath: process.resourcesPath });
-  setMigrationsDir(paths.migrations);
   let code = 1;
   try {
     code = await runCli(argv, processIo({ policies: paths.policies, migrations: paths.migrations, demoConfig: null }));

@@ -93,6 +93,7 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
       client,
       { ...(kiosk !== undefined ? { kiosk } : {}), ...(reporting !== undefined ? { reporting } : {}) },
       {
+        migrationsDir: io.resources.migrations,
         onApply: (file) => {
           if (!values.json) io.out(`applying ${file}\n`);
         },

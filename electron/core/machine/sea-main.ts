@@ -5,7 +5,6 @@
 // executable, which the installer lays down with the executable's own permissions.
 import path from 'node:path';
 import { runCli, processIo } from '../cli/main.ts';
-import { setMigrationsDir } from '../central/admin-role/migrate.ts';
 import type { Resources } from '../config/resources.ts';
 
 /** The layout scripts/build-service.mjs writes: `<folder of the executable>/resources/{policies,migrations}`. */
@@ -36,7 +35,6 @@ async function main(): Promise<number> {
     return 1;
   }
   const resources = serviceResources(process.execPath);
-  setMigrationsDir(resources.migrations); // goes when the wiring takes resources.migrations
   try {
     return await runCli(process.argv.slice(2), processIo(resources));
   } catch (error) {

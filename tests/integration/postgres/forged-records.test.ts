@@ -4,6 +4,7 @@
 // reporting role sees it; records a real Ledger writes still go through, after a segment restart too.
 // The kiosks' clocks are injected (ManualClock), set from the database server's own clock, since that
 // is the clock the database judges `at` by.
+import { checkoutResources } from '../../../electron/core/config/resources.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -277,6 +278,27 @@ describe("record_batch refuses the review's forgeries, line by line, and logs ea
     }
   });
 
+  it("the machine service's own record of a session it ended is stored like any other, and the chain goes on after it", async () => {
+    const db = await fresh();
+    const now = await serverNow(db);
+    const lab = await kiosk('LAB204-09', new Date(now.getTime() - 10 * MINUTE));
+    await lab.ledger.append(acceptance('diego.ramos'));
+    lab.clock.advance(MINUTE);
+    await lab.ledger.append({
+      type: 'session-ended',
+      user: 'diego.ramos',
+      why: 'screen-gone',
+      showing: 'locked',
+      command: '/usr/bin/loginctl terminate-user 1001',
+      exitCode: 0,
+      ended: true,
+    });
+    lab.clock.advance(MINUTE);
+    await lab.ledger.append(acceptance('dev.patel'));
+    const s = await store(db);
+    expect(await new CentralSync({ dir: lab.dir, sink: s }).syncOnce()).toMatchObject({ sent: 3, inserted: 3, rejected: 0 });
+  });
+
   it('a refused line sent again is refused again and counted on its one log row; a stored record sent again is a duplicate', async () => {
     const db = await fresh();
     const now = await serverNow(db);
@@ -531,7 +553,7 @@ describe("the district's rules and the DBA's tools", () => {
     await server.createDatabase(name);
     const admin = await server.superClient(name);
     cleanups.push(() => admin.end());
-    const all = await loadMigrations();
+    const all = await loadMigrations(checkoutResources().migrations);
     await migrate(
       admin,
       all.filter((m) => m.version === 1),

@@ -1,5 +1,6 @@
 // The migration runner against a real PostgreSQL: versioned files applied in order, each in its own
 // transaction, checksums verified, and an advisory lock so two migrators never race.
+import { checkoutResources } from '../../../electron/core/config/resources.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -149,7 +150,7 @@ describe('the schema migrations', () => {
       await server.createDatabase(db);
       const c = await server.superClient(db);
       try {
-        const result = await migrate(c, await loadMigrations());
+        const result = await migrate(c, await loadMigrations(checkoutResources().migrations));
         expect(result.applied).toContain('001_records.sql');
         const objects = await rows(
           c,

@@ -12,7 +12,6 @@ import {
   senderVerdict,
 } from '../../../electron/core/shell/app-protocol.ts';
 import { appPaths } from '../../../electron/core/shell/app-paths.ts';
-import { MIGRATIONS_DIR } from '../../../electron/core/central/admin-role/migrate.ts';
 import { checkoutResources } from '../../../electron/core/config/resources.ts';
 import { loadSetup } from '../../../electron/core/setup.ts';
 import { KIOSK_INTENTS } from '../../../electron/core/api/contract.ts';
@@ -193,7 +192,7 @@ describe('where the packaged app finds its parts', () => {
     const paths = appPaths({ packaged: false, mainDir: path.join(REPO, 'out/main') });
     expect(paths.policies).toBe(path.join(REPO, 'assets/policies'));
     expect(paths.renderer).toBe(path.join(REPO, 'out/renderer'));
-    expect(paths.migrations).toBe(MIGRATIONS_DIR);
+    expect(paths.migrations).toBe(checkoutResources().migrations);
     expect(existsSync(path.join(paths.migrations, '001_records.sql'))).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { KioskConfig } from '../../config/schema.ts';
 import { loadMigrations, migrate, type MigrateOptions, type MigrateResult } from './migrate.ts';
+import { checkoutResources } from '../../config/resources.ts';
 
 export const KIOSK_ROLE = 'aup_kiosk';
 export const REPORTING_ROLE = 'aup_reporting';
@@ -78,14 +79,19 @@ export interface DatabaseSetup extends MigrateResult {
   district: DistrictRules | null;
 }
 
+export interface SetUpOptions extends MigrateOptions {
+  /** The migrations folder (Resources.migrations); the checkout's by default. */
+  migrationsDir?: string;
+}
+
 /** Applies the bundled migrations, then sets the district's rules and the passwords given. */
 export async function setUpDatabase(
   client: pg.ClientBase,
   passwords: { kiosk?: string; reporting?: string } = {},
-  options: MigrateOptions = {},
+  options: SetUpOptions = {},
   district?: DistrictRules,
 ): Promise<DatabaseSetup> {
-  const result = await migrate(client, await loadMigrations(), options);
+  const result = await migrate(client, await loadMigrations(options.migrationsDir ?? checkoutResources().migrations), options);
   if (district) await setDistrictRules(client, district);
   const logins: string[] = [];
   if (passwords.kiosk !== undefined) {

@@ -8,14 +8,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 
-export const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
-let migrationsDir = MIGRATIONS_DIR;
-
-/** The packaged app ships the SQL files in resources/ (a bundle has no source tree): main says where. */
-export function setMigrationsDir(dir: string): void {
-  migrationsDir = dir;
-}
-
 /** Any 64-bit number both migrators agree on; this one is "AUPKIOSK" in ASCII. */
 export const MIGRATION_LOCK_KEY = '4707656853153761099';
 
@@ -39,7 +31,8 @@ export function checksumOf(sql: string): string {
 }
 
 /** The migration files of a folder, in version order. Two files with one version are refused. */
-export async function loadMigrations(dir: string = migrationsDir): Promise<Migration[]> {
+/** `dir`: the migrations folder (Resources.migrations: the checkout's, or what the packaged app ships). */
+export async function loadMigrations(dir: string): Promise<Migration[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const name of names) {

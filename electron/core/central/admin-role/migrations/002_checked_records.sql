@@ -107,6 +107,11 @@ SELECT machine, school_year, hash, line_sha256, id, true, received_at
 FROM ranked
 ORDER BY machine, school_year, open_end, at, received_at;
 
+-- The machine service records the OS sessions it ends (`session-ended`): kept like any other record.
+ALTER TABLE aup.records DROP CONSTRAINT records_type;
+ALTER TABLE aup.records ADD CONSTRAINT records_type CHECK (type IN
+  ('acceptance', 'guardian-agreement', 'safety-ack', 'unlock', 'override', 'denied', 'auth-failure', 'session-ended'));
+
 -- What a kiosk sent that was refused, once per distinct line (a line sent again counts `times`).
 -- `line` is kept for the DBA, as in aup.records; the reporting view leaves it out.
 CREATE TABLE aup.refusals (
@@ -159,7 +164,7 @@ BEGIN
     -- Every condition must hold; a missing field makes one null, and null is a refusal too.
     IF NOT coalesce(
          jsonb_typeof(r) = 'object'
-         AND type IN ('acceptance', 'guardian-agreement', 'safety-ack', 'unlock', 'override', 'denied', 'auth-failure')
+         AND type IN ('acceptance', 'guardian-agreement', 'safety-ack', 'unlock', 'override', 'denied', 'auth-failure', 'session-ended')
          AND r->>'id' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
          AND r->>'at' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$'
          AND r->>'schoolYear' ~ '^[0-9]{4}-[0-9]{2}$'

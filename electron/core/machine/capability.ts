@@ -11,6 +11,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readFile, readdir, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { serviceFolders, type SystemValues } from './folders.ts';
 
 const run = promisify(execFile);
 
@@ -29,11 +30,14 @@ export interface AccountIdentity {
 
 export const TOKEN_FILE = /^[0-9a-f]{32}\.token$/;
 
-/** Where the service listens and keeps the token folders, by platform (DESIGN.md "The machine service"). */
-export function defaultChannelPaths(platform: NodeJS.Platform, programData = 'C:\\ProgramData'): { socketPath: string; sessionsRoot: string } {
-  if (platform === 'win32') return { socketPath: '\\\\.\\pipe\\aup-kiosk', sessionsRoot: path.win32.join(programData, 'AUP Kiosk', 'sessions') };
-  const base = platform === 'darwin' ? '/var/run/aup-kiosk' : '/run/aup-kiosk';
-  return { socketPath: `${base}/channel.sock`, sessionsRoot: `${base}/sessions` };
+/**
+ * Where the service listens and keeps the token folders (the run folder of folders.ts, the one place
+ * that says): Linux /run/aup-kiosk, macOS /private/var/run/aup-kiosk, Windows the pipe `aup-kiosk` and
+ * `%ProgramData%\AUP Kiosk\sessions` — `system.programData` from the registry, never the user's environment.
+ */
+export function defaultChannelPaths(platform: NodeJS.Platform, system: SystemValues = {}): { socketPath: string; sessionsRoot: string } {
+  const { run } = serviceFolders(platform, system);
+  return { socketPath: run.socket, sessionsRoot: run.sessions };
 }
 
 /** A passwd line (`name:x:uid:gid:...`) for exactly `name`, or null. */

@@ -47,10 +47,13 @@ describe('resolveSystemAccount', () => {
 });
 
 describe('defaultChannelPaths', () => {
-  it('puts the socket and the token folders in the system run folder, the pipe on Windows', () => {
-    expect(defaultChannelPaths('linux')).toEqual({ socketPath: '/run/aup-kiosk/channel.sock', sessionsRoot: '/run/aup-kiosk/sessions' });
-    expect(defaultChannelPaths('darwin')).toEqual({ socketPath: '/var/run/aup-kiosk/channel.sock', sessionsRoot: '/var/run/aup-kiosk/sessions' });
-    expect(defaultChannelPaths('win32', 'D:\\ProgramData')).toEqual({
+  it("are the service's run folder: the socket and the token folders, the pipe on Windows", () => {
+    expect(defaultChannelPaths('linux')).toEqual({ socketPath: '/run/aup-kiosk/service.sock', sessionsRoot: '/run/aup-kiosk/sessions' });
+    expect(defaultChannelPaths('darwin')).toEqual({
+      socketPath: '/private/var/run/aup-kiosk/service.sock',
+      sessionsRoot: '/private/var/run/aup-kiosk/sessions',
+    });
+    expect(defaultChannelPaths('win32', { programData: 'D:\\ProgramData' })).toEqual({
       socketPath: '\\\\.\\pipe\\aup-kiosk',
       sessionsRoot: 'D:\\ProgramData\\AUP Kiosk\\sessions',
     });

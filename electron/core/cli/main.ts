@@ -6,6 +6,7 @@ import { configSchema, configValidate, policyList, policyResolve, rosterHashPin,
 import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
 import { rosterImport } from './commands-roster.ts';
 import { dbMigrate } from './commands-central.ts';
+import { serviceRun, serviceStatus } from './commands-service.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -22,6 +23,8 @@ const COMMANDS: Record<string, Command> = {
   'ledger import': (args, io) => ledgerImport(args, io),
   'roster import': rosterImport,
   'db migrate': dbMigrate,
+  'service run': serviceRun,
+  'service status': serviceStatus,
 };
 
 export const USAGE = `Usage: aup <command> [options]
@@ -41,6 +44,9 @@ export const USAGE = `Usage: aup <command> [options]
   roster import FILE.csv --out roster.json     turn a student information system export into a roster
   db migrate --admin-url URL --admin-password-file F [--kiosk-password-file F] [--reporting-password-file F]
                                                create or upgrade the district database and its roles
+  service status [--json]                      is the machine service running; its folders and their permissions
+  service run                                  the machine service in the foreground (as root; systemd, launchd
+                                               and the SYSTEM task start it so)
 
 Without --config the config is looked up like the kiosk does: AUP_KIOSK_CONFIG, then the machine location.
 Exit codes: 0 success, 1 failure, 2 bad input or invalid config, 3 ledger tampered.

@@ -1,0 +1,202 @@
+// The machine service (aup-service): KioskService for the whole machine, one process, as root or
+// SYSTEM (DESIGN.md "The machine service"). It alone reads the machine config and the secrets, and
+// alone writes the ledger, the lock state, the lockouts and the sync cursor, in folders standard
+// users can neither write nor read. The kiosk screens in each signed-in session are its clients over
+// the local channel, each proven by the OS to be the account it says. It checks its folders before it
+// trusts them: a wrong owner, a mode too open or a symbolic link is a config error, and a machine with
+// a config error opens nothing. It watches the signed-in sessions and ends a locked student session
+// whose screens are gone.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConfigProblem, KioskViewKind } from '../api/contract.ts';
+import type { KioskLog } from '../log.ts';
+import type { Clock, MonotonicMs } from '../time.ts';
+import { systemClock } from '../time.ts';
+import { APP_VERSION } from '../version.ts';
+import { loadSetup, openKioskService } from '../setup.ts';
+import { ConfigErrorService, type KioskHost, type KioskService } from '../kiosk/kiosk-service.ts';
+import { readSystemValues, serviceConfigLocation, serviceFolders, foldersForConfig, type ServiceFolders } from './folders.ts';
+import { checkFolders, configFilesProblems, machineConfigProblems } from './permissions.ts';
+import { startChannel, type Channel } from './channel.ts';
+import type { AccountIdentity } from './capability.ts';
+import { ScreenWatch, type SessionEndResult } from './screen-watch.ts';
+
+export interface MachineServiceOptions {
+  log: KioskLog;
+  platform?: NodeJS.Platform;
+  /** A prefix for every folder (tests and staging build the tree in a temp folder). */
+  root?: string;
+  bundledCatalog?: string;
+  clock?: Clock;
+  monotonic?: MonotonicMs;
+  machine?: string;
+  /** The kiosk username of an OS account: the name without a Windows domain, lower case. */
+  accountToUser?: (account: string) => string;
+  /** Ends an OS session (the OS plan by default). */
+  endSession?: (account: string) => Promise<SessionEndResult>;
+  /** The OS's signed-in accounts (human accounts only), polled every `pollMs`. */
+  listSignedIn?: () => Promise<string[]>;
+  pollMs?: number;
+  /** Tests narrow how accounts resolve (never widen): passed to the channel. */
+  resolveAccount?: (account: string) => Promise<AccountIdentity | null>;
+  /** Channel limits for tests (handshake timeout, rates). */
+  channel?: Partial<Pick<Parameters<typeof startChannel>[0], 'handshakeTimeoutMs' | 'requestsPerSecond' | 'burst' | 'closeAfterRefusals'>>;
+}
+
+export interface ServiceStatus {
+  pid: number;
+  since: string;
+  version: string;
+  config: string;
+  problems: ConfigProblem[];
+  socket: string;
+  /** Accounts with kiosk screens connected now, and how many. */
+  screens: Record<string, number>;
+  updatedAt: string;
+}
+
+export interface MachineService {
+  readonly folders: ServiceFolders;
+  readonly kiosk: KioskHost;
+  readonly watch: ScreenWatch;
+  readonly channel: Channel;
+  status(): ServiceStatus;
+  close(): Promise<void>;
+}
+
+/** `DOMAIN\name` and `name@domain` are the directory's `name`. */
+export const defaultAccountToUser = (account: string): string =>
+  account
+    .replace(/^[^\\]*\\/, '')
+    .replace(/@.*$/, '')
+    .toLowerCase();
+
+export const STATUS_FILE = 'service-status.json';
+
+export async function startMachineService(options: MachineServiceOptions): Promise<MachineService> {
+  const { log } = options;
+  const platform = options.platform ?? process.platform;
+  const since = new Date().toISOString();
+  const system = await readSystemValues(platform, { log });
+  let folders = serviceFolders(platform, system, options.root ? { root: options.root } : {});
+  const location = serviceConfigLocation(folders);
+  const file = location.file;
+  const clock = options.clock ?? systemClock;
+
+  // Check before trusting: the config (root's, unchangeable by others), the folders, the secrets.
+  const problems: ConfigProblem[] = [...(await machineConfigProblems(file, { platform }))];
+  const loaded = await loadSetup(file, {
+    dataFolder: folders.data.folder,
+    ...(options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {}),
+  });
+  if (loaded.ok) {
+    folders = foldersForConfig(folders, loaded.config);
+    problems.push(...(await configFilesProblems(loaded.config, { platform })));
+  } else problems.push(...loaded.problems);
+  problems.push(...(await checkFolders(folders, { allowCreate: true, platform })));
+
+  let kiosk: KioskHost;
+  if (problems.length || !loaded.ok) {
+    log.write('error', 'the machine service opens nothing until its config and folders are right', { config: file, problems });
+    kiosk = new ConfigErrorService(file, problems, clock);
+  } else {
+    kiosk = await openKioskService({
+      configFile: file,
+      loaded,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.monotonic ? { monotonic: options.monotonic } : {}),
+      ...(options.machine ? { machine: options.machine } : {}),
+    });
+  }
+  kiosk.startTimer();
+
+  const accountToUser = options.accountToUser ?? defaultAccountToUser;
+  const exempt = new Set((loaded.ok ? loaded.config.service.exemptAccounts : []).map((a) => a.toLowerCase()));
+  const graceMs = (loaded.ok ? loaded.config.service.screenGraceSeconds : 15) * 1000;
+
+  const viewOf = async (account: string): Promise<KioskViewKind> => {
+    const session = kiosk.session(accountToUser(account));
+    try {
+      return (await session.getView()).kind;
+    } finally {
+      session.dispose();
+    }
+  };
+  const service = kiosk as KioskService;
+  const watch = new ScreenWatch({
+    viewOf,
+    endSession: options.endSession ?? (() => Promise.reject(new Error('no way to end a session on this OS'))),
+    record: async (account, entry) => {
+      if (!('record' in service)) return;
+      const saved = await service.record({ type: 'session-ended', user: accountToUser(account), ...entry });
+      if (!saved) throw new Error('the ledger did not take the record');
+    },
+    graceMs,
+    exempt: (account) => exempt.has(account.toLowerCase()) || exempt.has(accountToUser(account)),
+    log,
+  });
+
+  const channel = await startChannel({
+    host: { session: (account) => kiosk.session(accountToUser(account)) },
+    socketPath: folders.run.socket,
+    sessionsRoot: folders.run.sessions,
+    onConnected: (account) => watch.connected(account),
+    onDisconnected: (account) => watch.disconnected(account),
+    log,
+    ...(options.resolveAccount ? { resolveAccount: options.resolveAccount } : {}),
+    ...options.channel,
+  });
+
+  const status = (): ServiceStatus => ({
+    pid: process.pid,
+    since,
+    version: APP_VERSION,
+    config: file,
+    problems,
+    socket: folders.run.socket,
+    screens: watch.screens(),
+    updatedAt: new Date().toISOString(),
+  });
+  const statusFile = path.join(folders.data.folder, STATUS_FILE);
+  const writeStatus = async () => {
+    try {
+      await mkdir(folders.data.folder, { recursive: true, mode: 0o700 });
+      await writeFile(`${statusFile}.tmp`, JSON.stringify(status(), null, 2), { mode: 0o600 });
+      await rename(`${statusFile}.tmp`, statusFile);
+    } catch (error) {
+      log.write('warn', 'cannot write the service status', { file: statusFile, error: (error as Error).message });
+    }
+  };
+
+  let polling: NodeJS.Timeout | null = null;
+  const poll = async () => {
+    if (options.listSignedIn) {
+      try {
+        watch.signedIn(await options.listSignedIn());
+      } catch (error) {
+        log.write('warn', 'cannot list the signed-in sessions', { error: (error as Error).message });
+      }
+    }
+    await writeStatus();
+  };
+  await poll();
+  polling = setInterval(() => void poll(), options.pollMs ?? 5000);
+  polling.unref?.();
+  log.write('info', 'machine service started', { config: file, socket: folders.run.socket, problems: problems.length, graceSeconds: graceMs / 1000 });
+
+  return {
+    folders,
+    kiosk,
+    watch,
+    channel,
+    status,
+    async close() {
+      if (polling) clearInterval(polling);
+      await watch.close();
+      await channel.close();
+      await kiosk.close();
+      log.write('info', 'machine service stopped');
+    },
+  };
+}

@@ -1,7 +1,8 @@
 // Real, unprivileged OS accounts for the tests: a boundary between accounts is tested with accounts,
 // not described. Root creates them (useradd), runs child processes under their uid and gid, and
 // removes them (their processes killed first). Accounts a killed run left behind are swept: they
-// carry a marker in their GECOS field, so nothing else is ever removed.
+// carry a marker with the creating process's pid in their GECOS field, so nothing else is ever
+// removed, and nothing of a run still going (test files run in parallel).
 import { execFile, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -55,12 +56,22 @@ async function removeAccount(name: string): Promise<void> {
   await run('userdel', ['-f', name]).catch(() => undefined);
 }
 
-/** Accounts a killed earlier run left: ours by prefix and by marker only. */
-async function sweep(prefix: string): Promise<void> {
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Accounts a killed earlier run left: ours by marker, made by a process that is gone. */
+async function sweep(): Promise<void> {
   const lines = readFileSync('/etc/passwd', 'utf8').split('\n');
   for (const line of lines) {
     const [name, , , , gecos] = line.split(':');
-    if (name && name.startsWith(prefix) && gecos === MARKER) await removeAccount(name);
+    const m = gecos ? new RegExp(`^${MARKER} pid (\\d+)$`).exec(gecos) : null;
+    if (name && m && !alive(Number(m[1]))) await removeAccount(name);
   }
 }
 
@@ -70,7 +81,7 @@ async function sweep(prefix: string): Promise<void> {
  */
 export async function createTestAccounts(count: number, prefix = 'aupt'): Promise<{ accounts: TestAccount[]; remove(): Promise<void> }> {
   if (!canCreateAccounts) throw new Error('creating test accounts needs root on Linux with useradd');
-  await sweep('aupt');
+  await sweep();
   const homes = await mkdtemp(path.join(os.tmpdir(), 'aup-accounts-'));
   await chmod(homes, 0o755);
   const accounts: TestAccount[] = [];
@@ -78,7 +89,17 @@ export async function createTestAccounts(count: number, prefix = 'aupt'): Promis
     for (let n = 1; n <= count; n++) {
       const name = `${prefix}${n}${randomBytes(2).toString('hex')}`.toLowerCase().slice(0, 31);
       const home = path.join(homes, name);
-      await run('useradd', ['--create-home', '--home-dir', home, '--shell', '/bin/sh', '--user-group', '--comment', MARKER, name]);
+      await run('useradd', [
+        '--create-home',
+        '--home-dir',
+        home,
+        '--shell',
+        '/bin/sh',
+        '--user-group',
+        '--comment',
+        `${MARKER} pid ${process.pid}`,
+        name,
+      ]);
       const uid = Number((await run('id', ['-u', name])).stdout.trim());
       const gid = Number((await run('id', ['-g', name])).stdout.trim());
       accounts.push({ name, uid, gid, home });

@@ -162,6 +162,8 @@ export function runAs(
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
+    // The command may exit before it reads its input.
+    child.stdin!.on('error', () => undefined);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin!.end(options.input ?? '');
   });

@@ -1,9 +1,11 @@
-// Real child processes for the integration tests (ledger writers, kiosks, syncs): each is
-// `node --import tsx <script>`, talks in lines on stdout (and takes commands on stdin), and is killed
-// for real (SIGKILL) when a test needs a crash.
+// Real child processes for the integration tests (ledger writers, kiosks, syncs, the machine service
+// and its screens): each is `node --import tsx <script>` (as root, or as a test account), talks in
+// lines on stdout (and takes commands on stdin), and is killed for real (SIGKILL) when a test needs
+// a crash.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { spawnAs, type TestAccount } from '../../harness/os-accounts.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -14,14 +16,27 @@ export class Child {
   #stderr = '';
   #waiters = new Set<() => void>();
 
-  /** `script`: an absolute path (tests pass `path.join(import.meta.dirname, 'x-child.ts')`). */
-  constructor(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.#proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO, stdio: 'pipe', env: { ...process.env, ...env } });
+  /**
+   * `script`: an absolute path (tests pass `path.join(import.meta.dirname, 'x-child.ts')`). `as`: run
+   * it under that test account's uid and gid, with its own environment (plus `env`).
+   */
+  constructor(script: string, args: string[], env: NodeJS.ProcessEnv = {}, as?: TestAccount) {
+    const argv = ['--import', 'tsx', script, ...args];
+    this.#proc = (
+      as
+        ? spawnAs(as, process.execPath, argv, { env, stdio: 'pipe' })
+        : spawn(process.execPath, argv, { cwd: REPO, stdio: 'pipe', env: { ...process.env, ...env } })
+    ) as ChildProcessWithoutNullStreams;
+    // A child that died (killed by a test, or by the service ending its session) is not an error here.
+    this.#proc.stdin.on('error', () => undefined);
     readline.createInterface({ input: this.#proc.stdout }).on('line', (line) => {
       this.lines.push(line);
       for (const w of this.#waiters) w();
     });
-    this.#proc.stderr.on('data', (d: Buffer) => (this.#stderr += d.toString()));
+    this.#proc.stderr.on('data', (d: Buffer) => {
+      this.#stderr += d.toString();
+      for (const w of this.#waiters) w();
+    });
     this.exited = new Promise((resolve) =>
       this.#proc.on('exit', (code) => {
         for (const w of this.#waiters) w();
@@ -41,6 +56,11 @@ export class Child {
   /** Resolves with the first line (from `from` on) that `test` accepts; rejects if the child exits or time runs out. */
   waitFor(test: (line: string) => boolean, what: string, from = 0, timeoutMs = 30_000): Promise<string> {
     return this.#until(() => this.lines.slice(from).find(test), what, timeoutMs);
+  }
+
+  /** Resolves when the child's stderr (its log) has a line `test` accepts. */
+  waitForLog(test: (line: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+    return this.#until(() => this.#stderr.split('\n').find(test), what, timeoutMs);
   }
 
   /** Resolves when `test` holds for all the lines printed so far; rejects if the child exits first. */

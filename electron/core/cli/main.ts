@@ -29,7 +29,9 @@ const COMMANDS: Record<string, Command> = {
 
 export const USAGE = `Usage: aup <command> [options]
 
-  config validate [--config F] [--json]        check the machine config and all it refers to
+  config validate [--config F] [--service] [--json]
+                                               check the machine config and all it refers to (--service: as
+                                               the machine service must find it: owners, modes, secrets 0600)
   config schema                                print the config's JSON Schema (for editors)
   policy list [--config F] [--at ISO] [--json] the policies, their versions and which is in force
   policy resolve (--user U | --role R [--grade G]) [--lang L] [--kind aup|safety-rules] [--at ISO] [--json]

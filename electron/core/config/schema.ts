@@ -157,7 +157,7 @@ export const configSchema = z
     service: z
       .strictObject({
         /** How long a locked student session may be without its kiosk screens before it is signed out. */
-        screenGraceSeconds: wholeNumber(5, 300).default(15),
+        screenGraceSeconds: wholeNumber(2, 300).default(15),
         /** OS accounts the service never signs out (a technician's local administrator account). */
         exemptAccounts: z
           .array(text('an account name', 64), { error: 'expected a list of account names like ["techadmin"]' })

@@ -118,23 +118,16 @@ export class ScreenWatch {
       return;
     }
     if (e.screens > 0) return; // came back while we looked
-    const result = await this.#parts
-      .endSession(account)
-      .catch((error: Error): SessionEndResult => ({ command: '(none)', exitCode: null, ended: false, ...{ error: error.message } }));
-    log.write(
-      result.ended ? 'warn' : 'error',
-      result.ended ? 'ended a locked session without kiosk screens' : 'could not end a locked session without kiosk screens',
-      {
-        account,
-        why: e.why,
-        showing,
-        command: result.command,
-        exitCode: result.exitCode,
-      },
-    );
+    const result = await this.#parts.endSession(account).catch((error: Error): SessionEndResult => {
+      log.write('error', 'ending a session failed', { account, error: error.message });
+      return { command: '(none)', exitCode: null, ended: false };
+    });
+    // Evidence first, then the line a technician reads.
     await this.#parts.record(account, { why: e.why, showing, ...result }).catch((error: Error) => {
       log.write('error', 'cannot record a session end', { account, error: error.message });
     });
+    const said = result.ended ? 'ended a locked session without kiosk screens' : 'could not end a locked session without kiosk screens';
+    log.write(result.ended ? 'warn' : 'error', said, { account, why: e.why, showing, command: result.command, exitCode: result.exitCode });
     // Gone from the OS list at the next look; if the end failed, look again after another grace.
     if (!result.ended) this.#schedule(account, e.why);
   }

@@ -16,7 +16,7 @@ import { APP_VERSION } from '../version.ts';
 import { loadSetup, openKioskService } from '../setup.ts';
 import { ConfigErrorService, type KioskHost, type KioskService } from '../kiosk/kiosk-service.ts';
 import { readSystemValues, serviceConfigLocation, serviceFolders, foldersForConfig, type ServiceFolders } from './folders.ts';
-import { checkFolders, configFilesProblems, machineConfigProblems } from './permissions.ts';
+import { machineConfigProblems, mergeProblems, serviceProblems } from './permissions.ts';
 import { startChannel, type Channel } from './channel.ts';
 import type { AccountIdentity } from './capability.ts';
 import { ScreenWatch, type SessionEndResult } from './screen-watch.ts';
@@ -83,17 +83,18 @@ export async function startMachineService(options: MachineServiceOptions): Promi
   const file = location.file;
   const clock = options.clock ?? systemClock;
 
-  // Check before trusting: the config (root's, unchangeable by others), the folders, the secrets.
-  const problems: ConfigProblem[] = [...(await machineConfigProblems(file, { platform }))];
-  const loaded = await loadSetup(file, {
-    dataFolder: folders.data.folder,
-    ...(options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {}),
-  });
-  if (loaded.ok) {
-    folders = foldersForConfig(folders, loaded.config);
-    problems.push(...(await configFilesProblems(loaded.config, { platform })));
-  } else problems.push(...loaded.problems);
-  problems.push(...(await checkFolders(folders, { allowCreate: true, platform })));
+  // Check before trusting: the config (root's, unchangeable by others) before it is read at all,
+  // then the folders and the secrets it names.
+  const configProblems = await machineConfigProblems(file, { platform });
+  const loaded = configProblems.length
+    ? { ok: false as const, source: file, problems: [] as ConfigProblem[] }
+    : await loadSetup(file, { dataFolder: folders.data.folder, ...(options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {}) });
+  if (loaded.ok) folders = foldersForConfig(folders, loaded.config);
+  const problems = mergeProblems(
+    configProblems,
+    loaded.ok ? [] : loaded.problems,
+    await serviceProblems(folders, file, loaded.ok ? loaded.config : null, { allowCreate: true, platform }),
+  );
 
   let kiosk: KioskHost;
   if (problems.length || !loaded.ok) {
@@ -181,7 +182,8 @@ export async function startMachineService(options: MachineServiceOptions): Promi
     await writeStatus();
   };
   await poll();
-  polling = setInterval(() => void poll(), options.pollMs ?? 5000);
+  // A session without screens is seen within about half a grace (at least every 5 s).
+  polling = setInterval(() => void poll(), options.pollMs ?? Math.min(5000, graceMs / 2));
   polling.unref?.();
   log.write('info', 'machine service started', { config: file, socket: folders.run.socket, problems: problems.length, graceSeconds: graceMs / 1000 });
 

@@ -39,7 +39,7 @@ export function signedInPlan(platform: 'linux' | 'darwin' | 'win32', system: { s
   if (platform === 'darwin') return [{ command: '/usr/bin/who', args: [] }];
   return [
     { command: '/usr/bin/loginctl', args: ['list-sessions', '--no-legend'] },
-    { command: '/bin/ps', args: ['-e', '-o', 'uid=', '-o', 'user:64='] },
+    { command: '/bin/ps', args: ['-e', '-o', 'uid=', '-o', 'stat=', '-o', 'user:64='] },
   ];
 }
 
@@ -76,15 +76,18 @@ export function parseLoginctl(stdout: string): SignedIn[] {
   return out;
 }
 
-/** `ps -e -o uid= -o user:64=`: the human accounts with a process, one each. */
+/**
+ * `ps -e -o uid= -o stat= -o user:64=`: the human accounts with a live process, one each. A zombie
+ * (stat Z: killed, not yet reaped by its parent) is not someone signed in.
+ */
 export function parsePs(stdout: string, uidMin = 1000): SignedIn[] {
   const seen = new Map<string, SignedIn>();
   for (const line of stdout.split('\n')) {
-    const m = /^\s*(\d+)\s+(\S+)\s*$/.exec(line);
-    if (!m) continue;
+    const m = /^\s*(\d+)\s+(\S+)\s+(\S+)\s*$/.exec(line);
+    if (!m || m[2]!.startsWith('Z')) continue;
     const uid = Number(m[1]);
     if (uid < uidMin || uid === 65534) continue; // system accounts and nobody
-    seen.set(m[2]!, { account: m[2]!, uid, active: true });
+    seen.set(m[3]!, { account: m[3]!, uid, active: true });
   }
   return [...seen.values()];
 }

@@ -1,9 +1,12 @@
-// Ending a session on Linux for real: a test account's processes end, another account's do not; and
-// while an account has a process, the service sees it signed in (this container has no logind, so
-// the ps fallback is what runs here).
+// Ending a session on Linux for real: a test account's processes end (those it started in sessions of
+// their own too), another account's do not; and while an account has a process, the service sees it
+// signed in. This container has no logind, so what runs here is the fallback: loginctl fails, pkill
+// ends the processes, and ps is what lists the signed-in accounts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { canCreateAccounts, createTestAccounts, spawnAs, type TestAccount } from '../../../harness/os-accounts.ts';
+import { endSession, sessionEndPlan } from '../../../electron/core/machine/session-end.ts';
 import { osSessionHooks, signedInNow } from '../../../electron/core/machine/os-hooks.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 
@@ -13,6 +16,29 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code, signal) => resolve(signal ?? code));
   });
 
+/** Polls until `test` holds, or fails naming what it waited for. */
+async function until(test: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * The uid's live processes, from ps. Zombies are left out: a killed process stays one until its parent
+ * reaps it, and here that parent is this container's init, which takes its time.
+ */
+async function liveOf(uid: number): Promise<number> {
+  const r = await promisify(execFile)('/bin/ps', ['-U', String(uid), '-o', 'stat=']).catch((error: { code?: number }) => {
+    if (error.code === 1) return { stdout: '' }; // none
+    throw error;
+  });
+  return r.stdout.split('\n').filter((stat) => stat && !stat.startsWith('Z')).length;
+}
+
+const signedIn = async (name: string) => (await signedInNow('linux')).some((s) => s.account === name);
+
 describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('ending an OS session (Linux, real accounts)', () => {
   let accounts: TestAccount[];
   let remove: () => Promise<void>;
@@ -21,24 +47,57 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('ending an O
   });
   afterAll(async () => remove?.());
 
-  it("ends every process of the account, and none of another's", async () => {
+  it('an account with a process is signed in; once its processes end, it is not', async () => {
+    const [student] = accounts as [TestAccount];
+    expect(await signedIn(student.name)).toBe(false);
+    const child = spawnAs(student, 'sleep', ['1000']);
+    await until(() => signedIn(student.name), `${student.name} signed in`);
+    const seen = (await signedInNow('linux')).find((s) => s.account === student.name);
+    expect(seen).toEqual({ account: student.name, uid: student.uid, active: true });
+    child.kill('SIGKILL');
+    await exited(child);
+    await until(async () => !(await signedIn(student.name)), `${student.name} signed out`);
+  });
+
+  it("the plan ends every process of the account, its detached ones too, and none of another's", async () => {
+    const [student, other] = accounts as [TestAccount, TestAccount];
+    // A process in a session of its own, outside the first one's group: what a student would try.
+    const mine = spawnAs(student, '/bin/sh', ['-c', 'setsid sleep 1000 & exec sleep 1000']);
+    const theirs = spawnAs(other, 'sleep', ['1000']);
+    await until(async () => (await liveOf(student.uid)) === 2, "the student's two processes");
+    await until(async () => (await liveOf(other.uid)) === 1, "the other account's process");
+
+    const plan = sessionEndPlan('linux', { account: student.name, uid: student.uid });
+    const result = await endSession(plan);
+
+    // No logind here: loginctl fails and the fallback is what ended it (the ledger names it).
+    expect(result).toEqual({ command: `/usr/bin/pkill -KILL -U ${student.uid}`, exitCode: 0, ended: true });
+    expect(await exited(mine)).toBe('SIGKILL');
+    await until(async () => (await liveOf(student.uid)) === 0, 'no process of the student left');
+    expect(theirs.exitCode).toBeNull();
+    expect(await liveOf(other.uid)).toBe(1);
+    expect(await signedIn(other.name)).toBe(true);
+
+    // Ending it again finds nothing left, which also counts as ended (pkill exits 1, or 0 while a
+    // zombie of the first round is still there to match).
+    expect(await endSession(plan)).toMatchObject({ ended: true });
+    theirs.kill('SIGKILL');
+    await exited(theirs);
+  });
+
+  it("the service's hooks: seen signed in, then ended by name", async () => {
     const [student, other] = accounts as [TestAccount, TestAccount];
     const mine = spawnAs(student, 'sleep', ['1000']);
     const theirs = spawnAs(other, 'sleep', ['1000']);
     const hooks = osSessionHooks('linux', new MemoryLog());
-    // wait until both are seen signed in
-    for (let i = 0; i < 100; i++) {
+    await until(async () => {
       const now = await hooks.listSignedIn();
-      if (now.includes(student.name) && now.includes(other.name)) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(await hooks.listSignedIn()).toEqual(expect.arrayContaining([student.name, other.name]));
+      return now.includes(student.name) && now.includes(other.name);
+    }, 'both accounts signed in');
     const result = await hooks.endSession(student.name);
-    expect(result.ended).toBe(true);
-    expect(result.command).toMatch(new RegExp(`(loginctl terminate-user|pkill -KILL -U) ${student.uid}$`));
+    expect(result).toMatchObject({ command: `/usr/bin/pkill -KILL -U ${student.uid}`, ended: true });
     expect(await exited(mine)).toBe('SIGKILL');
     expect(theirs.exitCode).toBeNull();
-    expect((await signedInNow('linux')).map((s) => s.account)).not.toContain(student.name);
     theirs.kill('SIGKILL');
     await exited(theirs);
   });

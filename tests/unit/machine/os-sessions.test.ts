@@ -62,12 +62,25 @@ describe('Linux: loginctl list-sessions --no-legend', () => {
 });
 
 describe('Linux without logind: ps', () => {
-  it('human accounts only, once each', () => {
-    expect(parsePs('    0 root\n  101 postgres\n 1001 diego\n 1001 diego\n65534 nobody\n 1002 carla\n', 1000)).toEqual([
+  it('human accounts with a live process only, once each', () => {
+    const ps = [
+      '    0 Ss   root',
+      '  101 Ssl  postgres',
+      ' 1001 Sl   diego',
+      ' 1001 R+   diego',
+      '65534 S    nobody',
+      ' 1002 S    carla',
+      ' 1003 Z    eli',
+    ];
+    expect(parsePs(ps.join('\n'), 1000)).toEqual([
       { account: 'diego', uid: 1001, active: true },
       { account: 'carla', uid: 1002, active: true },
     ]);
-    expect(parsePs(' 600 old\n', 500)).toEqual([{ account: 'old', uid: 600, active: true }]);
+    expect(parsePs(' 600 S old\n', 500)).toEqual([{ account: 'old', uid: 600, active: true }]);
+  });
+
+  it('an account whose processes are all killed but not yet reaped (zombies) is not signed in', () => {
+    expect(parsePs(' 1003 Zs   eli\n 1003 Z    eli\n')).toEqual([]);
   });
 
   it('UID_MIN from /etc/login.defs', () => {

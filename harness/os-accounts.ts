@@ -1,12 +1,13 @@
 // Real, unprivileged OS accounts for the tests: a boundary between accounts is tested with accounts,
 // not described. Root creates them (useradd), runs child processes under their uid and gid, and
-// removes them (their processes killed first). Accounts a killed run left behind are swept: they
-// carry a marker with the creating process's pid in their GECOS field, so nothing else is ever
-// removed, and nothing of a run still going (test files run in parallel).
+// removes them: their processes killed and gone first, the account checked gone after. Accounts a
+// killed run left behind are swept: they carry a marker with the creating process's pid in their
+// GECOS field, so nothing else is ever removed, and nothing of a run still going (test files run
+// in parallel).
 import { execFile, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -35,25 +36,54 @@ function exists(file: string): boolean {
   }
 }
 
-async function kill(name: string): Promise<void> {
-  // pkill exits 1 when nothing matched: that is fine.
-  await run('pkill', ['-KILL', '-u', name]).catch(() => undefined);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The uid's processes that still run (real or effective uid), from /proc; zombies are already dead. */
+function liveProcessesOf(uid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+    const state = /^State:\s+(\S)/m.exec(status)?.[1];
+    if (ids && (Number(ids[1]) === uid || Number(ids[2]) === uid) && state !== 'Z' && state !== 'X') pids.push(Number(entry));
+  }
+  return pids;
 }
 
-async function removeAccount(name: string): Promise<void> {
-  await kill(name);
-  for (let i = 0; i < 20; i++) {
-    try {
-      await run('userdel', ['-r', '-f', name]);
-      return;
-    } catch (error) {
-      // userdel refuses while a process of the account is still exiting (exit 8): wait for it.
-      if (!/currently used|exit code 8/.test(String((error as Error).message)) && i > 2) break;
-      await kill(name);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+const inPasswd = (name: string) =>
+  readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .some((line) => line.startsWith(`${name}:`));
+
+/**
+ * Kills the account's processes and waits until none runs (so a later account given the same uid
+ * inherits nothing), deletes it with its home, and checks it is gone: a leftover is an error.
+ */
+async function removeAccount(name: string, uid: number): Promise<void> {
+  if (!Number.isInteger(uid) || uid <= 0) throw new Error(`test account ${name}: uid ${uid} is not one to kill processes of`);
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    // pkill exits 1 when nothing matched: that is fine.
+    await run('pkill', ['-KILL', '-U', String(uid)]).catch(() => undefined);
+    await run('pkill', ['-KILL', '-u', String(uid)]).catch(() => undefined);
+    const left = liveProcessesOf(uid);
+    if (left.length === 0) break;
+    if (Date.now() > deadline) throw new Error(`test account ${name}: processes ${left.join(', ')} still run after SIGKILL`);
+    await pause(20);
   }
-  await run('userdel', ['-f', name]).catch(() => undefined);
+  let why = '';
+  for (let i = 0; i < 5 && inPasswd(name); i++) {
+    // -f: a zombie of the account (not yet reaped) must not keep it.
+    await run('userdel', ['-r', '-f', name]).catch((error: Error) => (why = error.message.trim()));
+    if (inPasswd(name)) await pause(50);
+  }
+  if (inPasswd(name)) throw new Error(`test account ${name} could not be removed: ${why || 'userdel left it in /etc/passwd'}`);
 }
 
 const alive = (pid: number) => {
@@ -69,9 +99,10 @@ const alive = (pid: number) => {
 async function sweep(): Promise<void> {
   const lines = readFileSync('/etc/passwd', 'utf8').split('\n');
   for (const line of lines) {
-    const [name, , , , gecos] = line.split(':');
+    const [name, , uid, , gecos] = line.split(':');
     const m = gecos ? new RegExp(`^${MARKER} pid (\\d+)$`).exec(gecos) : null;
-    if (name && m && !alive(Number(m[1]))) await removeAccount(name);
+    // A leftover that cannot be removed now is no reason to refuse new accounts: the next run tries again.
+    if (name && m && !alive(Number(m[1]))) await removeAccount(name, Number(uid)).catch(() => undefined);
   }
 }
 
@@ -105,15 +136,17 @@ export async function createTestAccounts(count: number, prefix = 'aupt'): Promis
       accounts.push({ name, uid, gid, home });
     }
   } catch (error) {
-    for (const a of accounts) await removeAccount(a.name);
+    for (const a of accounts) await removeAccount(a.name, a.uid).catch(() => undefined);
     await rm(homes, { recursive: true, force: true });
     throw error;
   }
   return {
     accounts,
     async remove() {
-      for (const a of accounts) await removeAccount(a.name);
+      const failed: string[] = [];
+      for (const a of accounts) await removeAccount(a.name, a.uid).catch((error: Error) => failed.push(error.message));
       await rm(homes, { recursive: true, force: true });
+      if (failed.length > 0) throw new Error(failed.join('; '));
     },
   };
 }
@@ -132,7 +165,11 @@ function accountEnv(account: TestAccount, extra: NodeJS.ProcessEnv = {}): NodeJS
   };
 }
 
-/** spawn() as that account: its uid and gid, no supplementary groups, its own environment. */
+/**
+ * spawn() as that account: its uid and gid, no supplementary groups (libuv calls setgroups(0) before
+ * setgid/setuid), its own environment. The repo and node_modules are world-readable (755/644), so
+ * `node --import tsx script.ts` runs as the account from the repo root.
+ */
 export function spawnAs(
   account: TestAccount,
   command: string,

@@ -43,7 +43,7 @@ export function signedInPlan(platform: 'linux' | 'darwin' | 'win32', system: { s
   ];
 }
 
-/** The plans with Windows at C:\Windows (the service passes the registry's root to signedInPlan). */
+/** The plans with Windows at C:\Windows; signedInPlan takes the registry's root where it has been read. */
 export const LIST_PLAN: Record<'linux' | 'darwin' | 'win32', ToolCommand[]> = {
   linux: signedInPlan('linux'),
   darwin: signedInPlan('darwin'),

@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canCreateAccounts, createTestAccounts } from '../../../harness/os-accounts.ts';
+import { Child } from '../../support/child.ts';
+import { machineTree } from '../../support/machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const target = `${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
@@ -107,6 +110,32 @@ describe('aup-service, the single executable', () => {
   it('carries no path into the checkout it was built from', () => {
     expect(readFileSync(exe).includes(root)).toBe(false);
   });
+});
+
+describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('aup-service runs the machine service (root, real accounts)', () => {
+  it("serves the channel: a student's screen, a real process under the student's account, sees the student's first screen", async () => {
+    const { accounts, remove } = await createTestAccounts(1, 'auptsea');
+    const tree = await machineTree(accounts);
+    const service = spawn(exe, ['service', 'run', '--root', tree.root], {
+      cwd,
+      env: { PATH: noNode, HOME: cwd },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    service.stderr!.on('data', (d) => (log += d));
+    const student = accounts[0]!;
+    const screen = new Child(path.join(import.meta.dirname, 'screen-client.ts'), [tree.socket, tree.sessions, student.name], {}, student);
+    try {
+      await screen.waitFor((l) => JSON.parse(l).view === 'policy', `the policy on the screen (service log: ${log})`);
+      expect(log).toContain('machine service started');
+    } finally {
+      await screen.kill();
+      service.kill('SIGTERM');
+      await new Promise((resolve) => service.once('close', resolve));
+      await remove();
+      rmSync(tree.root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('aup-service takes no code from its environment or its arguments', () => {

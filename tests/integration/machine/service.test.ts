@@ -2,57 +2,32 @@
 // real processes under real test accounts over the local channel, and the attacks of issue 10 tried
 // as a student would. Each test says which line of the issue it holds.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { canCreateAccounts, createTestAccounts, runAs, spawnAs, type TestAccount } from '../../../harness/os-accounts.ts';
 import { Child } from '../../support/child.ts';
 import { REPO } from '../../support/fixtures.ts';
+import { machineTree, type MachineTree } from '../../support/machine.ts';
 
 const CLIENT = path.join(import.meta.dirname, 'screen-client.ts');
 const AUP = path.join(REPO, 'bin/aup.mjs');
 
-let root: string;
+let tree: MachineTree;
 let accounts: TestAccount[];
 let removeAccounts: () => Promise<void>;
 const children: Child[] = [];
 const sleepers: ChildProcess[] = [];
 
-const etc = () => path.join(root, 'etc/aup-kiosk');
-const data = () => path.join(root, 'var/lib/aup-kiosk');
-const run = () => path.join(root, 'run/aup-kiosk');
+const etc = () => tree.etc;
+const data = () => tree.data;
 
-/** A machine as the installer leaves it: root's config and roster (the test accounts are students in it). */
 async function machine(): Promise<void> {
-  root = await mkdtemp(path.join(os.tmpdir(), 'aup-service-'));
-  await chmod(root, 0o755);
-  await mkdir(etc(), { recursive: true, mode: 0o755 });
-  for (const d of ['etc', 'run', 'var', 'var/lib']) await mkdir(path.join(root, d), { recursive: true, mode: 0o755 });
-  const roster = JSON.parse(await readFile(path.join(REPO, 'assets/demo/roster.json'), 'utf8'));
-  for (const [i, a] of accounts.entries()) {
-    roster.users.push({
-      username: a.name,
-      displayName: `Test Student ${i + 1}`,
-      role: 'student',
-      grade: 7,
-      language: 'en',
-      privileges: 'active',
-      guardianDeniedInternet: false,
-    });
-  }
-  await writeFile(path.join(etc(), 'roster.json'), JSON.stringify(roster, null, 2), { mode: 0o600 });
-  const config = JSON.parse(await readFile(path.join(REPO, 'assets/demo/config.json'), 'utf8'));
-  delete config.$schema;
-  // The service's own folders (root's, 0700), not the demo's development ones.
-  delete config.ledger;
-  delete config.state;
-  config.service = { screenGraceSeconds: 2 };
-  await writeFile(path.join(etc(), 'config.json'), JSON.stringify(config, null, 2), { mode: 0o644 });
+  tree = await machineTree(accounts);
 }
 
 function startService(): Child {
-  const service = new Child(AUP, ['service', 'run', '--root', root], { NODE_OPTIONS: '' });
+  const service = new Child(AUP, ['service', 'run', '--root', tree.root], { NODE_OPTIONS: '' });
   children.push(service);
   return service;
 }
@@ -63,7 +38,7 @@ async function ready(service: Child): Promise<Child> {
 }
 
 function screen(account: TestAccount): Child {
-  const c = new Child(CLIENT, [path.join(run(), 'service.sock'), path.join(run(), 'sessions'), account.name], {}, account);
+  const c = new Child(CLIENT, [tree.socket, tree.sessions, account.name], {}, account);
   children.push(c);
   return c;
 }
@@ -117,7 +92,7 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('the machine
   afterEach(async () => {
     for (const c of children.splice(0)) await c.kill().catch(() => undefined);
     for (const p of sleepers.splice(0)) if (!gone(p)) p.kill('SIGKILL');
-    await rm(root, { recursive: true, force: true });
+    await rm(tree.root, { recursive: true, force: true });
   });
   afterAll(async () => removeAccounts?.());
 
@@ -230,7 +205,7 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('the machine
     expect(view.problems.map((p) => p.message).join('\n')).toMatch(/chmod 700/);
     expect(await call(s, 'teacherUnlock', { username: 'ms.garcia', secret: '2468' })).toMatchObject({ ok: false });
     const status = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const c = new Child(AUP, ['service', 'status', '--root', root, '--json'], { NODE_OPTIONS: '' });
+      const c = new Child(AUP, ['service', 'status', '--root', tree.root, '--json'], { NODE_OPTIONS: '' });
       children.push(c);
       void c.exited.then((code) => resolve({ code, out: c.lines.join('\n') }));
     });
@@ -240,7 +215,7 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('the machine
 
   it('a copy of the config given by hand is not read: the service reads only the machine location', async () => {
     await machine();
-    await copyFile(path.join(etc(), 'config.json'), path.join(root, 'mine.json'));
+    await copyFile(path.join(etc(), 'config.json'), path.join(tree.root, 'mine.json'));
     const service = startService();
     await ready(service);
     expect(service.stderr).not.toContain('mine.json');

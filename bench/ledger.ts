@@ -99,6 +99,31 @@ async function appendCost(root: string): Promise<Record<string, number>> {
   };
 }
 
+/** The machine service's append: the same, plus the keyed seal rewritten atomically (temp, fsync, rename, fsync the folder). */
+async function sealedAppendCost(root: string): Promise<Record<string, number>> {
+  const clock = new ManualClock('2026-09-15T13:00:00Z');
+  const ledger = await Ledger.open({
+    dir: path.join(root, 'sealed'),
+    clock,
+    schoolYear: RULE,
+    machine: MACHINE,
+    seal: { dir: path.join(root, 'seal') },
+  });
+  const ms: number[] = [];
+  try {
+    for (let i = 0; i < WARMUP + APPENDS; i++) {
+      clock.advance(1000);
+      const t = performance.now();
+      await ledger.append(sample(i));
+      if (i >= WARMUP) ms.push(performance.now() - t);
+    }
+  } finally {
+    await ledger.close();
+  }
+  ms.sort((a, b) => a - b);
+  return { sealedAppendP50Ms: round(percentile(ms, 50)), sealedAppendP99Ms: round(percentile(ms, 99)) };
+}
+
 /**
  * Writes a school year of 100,000 chained records straight to a file (as the ledger would have,
  * without 100,000 fsyncs): 40,000 acceptances by distinct students, 20,000 safety acknowledgements,
@@ -183,7 +208,7 @@ async function bigLedger(root: string): Promise<Record<string, number>> {
 export async function benchLedger(): Promise<Record<string, number>> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'aup-bench-ledger-'));
   try {
-    return { ...(await appendCost(root)), ...(await bigLedger(root)) };
+    return { ...(await appendCost(root)), ...(await sealedAppendCost(root)), ...(await bigLedger(root)) };
   } finally {
     await rm(root, { recursive: true, force: true });
   }

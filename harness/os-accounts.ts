@@ -11,6 +11,7 @@ import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { processAlive as alive } from '../electron/core/machine/os-hooks.ts';
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -85,15 +86,6 @@ async function removeAccount(name: string, uid: number): Promise<void> {
   }
   if (inPasswd(name)) throw new Error(`test account ${name} could not be removed: ${why || 'userdel left it in /etc/passwd'}`);
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Accounts a killed earlier run left: ours by marker, made by a process that is gone. */
 async function sweep(): Promise<void> {

@@ -1,6 +1,7 @@
 // The browser preview's wiring (`npm run preview`, the browser tests): the REAL KioskService over the
 // loopback bridge on 127.0.0.1, serving the built renderer. Never part of an installed app. Typed here
 // so tsc and the layer rule see it; scripts/preview.mjs only parses arguments and builds the pages.
+import path from 'node:path';
 import { openKioskService } from '../setup.ts';
 import { ManualClock, systemClock } from '../time.ts';
 import type { KioskSessionApi } from '../kiosk/kiosk-service.ts';
@@ -19,7 +20,8 @@ export interface PreviewOptions {
   testHooks?: boolean;
   /**
    * Show each session through a machine service's channel instead of an in-process KioskService,
-   * as the installed app does (the page's `?user=` is the account). With no service listening there,
+   * as the installed app does (the page's `?user=` is the account; the token folders beside the
+   * socket, in `sessions/`, as the service lays them out). With no service listening there,
    * every page shows the "service not running" screen.
    */
   serviceSocket?: string;
@@ -27,7 +29,12 @@ export interface PreviewOptions {
 
 /** A session of the machine service, usable at once: calls wait for the channel's first attempt. */
 function channelSession(socketPath: string, account: string): KioskApi & { dispose(): void } {
-  const api: Promise<ServiceBackedApi> = connectChannel({ socketPath, account, backoff: { maxMs: 2000 } }).then(serviceBackedApi);
+  const api: Promise<ServiceBackedApi> = connectChannel({
+    socketPath,
+    sessionsRoot: path.join(path.dirname(socketPath), 'sessions'),
+    account,
+    backoff: { maxMs: 2000 },
+  }).then(serviceBackedApi);
   const unavailable: Outcome = { ok: false, reason: 'not-now', message: 'the kiosk service is not running' };
   const call =
     <K extends Exclude<keyof KioskApi, 'onView' | 'getView'>>(name: K) =>

@@ -8,7 +8,7 @@ import { readCursor } from '../central/kiosk-role/cursor.ts';
 import { readSystemValues, serviceFolders } from '../machine/folders.ts';
 import { checkFolders } from '../machine/permissions.ts';
 import { STATUS_FILE, startMachineService, type ServiceStatus } from '../machine/service.ts';
-import { osSessionHooks } from '../machine/os-hooks.ts';
+import { osSessionHooks, processAlive } from '../machine/os-hooks.ts';
 import { EXIT, UsageError, parse, type CliIo } from './io.ts';
 
 const isRoot = () => process.platform === 'win32' || process.getuid?.() === 0;
@@ -22,11 +22,12 @@ export async function serviceRun(args: string[], io: CliIo): Promise<number> {
     // Whoever sets NODE_OPTIONS for a root process chooses code it runs: refuse rather than guess.
     throw new UsageError('NODE_OPTIONS is set: the machine service does not start with it (unset it in the unit or task that starts the service)');
   }
+  const system = await readSystemValues(process.platform, { log: stderrLog });
   const service = await startMachineService({
     log: stderrLog,
     ...(values.root ? { root: path.resolve(values.root) } : {}),
     bundledCatalog: io.resources.policies,
-    ...osSessionHooks(process.platform, stderrLog),
+    ...osSessionHooks(process.platform, stderrLog, undefined, system),
   });
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
@@ -35,15 +36,6 @@ export async function serviceRun(args: string[], io: CliIo): Promise<number> {
   await service.close();
   return EXIT.ok;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export async function serviceStatus(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { root: { type: 'string' }, json: { type: 'boolean' } });
@@ -62,7 +54,7 @@ export async function serviceStatus(args: string[], io: CliIo): Promise<number> 
           ? 'the service has not run on this machine'
           : String(code ?? error);
   }
-  const running = status !== null && alive(status.pid);
+  const running = status !== null && processAlive(status.pid);
   const cursor = await readCursor(path.join(folders.data.ledger)).catch(() => null);
   const report = {
     running,

@@ -17,6 +17,8 @@ export interface ConfigLocation {
 export interface SystemValues {
   /** Windows: ProfileList\ProgramData from HKLM, expanded. */
   programData?: string;
+  /** Windows: CurrentVersion\SystemRoot from HKLM (where System32's logoff.exe and query.exe are). */
+  systemRoot?: string;
 }
 
 /** Where Windows puts ProgramData when nothing says otherwise. */

@@ -228,5 +228,6 @@ export async function readSystemValues(platform: NodeJS.Platform, options: { run
   const [programData, systemRoot] = await Promise.all([run(PROGRAM_DATA_PLAN.programData), run(PROGRAM_DATA_PLAN.systemRoot)]);
   const found = programDataFrom({ programData, systemRoot });
   if (found.note) options.log?.write('warn', found.note);
-  return { programData: found.programData };
+  const root = systemRoot.code === 0 ? parseRegValue(systemRoot.stdout, 'SystemRoot')?.data : undefined;
+  return { programData: found.programData, ...(root ? { systemRoot: root } : {}) };
 }

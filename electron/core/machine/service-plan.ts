@@ -9,7 +9,7 @@
 //            failure. Not a Windows service: the SCM kills a program that does not answer its control
 //            protocol within 30 s, and Node speaks it only through a native add-on, which a single
 //            executable cannot load. A standard user can neither end nor change a SYSTEM task.
-import { PRODUCT_NAME, plistXml, xml, type AutostartFile, type AutostartPlatform } from '../shell/autostart-plan.ts';
+import { PRODUCT_NAME, plistXml, taskSettingsXml, xml, type AutostartFile, type AutostartPlatform } from '../shell/autostart-plan.ts';
 
 export const SERVICE_ID = 'org.aupkiosk.service';
 export const SERVICE_UNIT = 'aup-service.service';
@@ -107,29 +107,7 @@ export function systemTaskXml(exe: string): string {
       <RunLevel>HighestAvailable</RunLevel>
     </Principal>
   </Principals>
-  <Settings>
-    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
-    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
-    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
-    <AllowHardTerminate>true</AllowHardTerminate>
-    <StartWhenAvailable>true</StartWhenAvailable>
-    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
-    <IdleSettings>
-      <StopOnIdleEnd>false</StopOnIdleEnd>
-      <RestartOnIdle>false</RestartOnIdle>
-    </IdleSettings>
-    <AllowStartOnDemand>true</AllowStartOnDemand>
-    <Enabled>true</Enabled>
-    <Hidden>true</Hidden>
-    <RunOnlyIfIdle>false</RunOnlyIfIdle>
-    <WakeToRun>false</WakeToRun>
-    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
-    <RestartOnFailure>
-      <Interval>PT1M</Interval>
-      <Count>999</Count>
-    </RestartOnFailure>
-    <Priority>4</Priority>
-  </Settings>
+${taskSettingsXml({ priority: 4, restartOnFailure: true })}
   <Actions Context="System">
     <Exec>
       <Command>${xml(exe)}</Command>

@@ -48,6 +48,40 @@ export const xml = (text: string) =>
 
 // ---- Windows -----------------------------------------------------------------------------------
 
+/**
+ * The settings both of the kiosk's tasks share: one instance (a repeat while it runs is a no-op), on
+ * battery too, no time limit, hidden. The machine service's task adds a restart on failure.
+ */
+export function taskSettingsXml(options: { priority: number; restartOnFailure?: boolean }): string {
+  return `  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <AllowHardTerminate>true</AllowHardTerminate>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+    <IdleSettings>
+      <StopOnIdleEnd>false</StopOnIdleEnd>
+      <RestartOnIdle>false</RestartOnIdle>
+    </IdleSettings>
+    <AllowStartOnDemand>true</AllowStartOnDemand>
+    <Enabled>true</Enabled>
+    <Hidden>true</Hidden>
+    <RunOnlyIfIdle>false</RunOnlyIfIdle>
+    <WakeToRun>false</WakeToRun>
+    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>${
+      options.restartOnFailure
+        ? `
+    <RestartOnFailure>
+      <Interval>PT1M</Interval>
+      <Count>999</Count>
+    </RestartOnFailure>`
+        : ''
+    }
+    <Priority>${options.priority}</Priority>
+  </Settings>`;
+}
+
 /** Task Scheduler XML (schema 1.2, Windows 7 and later); `exe` may be the install-time placeholder. */
 export function scheduledTaskXml(exe: string): string {
   return `<?xml version="1.0"?>
@@ -72,25 +106,7 @@ export function scheduledTaskXml(exe: string): string {
       <RunLevel>LeastPrivilege</RunLevel>
     </Principal>
   </Principals>
-  <Settings>
-    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
-    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
-    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
-    <AllowHardTerminate>true</AllowHardTerminate>
-    <StartWhenAvailable>true</StartWhenAvailable>
-    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
-    <IdleSettings>
-      <StopOnIdleEnd>false</StopOnIdleEnd>
-      <RestartOnIdle>false</RestartOnIdle>
-    </IdleSettings>
-    <AllowStartOnDemand>true</AllowStartOnDemand>
-    <Enabled>true</Enabled>
-    <Hidden>true</Hidden>
-    <RunOnlyIfIdle>false</RunOnlyIfIdle>
-    <WakeToRun>false</WakeToRun>
-    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
-    <Priority>5</Priority>
-  </Settings>
+${taskSettingsXml({ priority: 5 })}
   <Actions Context="Users">
     <Exec>
       <Command>${xml(exe)}</Command>

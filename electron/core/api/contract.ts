@@ -36,7 +36,9 @@ export type RefusalReason =
   /** The evidence could not be written (disk full, folder gone): nothing was granted or recorded. */
   | 'cannot-record'
   | 'not-now'
-  | 'invalid-request';
+  | 'invalid-request'
+  /** Opening a whole room needs the district database, and this kiosk has none. */
+  | 'no-district-database';
 
 export type Outcome = { ok: true } | { ok: false; reason: RefusalReason; retryAfterSeconds?: number; message?: string };
 
@@ -112,6 +114,11 @@ export type KioskView =
       by: string;
       byName: string;
       unlockKind: 'teacher' | 'override';
+      /**
+       * Opened with the whole room for the class period (issue 11), by `by`. `computers`: the room as
+       * the teacher who opened it sees it, on the kiosk where it was opened, for a few minutes after.
+       */
+      room?: { grantId: string; computers?: RoomComputer[] };
       /** True from `lock.warnBeforeMinutes` before `until`. */
       warning: boolean;
       guardianDeniedInternet: boolean;
@@ -145,6 +152,34 @@ export interface AdminOverrideRequest {
   minutes: number;
 }
 
+/** "Open this room": every student computer of this campus and room, until the end of the period. */
+export interface OpenRoomRequest {
+  username: string;
+  secret: string;
+  /** Omitted: to the end of the current bell period (or `lock.unlockMinutes` where no schedule says). */
+  minutes?: number;
+  /** An administrator opening the room as an override gives a reason. */
+  reason?: string;
+}
+
+/** "End class": every student computer of the room locks again. */
+export interface EndClassRequest {
+  username: string;
+  secret: string;
+}
+
+/** One computer of the room, as the teacher who opened it sees it. */
+export interface RoomComputer {
+  machine: string;
+  /** Who is signed in there now; absent when nobody is. */
+  user?: { username: string; displayName: string; grade?: number };
+  state: 'locked' | 'unlocked' | 'policy' | 'free' | 'unknown';
+  /** Why it is so: policy pending, suspended, supervision, a guardian's denial of Internet access. */
+  notes: ('policy-pending' | 'suspended' | 'supervision' | 'guardian-denied')[];
+  /** When the kiosk last reported (ISO with offset). */
+  seenAt: string;
+}
+
 /** The contract between the one authority (KioskService) and whatever shows it. */
 export interface KioskApi {
   getView(): Promise<KioskView>;
@@ -157,6 +192,10 @@ export interface KioskApi {
   openSafetyRules(): Promise<Outcome>;
   /** Leaves the re-opened Internet Safety rules and returns to the session's screen. */
   closeSafetyRules(): Promise<Outcome>;
+  /** Opens every student computer of this room for the class period (district database only). */
+  openRoom(request: OpenRoomRequest): Promise<Outcome>;
+  /** Relocks every student computer of this room now. */
+  endClass(request: EndClassRequest): Promise<Outcome>;
 }
 
 /** The intents a transport may carry: exactly KioskApi's methods, minus the subscription. */
@@ -169,5 +208,7 @@ export const KIOSK_INTENTS = [
   'setLanguage',
   'openSafetyRules',
   'closeSafetyRules',
+  'openRoom',
+  'endClass',
 ] as const satisfies readonly (keyof KioskApi)[];
 export type KioskIntent = (typeof KIOSK_INTENTS)[number];

@@ -4,10 +4,12 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminOverrideScreen } from './screens/admin-override.tsx';
 import { ConfigErrorScreen } from './screens/config-error.tsx';
+import { EndClassScreen } from './screens/end-class.tsx';
 import { ServiceUnavailableScreen } from './screens/service-unavailable.tsx';
 import { FreeScreen } from './screens/free.tsx';
 import { LoadingScreen } from './screens/loading.tsx';
 import { LockedScreen } from './screens/locked.tsx';
+import { OpenRoomScreen } from './screens/open-room.tsx';
 import { PolicyScreen } from './screens/policy.tsx';
 import { SafetyRulesScreen } from './screens/safety-rules.tsx';
 import { TeacherUnlockScreen } from './screens/teacher-unlock.tsx';
@@ -52,8 +54,10 @@ export function App() {
       case 'locked':
         if (panel === 'teacher-unlock') return <TeacherUnlockScreen key="teacher-unlock" view={view} />;
         if (panel === 'admin-override') return <AdminOverrideScreen key="admin-override" view={view} />;
+        if (panel === 'open-room') return <OpenRoomScreen key="open-room" view={view} />;
         return <LockedScreen key="locked" view={view} />;
       case 'unlocked':
+        if (screen === 'end-class') return <EndClassScreen key="end-class" view={view} />;
         return <UnlockedScreen key="unlocked" view={view} />;
       case 'free':
         return <FreeScreen key="free" view={view} />;

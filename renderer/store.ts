@@ -5,8 +5,16 @@ import { create } from 'zustand';
 import type { KioskView, Outcome, RefusalReason } from '../electron/core/api/contract.ts';
 import type { ConnectionState } from './bridge-client.ts';
 
-/** The sign-in form shown over the lock screen, if any. */
-export type Panel = 'none' | 'teacher-unlock' | 'admin-override';
+/** The sign-in form shown over the lock screen (or, for "End class", over a room's unlocked screen), if any. */
+export type Panel = 'none' | 'teacher-unlock' | 'admin-override' | 'open-room' | 'end-class';
+
+/** The screen each form is shown over: elsewhere it is not offered. */
+const PANEL_OVER: Record<Exclude<Panel, 'none'>, KioskView['kind']> = {
+  'teacher-unlock': 'locked',
+  'admin-override': 'locked',
+  'open-room': 'locked',
+  'end-class': 'unlocked',
+};
 
 export interface Refusal {
   reason: RefusalReason;
@@ -30,6 +38,8 @@ export interface KioskState {
   connectionChanged(state: ConnectionState): void;
   teacherUnlockOpened(): void;
   adminOverrideOpened(): void;
+  openRoomOpened(): void;
+  endClassOpened(): void;
   panelClosed(): void;
   intentSent(): void;
   outcomeReceived(outcome: Outcome): void;
@@ -55,8 +65,8 @@ export const useKiosk = create<KioskState>()((set) => ({
       const now = 'context' in view && view.context ? Date.parse(view.context.now) : NaN;
       return {
         view,
-        // A sign-in form stays open while the lock screen is refreshed (clock ticks), and closes
-        // when the kiosk moves on (unlocked, back to the policy in a new year, ...).
+        // A sign-in form stays open while its screen is refreshed (clock ticks), and closes
+        // when the kiosk moves on (unlocked, locked again, back to the policy in a new year, ...).
         panel: sameScreen ? state.panel : 'none',
         refusal: sameScreen ? state.refusal : null,
         clockSkewMs: Number.isFinite(now) ? now - Date.now() : state.clockSkewMs,
@@ -66,6 +76,8 @@ export const useKiosk = create<KioskState>()((set) => ({
   textSizeChosen: (percent) => set({ textSize: Math.min(200, Math.max(100, percent)) }),
   teacherUnlockOpened: () => set({ panel: 'teacher-unlock', refusal: null }),
   adminOverrideOpened: () => set({ panel: 'admin-override', refusal: null }),
+  openRoomOpened: () => set({ panel: 'open-room', refusal: null }),
+  endClassOpened: () => set({ panel: 'end-class', refusal: null }),
   panelClosed: () => set({ panel: 'none', refusal: null }),
   intentSent: () => set({ busy: true, refusal: null }),
   outcomeReceived: (outcome) =>
@@ -83,9 +95,11 @@ export const useKiosk = create<KioskState>()((set) => ({
     ),
 }));
 
-/** The screen being shown: the view's kind, or the sign-in form over the lock screen. */
-export type ScreenKey = KioskView['kind'] | 'teacher-unlock' | 'admin-override';
+/** The screen being shown: the view's kind, or the sign-in form over it. */
+export type ScreenKey = KioskView['kind'] | Exclude<Panel, 'none'>;
 
 export function screenOf(view: KioskView, panel: Panel): ScreenKey {
-  return view.kind === 'locked' && panel !== 'none' ? panel : view.kind;
+  if (panel === 'none' || PANEL_OVER[panel] !== view.kind) return view.kind;
+  // "End class" only over a session the room opened.
+  return panel === 'end-class' && !(view.kind === 'unlocked' && view.room) ? view.kind : panel;
 }

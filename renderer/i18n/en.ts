@@ -1,6 +1,6 @@
 // English UI strings. The policy text itself comes from the kiosk in the view, never from here.
 // Every LockReason and RefusalReason has a plain sentence: a student or a teacher reads these.
-import type { LockReason, RefusalReason } from '../../electron/core/api/contract.ts';
+import type { LockReason, RefusalReason, RoomComputer } from '../../electron/core/api/contract.ts';
 
 const lockReason: Record<LockReason, string> = {
   'no-teacher': 'Student computers stay locked until a teacher unlocks them. Ask your teacher.',
@@ -24,6 +24,23 @@ const refusal: Record<RefusalReason, string> = {
   'cannot-record': 'The kiosk could not save this record, so nothing was changed. Tell the technology office.',
   'not-now': 'That cannot be done right now. Try again.',
   'invalid-request': 'The kiosk did not understand that request. Try again.',
+  'no-district-database':
+    'This computer is not connected to the district database, so the whole room cannot be opened from here. Unlock each computer on its own.',
+};
+
+const computerState: Record<RoomComputer['state'], string> = {
+  locked: 'Locked',
+  unlocked: 'Open',
+  policy: 'Reading the policy',
+  free: 'Not locked',
+  unknown: 'Unknown',
+};
+
+const computerNote: Record<RoomComputer['notes'][number], string> = {
+  'policy-pending': 'Has not accepted this year’s policy',
+  suspended: 'Privileges suspended',
+  supervision: 'Direct supervision',
+  'guardian-denied': 'Internet denied by a parent or guardian',
 };
 
 export const en = {
@@ -96,6 +113,7 @@ export const en = {
     teacherUnlock: 'Teacher unlock',
     adminOverride: 'Administrator override',
     overrideOnly: 'A teacher cannot unlock this computer for you.',
+    openRoom: 'Open this room',
   },
   teacher: {
     heading: 'Teacher unlock',
@@ -115,16 +133,59 @@ export const en = {
     minutes: 'Time limit (minutes)',
     submit: 'Override the lock',
   },
+  room: {
+    heading: 'Open this room',
+    intro: 'Sign in with your district username and PIN or password to open every student computer in {{room}} for your class.',
+    stillLocked: 'Students whose privileges are suspended stay locked, and a student who has not accepted this year’s policy sees it first.',
+    username: 'Username',
+    secret: 'PIN or password',
+    howLong: 'For how long',
+    untilPeriodEnd: 'Until the end of the period',
+    forMinutes: 'For a number of minutes',
+    minutes: 'Minutes',
+    minutesHint: 'From 1 to 480. The district may allow fewer.',
+    minutesInvalid: 'Enter a whole number of minutes from 1 to 480.',
+    asAdministrator: 'Open as an administrator (override)',
+    reason: 'Reason for the override (required)',
+    reasonHint: 'Why the room opens in this special circumstance. It is recorded.',
+    reasonMissing: 'Write the reason for the override.',
+    submit: 'Open the room',
+  },
+  endClass: {
+    button: 'End class',
+    heading: 'End class',
+    intro: 'Sign in with your district username and PIN or password to lock every student computer in {{room}} again.',
+    username: 'Username',
+    secret: 'PIN or password',
+    submit: 'Lock the room',
+  },
   unlocked: {
     heading: 'This computer is unlocked',
     byTeacher: 'Unlocked by {{by}} until {{until}}.',
     byOverride: 'Opened by administrator override ({{by}}) until {{until}}.',
+    byRoom: '{{room}} is open for the class: opened by {{by}} until {{until}}.',
+    byRoomOverride: '{{room}} is open by administrator override ({{by}}) until {{until}}.',
     remaining_one: '{{count}} minute left',
     remaining_other: '{{count}} minutes left',
     lastMinute: 'Less than a minute left',
     warningHeading: 'Time is almost up',
     warning: 'Save your work now. This computer locks at {{until}}.',
     guardianDenied: 'No Internet for {{name}}: a parent or guardian has denied Internet access.',
+  },
+  roomView: {
+    caption: 'Computers in {{room}}',
+    hint: 'As each computer last reported. Shown here for a few minutes after the room is opened.',
+    machine: 'Computer',
+    student: 'Student',
+    grade: 'Grade',
+    state: 'State',
+    notes: 'Notes',
+    seen: 'Last report',
+    nobody: 'Nobody signed in',
+    kindergarten: 'K',
+    noNotes: 'None',
+    stateOf: computerState,
+    note: computerNote,
   },
   free: {
     heading: 'You are all set',
@@ -144,6 +205,8 @@ export const en = {
     locked: 'Locked',
     'teacher-unlock': 'Teacher unlock',
     'admin-override': 'Administrator override',
+    'open-room': 'Open this room',
+    'end-class': 'End class',
     unlocked: 'Unlocked',
     free: 'All set',
   },

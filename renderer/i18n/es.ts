@@ -1,5 +1,5 @@
 // Spanish UI strings (same keys as English; the compiler checks none is missing).
-import type { LockReason, RefusalReason } from '../../electron/core/api/contract.ts';
+import type { LockReason, RefusalReason, RoomComputer } from '../../electron/core/api/contract.ts';
 import type { UiStrings } from './en.ts';
 
 const lockReason: Record<LockReason, string> = {
@@ -25,6 +25,23 @@ const refusal: Record<RefusalReason, string> = {
   'cannot-record': 'El quiosco no pudo guardar este registro, así que no se cambió nada. Avisa a la oficina de tecnología.',
   'not-now': 'Eso no se puede hacer en este momento. Inténtalo de nuevo.',
   'invalid-request': 'El quiosco no entendió esa solicitud. Inténtalo de nuevo.',
+  'no-district-database':
+    'Esta computadora no está conectada a la base de datos del distrito, así que no se puede abrir todo el salón desde aquí. Desbloquee cada computadora por separado.',
+};
+
+const computerState: Record<RoomComputer['state'], string> = {
+  locked: 'Bloqueada',
+  unlocked: 'Abierta',
+  policy: 'Leyendo la política',
+  free: 'Sin bloqueo',
+  unknown: 'Desconocido',
+};
+
+const computerNote: Record<RoomComputer['notes'][number], string> = {
+  'policy-pending': 'No ha aceptado la política de este año',
+  suspended: 'Privilegios suspendidos',
+  supervision: 'Supervisión directa',
+  'guardian-denied': 'Internet denegado por un padre, madre o tutor',
 };
 
 export const es: UiStrings = {
@@ -98,6 +115,7 @@ export const es: UiStrings = {
     teacherUnlock: 'Desbloqueo del maestro',
     adminOverride: 'Excepción del administrador',
     overrideOnly: 'Un maestro no puede desbloquear esta computadora para ti.',
+    openRoom: 'Abrir este salón',
   },
   teacher: {
     heading: 'Desbloqueo del maestro',
@@ -117,16 +135,62 @@ export const es: UiStrings = {
     minutes: 'Límite de tiempo (minutos)',
     submit: 'Anular el bloqueo',
   },
+  room: {
+    heading: 'Abrir este salón',
+    intro:
+      'Inicie sesión con su usuario del distrito y su PIN o contraseña para abrir todas las computadoras de los estudiantes en {{room}} para su clase.',
+    stillLocked:
+      'Los estudiantes con privilegios suspendidos siguen bloqueados, y un estudiante que no ha aceptado la política de este año la verá primero.',
+    username: 'Nombre de usuario',
+    secret: 'PIN o contraseña',
+    howLong: 'Por cuánto tiempo',
+    untilPeriodEnd: 'Hasta el final del periodo',
+    forMinutes: 'Por un número de minutos',
+    minutes: 'Minutos',
+    minutesHint: 'De 1 a 480. Es posible que el distrito permita menos.',
+    minutesInvalid: 'Escriba un número entero de minutos, de 1 a 480.',
+    asAdministrator: 'Abrir como administrador (excepción)',
+    reason: 'Motivo de la excepción (obligatorio)',
+    reasonHint: 'Por qué se abre el salón en esta circunstancia especial. Queda registrado.',
+    reasonMissing: 'Escriba el motivo de la excepción.',
+    submit: 'Abrir el salón',
+  },
+  endClass: {
+    button: 'Terminar la clase',
+    heading: 'Terminar la clase',
+    intro:
+      'Inicie sesión con su usuario del distrito y su PIN o contraseña para volver a bloquear todas las computadoras de los estudiantes en {{room}}.',
+    username: 'Nombre de usuario',
+    secret: 'PIN o contraseña',
+    submit: 'Bloquear el salón',
+  },
   unlocked: {
     heading: 'Esta computadora está desbloqueada',
     byTeacher: 'Desbloqueada por {{by}} hasta las {{until}}.',
     byOverride: 'Abierta por excepción del administrador ({{by}}) hasta las {{until}}.',
+    byRoom: '{{room}} está abierto para la clase: lo abrió {{by}} hasta las {{until}}.',
+    byRoomOverride: '{{room}} está abierto por excepción del administrador ({{by}}) hasta las {{until}}.',
     remaining_one: 'Queda {{count}} minuto',
     remaining_other: 'Quedan {{count}} minutos',
     lastMinute: 'Queda menos de un minuto',
     warningHeading: 'Casi se acaba el tiempo',
     warning: 'Guarda tu trabajo ahora. Esta computadora se bloquea a las {{until}}.',
     guardianDenied: 'Sin Internet para {{name}}: un padre, madre o tutor negó el acceso a Internet.',
+  },
+  roomView: {
+    caption: 'Computadoras de {{room}}',
+    hint: 'Según el último informe de cada computadora. Se muestra aquí unos minutos después de abrir el salón.',
+    machine: 'Computadora',
+    student: 'Estudiante',
+    grade: 'Grado',
+    state: 'Estado',
+    notes: 'Notas',
+    seen: 'Último informe',
+    nobody: 'Nadie ha iniciado sesión',
+    kindergarten: 'K',
+    noNotes: 'Ninguna',
+    stateOf: computerState,
+    note: computerNote,
   },
   free: {
     heading: 'Todo listo',
@@ -146,6 +210,8 @@ export const es: UiStrings = {
     locked: 'Bloqueada',
     'teacher-unlock': 'Desbloqueo del maestro',
     'admin-override': 'Excepción del administrador',
+    'open-room': 'Abrir este salón',
+    'end-class': 'Terminar la clase',
     unlocked: 'Desbloqueada',
     free: 'Todo listo',
   },

@@ -37,7 +37,7 @@ export function SafetyRulesButton() {
 
 export function LockedScreen({ view }: { view: LockedView }) {
   const { t } = useTranslation();
-  const { teacherUnlockOpened, adminOverrideOpened } = useKiosk.getState();
+  const { teacherUnlockOpened, adminOverrideOpened, openRoomOpened } = useKiosk.getState();
   return (
     <Frame context={view.context} screen="locked">
       <div className="lock">
@@ -56,6 +56,10 @@ export function LockedScreen({ view }: { view: LockedView }) {
                 {t('locked.teacherUnlock')}
               </button>
             )}
+            {/* From any computer of the room, a suspended student's included: that student stays locked. */}
+            <button type="button" className="secondary" onClick={openRoomOpened}>
+              {t('locked.openRoom')}
+            </button>
             <button type="button" className={view.overrideOnly ? 'primary' : 'secondary'} onClick={adminOverrideOpened}>
               {t('locked.adminOverride')}
             </button>

@@ -1,11 +1,14 @@
 // The session is open: by whom, until when, what remains; a warning near the end (the kiosk says
-// when: `warning`). The minutes left are counted from the kiosk's own clock.
+// when: `warning`). The minutes left are counted from the kiosk's own clock. Opened with the whole room
+// (issue 11): says so, offers "End class", and shows the teacher who opened it the room's computers.
 import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { UnlockIcon, WarningIcon } from '../components/icons.tsx';
+import { RoomComputers } from '../components/room-computers.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { formatTime, useKioskNow } from '../kiosk-time.ts';
+import { useKiosk } from '../store.ts';
 import { SafetyRulesButton } from './locked.tsx';
 import { GuardianDenied } from './teacher-unlock.tsx';
 
@@ -19,6 +22,9 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
   const msLeft = until.getTime() - now.getTime();
   // Counted down like a kitchen timer: 55 minutes until 54 minutes are left, then less than a minute.
   const minutesLeft = msLeft > 60_000 ? Math.ceil(msLeft / 60_000) : 0;
+  const endClassOpened = useKiosk((s) => s.endClassOpened);
+  const room = view.context.site.room;
+  const by = { by: view.byName, until: untilText, room };
   return (
     <Frame context={view.context} screen="unlocked">
       <div className={view.warning ? 'unlocked unlocked-warning' : 'unlocked'}>
@@ -27,9 +33,9 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
           <ScreenHeading screen="unlocked">{t('unlocked.heading')}</ScreenHeading>
           <p className="remaining">{minutesLeft > 0 ? t('unlocked.remaining', { count: minutesLeft }) : t('unlocked.lastMinute')}</p>
           <p className="by">
-            {view.unlockKind === 'override'
-              ? t('unlocked.byOverride', { by: view.byName, until: untilText })
-              : t('unlocked.byTeacher', { by: view.byName, until: untilText })}
+            {view.room
+              ? t(view.unlockKind === 'override' ? 'unlocked.byRoomOverride' : 'unlocked.byRoom', by)
+              : t(view.unlockKind === 'override' ? 'unlocked.byOverride' : 'unlocked.byTeacher', by)}
           </p>
           <div role="status" className="warning-slot">
             {view.warning && (
@@ -42,7 +48,15 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
             )}
           </div>
           {view.guardianDeniedInternet && <GuardianDenied name={view.user.displayName} text="unlocked.guardianDenied" />}
+          {view.room && (
+            <div className="actions">
+              <button type="button" className="secondary" onClick={endClassOpened}>
+                {t('endClass.button')}
+              </button>
+            </div>
+          )}
         </div>
+        {view.room?.computers && <RoomComputers computers={view.room.computers} room={room} timeZone={view.context.timeZone} />}
         <SafetyRulesButton />
       </div>
     </Frame>

@@ -17,6 +17,7 @@ import { NonDecreasingClock, systemClock, type Clock, type MonotonicMs } from '.
 import { stderrLog, type KioskLog } from './log.ts';
 import { ConfLockStore } from './lock/lock-store.ts';
 import { sealDirIn } from './ledger/seal.ts';
+import { RoomGrantsClient } from './central/kiosk-role/rooms.ts';
 import { openEvidenceLedger, type EvidenceLedger } from './evidence/evidence-ledger.ts';
 import { decisionRulesFrom } from './kiosk/rules.ts';
 import { ConfigErrorService, KioskService } from './kiosk/kiosk-service.ts';
@@ -171,6 +172,8 @@ export async function directoryFor(setup: Pick<KioskSetup, 'config' | 'roster'>)
 
 export interface OpenKioskOptions extends SetupOptions {
   configFile: string;
+  /** The room grants' polling (5 s) and how old a list may be before it says nothing (30 s): tests shorten them. */
+  rooms?: { pollMs?: number; maxAgeMs?: number; listen?: boolean };
   /** The config already loaded and checked (the machine service checks its folders first). */
   loaded?: Extract<SetupLoad, { ok: true }>;
   /** The wall clock (default: the system's). */
@@ -214,6 +217,7 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
   for (const w of loaded.warnings) log.write('warn', 'config warning', { ...w });
   const { config } = loaded;
   const rules = decisionRulesFrom(config);
+  const machine = options.machine ?? os.hostname();
   const lockStore = new ConfLockStore(config.state.dir, () => ({
     failures: config.lock.maxFailedAttempts,
     lockedUntil: new Date(clock.now().getTime() + config.lock.lockoutSeconds * 1000).toISOString(),
@@ -229,7 +233,7 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
       timeZone: config.district.timeZone,
       schoolYearStart: config.district.schoolYearStart,
       machine: {
-        machine: options.machine ?? os.hostname(),
+        machine,
         campus: config.site.campus,
         room: config.site.room,
         appVersion: options.appVersion ?? APP_VERSION,
@@ -254,6 +258,14 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
     await evidence.close();
     return failed([problem]);
   }
+  // The class period (issue 11): the room's grants through the district database, where there is one.
+  const rooms = config.central
+    ? await RoomGrantsClient.open(
+        config.central.postgres,
+        { campus: config.site.campus, room: config.site.room, machine },
+        { log, ...(options.rooms?.pollMs ? { pollMs: options.rooms.pollMs } : {}), ...(options.rooms?.listen === false ? { listen: false } : {}) },
+      )
+    : undefined;
   const logo = config.district.logo ? await logoDataUrl(config.district.logo).catch(() => undefined) : undefined;
   for (const p of lockStore.problems) log.write('warn', p);
   return new KioskService(
@@ -272,6 +284,8 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
       },
       clock,
       log,
+      ...(rooms ? { rooms } : {}),
+      ...(options.rooms?.maxAgeMs ? { roomListMaxAgeMs: options.rooms.maxAgeMs } : {}),
     },
     loaded.source,
   );

@@ -58,6 +58,8 @@ function channelSession(socketPath: string, account: string): KioskApi & { dispo
     setLanguage: call('setLanguage'),
     openSafetyRules: call('openSafetyRules'),
     closeSafetyRules: call('closeSafetyRules'),
+    openRoom: call('openRoom'),
+    endClass: call('endClass'),
     dispose: () => void api.then((a) => a.close()).catch(() => undefined),
   };
 }

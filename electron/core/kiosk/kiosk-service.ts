@@ -16,6 +16,7 @@ import type { KioskSite } from './view.ts';
 import { SignIn, type NewRecord } from './sign-in.ts';
 import { KioskSession } from './session.ts';
 import { parseIntentArgs } from './requests.ts';
+import { RoomGrants, type RoomGrantSource } from './rooms.ts';
 
 export interface KioskParts {
   directory: Directory;
@@ -27,6 +28,10 @@ export interface KioskParts {
   site: KioskSite;
   clock: Clock;
   log: KioskLog;
+  /** The district database's room grants (issue 11); absent without a district database. */
+  rooms?: RoomGrantSource;
+  /** How old the room list may be before it says nothing (30 s; tests shorten it). */
+  roomListMaxAgeMs?: number;
 }
 
 /** What a transport needs of the service: a session per signed-in user, re-evaluation, and closing. */
@@ -45,7 +50,10 @@ export class KioskService implements KioskHost {
   readonly source: string | null;
   readonly problems: ConfigProblem[] = [];
   readonly signIn: SignIn;
+  readonly rooms: RoomGrants | null;
   readonly #parts: KioskParts;
+  #offRooms: (() => void) | null = null;
+  #presenceAt = -Infinity;
   readonly #sessions = new Set<KioskSession>();
   #timer: NodeJS.Timeout | null = null;
 
@@ -53,6 +61,16 @@ export class KioskService implements KioskHost {
     this.#parts = parts;
     this.source = source;
     this.signIn = new SignIn({ ...parts, lock: parts.rules.lock, record: (r) => this.record(r) });
+    this.rooms = parts.rooms
+      ? new RoomGrants(parts.rooms, {
+          directory: parts.directory,
+          log: parts.log,
+          site: parts.site,
+          ...(parts.roomListMaxAgeMs ? { maxAgeMs: parts.roomListMaxAgeMs } : {}),
+        })
+      : null;
+    // A room opened or closed anywhere in the room: every session here looks again at once.
+    this.#offRooms = parts.rooms?.onChange(() => void this.tick()) ?? null;
   }
 
   get clock(): Clock {
@@ -84,6 +102,20 @@ export class KioskService implements KioskHost {
   async tick(): Promise<void> {
     this.#saveClockFloor();
     await Promise.all([...this.#sessions].map((s) => s.refresh()));
+    await this.#reportPresence();
+  }
+
+  /** At most every 10 s, what this computer shows, for the teacher's view of the room (district database only). */
+  async #reportPresence(): Promise<void> {
+    const rooms = this.#parts.rooms;
+    const now = performance.now();
+    if (!rooms || now - this.#presenceAt < 10_000) return;
+    this.#presenceAt = now;
+    const showing = [...this.#sessions].find((s) => s.watched);
+    const presence = showing ? await showing.presence() : null;
+    await rooms.reportPresence(presence ?? { state: 'free', notes: [] }).catch((error: Error) => {
+      this.#parts.log.write('warn', 'cannot report presence to the district database', { error: error.message });
+    });
   }
 
   #floorSavedAt = -Infinity;
@@ -110,6 +142,8 @@ export class KioskService implements KioskHost {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     for (const s of this.#sessions) s.dispose();
+    this.#offRooms?.();
+    await this.#parts.rooms?.close();
     await this.#parts.directory.close();
     await this.#parts.evidence.close();
   }
@@ -129,8 +163,10 @@ export class ConfigErrorService implements KioskHost {
   session(): KioskApi & { dispose(): void; refresh(): Promise<void> } {
     const view: KioskView = { kind: 'config-error', source: this.source, problems: this.problems };
     const listeners = new Set<(v: KioskView) => void>();
-    const notNow = (intent: 'acceptPolicy' | 'acknowledgeSafetyRules' | 'teacherUnlock' | 'adminOverride', request: unknown): Promise<Outcome> =>
-      Promise.resolve({ ok: false, reason: parseIntentArgs(intent, [request]) ? 'not-now' : 'invalid-request' });
+    const notNow = (
+      intent: 'acceptPolicy' | 'acknowledgeSafetyRules' | 'teacherUnlock' | 'adminOverride' | 'openRoom' | 'endClass',
+      request: unknown,
+    ): Promise<Outcome> => Promise.resolve({ ok: false, reason: parseIntentArgs(intent, [request]) ? 'not-now' : 'invalid-request' });
     return {
       getView: () => Promise.resolve(view),
       onView(listener) {
@@ -145,6 +181,8 @@ export class ConfigErrorService implements KioskHost {
       setLanguage: () => Promise.resolve({ ok: false, reason: 'invalid-request' }),
       openSafetyRules: () => Promise.resolve({ ok: false, reason: 'not-now' }),
       closeSafetyRules: () => Promise.resolve({ ok: false, reason: 'not-now' }),
+      openRoom: (r) => notNow('openRoom', r),
+      endClass: (r) => notNow('endClass', r),
       dispose: () => listeners.clear(),
       refresh: () => Promise.resolve(),
     };

@@ -23,6 +23,15 @@ export const requestSchemas = {
   setLanguage: z.tuple([z.string().max(10)]),
   openSafetyRules: z.tuple([]),
   closeSafetyRules: z.tuple([]),
+  openRoom: z.tuple([
+    z.strictObject({
+      username: z.string().max(256),
+      secret,
+      minutes: z.number().int().min(1).max(1440).optional(),
+      reason: z.string().max(2000).optional(),
+    }),
+  ]),
+  endClass: z.tuple([z.strictObject({ username: z.string().max(256), secret })]),
 } satisfies Record<KioskIntent, z.ZodType>;
 
 /** Parses the arguments of an intent; `null` when they are not what KioskApi takes. */

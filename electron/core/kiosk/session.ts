@@ -6,6 +6,9 @@ import type {
   AcceptPolicyRequest,
   AcknowledgeSafetyRulesRequest,
   AdminOverrideRequest,
+  EndClassRequest,
+  OpenRoomRequest,
+  RoomComputer,
   KioskApi,
   KioskView,
   Outcome,
@@ -14,7 +17,7 @@ import type {
 } from '../api/contract.ts';
 import type { DirectoryUser } from '../people.ts';
 import { isoWithOffset } from '../time.ts';
-import { decideOverride, decideTeacherUnlock, type UnlockDecision } from '../lock/lock.ts';
+import { decideOverride, decideRoomOpening, decideTeacherUnlock, roomGrantOpens, signerKey, type UnlockDecision } from '../lock/lock.ts';
 import { decideWithEvidence } from '../evidence/evidence-ledger.ts';
 import { resolveFor } from './decision.ts';
 import { languageFor, viewContext, viewFor } from './view.ts';
@@ -25,6 +28,10 @@ import type { KioskParts, KioskService } from './kiosk-service.ts';
 
 /** A directory that is down is asked again only every so often, not on every tick. */
 const LOOKUP_RETRY_MS = 30_000;
+/** How long the teacher who opened the room sees its computers on the kiosk where they opened it. */
+const ROOM_VIEW_MS = 3 * 60_000;
+const COMPUTER_STATES = new Set(['locked', 'unlocked', 'policy', 'free']);
+const COMPUTER_NOTES = new Set(['policy-pending', 'suspended', 'supervision', 'guardian-denied']);
 
 const viewKey = (v: KioskView) => JSON.stringify(v, (k, value) => (k === 'now' ? undefined : value));
 
@@ -51,6 +58,10 @@ export class KioskSession implements KioskApi {
   #lookupFailedAt: number | null = null;
   #lastKey = '';
   #busy: Promise<unknown> = Promise.resolve();
+  /** A room grant being applied to this session (one at a time: evidence is written once). */
+  #applying: Promise<boolean> | null = null;
+  #roomViewUntil = 0;
+  #roomComputers: RoomComputer[] = [];
 
   constructor(service: KioskService, parts: KioskParts, username: string, onDispose: (s: KioskSession) => void) {
     this.#service = service;
@@ -67,6 +78,29 @@ export class KioskSession implements KioskApi {
   dispose(): void {
     this.#listeners.clear();
     this.#onDispose(this);
+  }
+
+  /** A screen shows this session now. */
+  get watched(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  /** What this computer shows, for the teacher's view of the room: who, what, why. */
+  async presence(): Promise<{ user?: { username: string; displayName: string; grade?: number }; state: string; notes: string[] } | null> {
+    const user = await this.#userOf();
+    const view = await this.getView();
+    if (!user || view.kind === 'loading' || view.kind === 'config-error' || view.kind === 'service-unavailable') return null;
+    const notes: string[] = [];
+    if (view.kind === 'policy') notes.push('policy-pending');
+    if (user.privileges === 'suspended' || user.privileges === 'revoked') notes.push('suspended');
+    if (user.privileges === 'supervised') notes.push('supervision');
+    if (user.guardianDeniedInternet) notes.push('guardian-denied');
+    const state = view.kind === 'safety-rules' ? 'policy' : view.kind;
+    return {
+      user: { username: user.username, displayName: user.displayName, ...(user.grade !== undefined ? { grade: user.grade } : {}) },
+      state,
+      notes,
+    };
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -99,15 +133,72 @@ export class KioskSession implements KioskApi {
     const user = found ?? unknownStudent(this.#username);
     // Someone unknown is locked whatever the room's setting.
     const decisionRules = found ? rules : { ...rules, lock: { ...rules.lock, students: true } };
-    const decision = await decideWithEvidence(this.#parts.evidence, {
-      user,
-      catalog: this.#parts.catalog,
-      grant: this.#parts.lockStore.grantFor(this.#username),
-      now,
-      rules: decisionRules,
-      language,
+    const decide = () =>
+      decideWithEvidence(this.#parts.evidence, {
+        user,
+        catalog: this.#parts.catalog,
+        grant: this.#parts.lockStore.grantFor(this.#username),
+        now,
+        rules: decisionRules,
+        language,
+      });
+    let decision = await decide();
+    // The room opened (or closed) for the class period changes the lock: look again once it is applied.
+    if (found && this.#service.rooms && (decision.next === 'locked' || decision.next === 'unlocked') && (await this.#applyRoom(found, now))) {
+      decision = await decide();
+    }
+    const view = viewFor({ decision, user, context: viewContext(site, now, language), gradeBands: rules.gradeBands, safetyOpen: this.#safetyOpen });
+    if (view.kind === 'unlocked' && view.room && now.getTime() < this.#roomViewUntil) {
+      return { ...view, room: { ...view.room, computers: this.#roomComputers } };
+    }
+    return view;
+  }
+
+  /**
+   * A student's locked session opens with the room's grant (recorded per student, naming the grant);
+   * a session opened by a grant that is no longer open locks again. True when something changed.
+   */
+  #applyRoom(user: DirectoryUser, now: Date): Promise<boolean> {
+    this.#applying ??= this.#applyRoomOnce(user, now).finally(() => (this.#applying = null));
+    return this.#applying;
+  }
+
+  async #applyRoomOnce(user: DirectoryUser, now: Date): Promise<boolean> {
+    const rooms = this.#service.rooms!;
+    const { lockStore, log, site } = this.#parts;
+    const stored = lockStore.grantFor(this.#username);
+    const live = stored && Date.parse(stored.since) <= now.getTime() && now.getTime() < Date.parse(stored.until);
+    const open = rooms.openIds();
+    if (live && stored.roomGrant && open && !open.has(stored.roomGrant)) {
+      // "End class" (or a newer grant): the database no longer holds this one open. A database that
+      // cannot be reached says nothing here: the session stays open to its end.
+      lockStore.saveGrant({ ...stored, until: now.toISOString() });
+      log.write('info', 'room closed: session locked again', { user: user.username, grant: stored.roomGrant });
+      return true;
+    }
+    if (live || !roomGrantOpens(user)) return false;
+    const honoured = await rooms.honoured(now);
+    if (!honoured || stored?.roomGrant === honoured.grant.id) return false;
+    const { grant, signer, untilHere } = honoured;
+    const minutes = Math.max(1, Math.ceil((untilHere.getTime() - now.getTime()) / 60_000));
+    const base = { user: user.username, by: signer.username, until: isoWithOffset(untilHere, site.timeZone), minutes, roomGrant: grant.id };
+    const saved = await this.#record(
+      grant.kind === 'override' ? { type: 'override', ...base, reason: grant.reason ?? '' } : { type: 'unlock', ...base },
+    );
+    if (!saved) return false; // no evidence, no unlock; tried again at the next look
+    lockStore.saveGrant({
+      user: user.username,
+      kind: grant.kind,
+      by: signer.username,
+      byName: signer.displayName,
+      since: now.toISOString(),
+      until: untilHere.toISOString(),
+      ...(grant.reason ? { reason: grant.reason } : {}),
+      recordId: saved.id,
+      roomGrant: grant.id,
     });
-    return viewFor({ decision, user, context: viewContext(site, now, language), gradeBands: rules.gradeBands, safetyOpen: this.#safetyOpen });
+    log.write('info', 'room open: session unlocked', { user: user.username, by: signer.username, grant: grant.id, until: untilHere.toISOString() });
+    return true;
   }
 
   onView(listener: (view: KioskView) => void): () => void {
@@ -272,6 +363,111 @@ export class KioskSession implements KioskApi {
     this.#safetyOpen = false;
     await this.refresh(true);
     return { ok: true };
+  }
+
+  /** Who signs for a room: the teacher at their own signed-in computer (the OS proved them), or a sign-in. */
+  async #roomSigner(username: string, secret: string): Promise<{ ok: true; signer: DirectoryUser; key?: string } | { ok: false; outcome: Outcome }> {
+    const me = await this.#userOf();
+    if (me && (me.role === 'teacher' || me.role === 'administrator') && secret === '' && signerKey(username) === signerKey(me.username)) {
+      return { ok: true, signer: me };
+    }
+    const signIn = await this.#service.signIn.attempt(username, secret, me ?? unknownStudent(this.#username));
+    return signIn.ok ? { ok: true, signer: signIn.signer, key: signIn.key } : signIn;
+  }
+
+  openRoom(request: OpenRoomRequest): Promise<Outcome> {
+    const args = parseIntentArgs('openRoom', [request]);
+    if (!args) return Promise.resolve(refuse('invalid-request'));
+    const req = args[0] as OpenRoomRequest;
+    return this.#serial(async () => {
+      const rooms = this.#service.rooms;
+      if (!rooms) return refuse('no-district-database');
+      const view = await this.getView();
+      if (view.kind !== 'locked' && view.kind !== 'unlocked' && view.kind !== 'free') return refuse('not-now');
+      const who = await this.#roomSigner(req.username, req.secret);
+      if (!who.ok) return who.outcome;
+      const { signer } = who;
+      const now = this.#now();
+      // Until the end of the period by the database's clock: one kiosk's wrong clock must not shorten or stretch the class.
+      await rooms.source.refresh();
+      const decision = decideRoomOpening(signer, req, this.#parts.rules.lock, rooms.databaseNow(now));
+      const student = (await this.#userOf()) ?? unknownStudent(this.#username);
+      if (!decision.ok) {
+        await this.#record({ type: 'denied', user: student.username, by: signer.username, refusal: decision.reason });
+        this.#parts.log.write('info', 'room opening refused', { by: signer.username, refusal: decision.reason });
+        return refuse(decision.reason);
+      }
+      try {
+        await rooms.source.openRoom({
+          by: signer.username,
+          byName: signer.displayName,
+          kind: decision.kind,
+          ...(decision.reason ? { reason: decision.reason } : {}),
+          ...(req.minutes !== undefined ? { minutes: req.minutes } : { until: decision.until }),
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        this.#parts.log.write('warn', 'the room could not be opened', { by: signer.username, error: (error as Error).message });
+        if (code === 'too-long') return refuse('too-long');
+        if (code === 'reason-required') return refuse('reason-required');
+        if (code === 'expired' || code === 'invalid-request') return refuse('not-now', { message: (error as Error).message });
+        return refuse('no-district-database', { message: 'the district database cannot be reached' });
+      }
+      if (who.key) this.#service.signIn.unlocked(who.key);
+      this.#parts.log.write('info', 'room opened', {
+        by: signer.username,
+        kind: decision.kind,
+        campus: this.#parts.site.campus,
+        room: this.#parts.site.room,
+      });
+      await rooms.source.refresh();
+      this.#roomViewUntil = now.getTime() + ROOM_VIEW_MS;
+      this.#roomComputers = await this.#computers();
+      await this.#service.tick();
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+
+  /** The room's computers as the district database last heard from them. */
+  async #computers(): Promise<RoomComputer[]> {
+    const rows = await this.#service.rooms!.source.presence().catch(() => []);
+    const tz = this.#parts.site.timeZone;
+    return rows.map((r) => ({
+      machine: r.machine,
+      ...(r.user ? { user: r.user } : {}),
+      state: (COMPUTER_STATES.has(r.state) ? r.state : 'unknown') as RoomComputer['state'],
+      notes: r.notes.filter((n) => COMPUTER_NOTES.has(n)) as RoomComputer['notes'],
+      seenAt: Number.isFinite(Date.parse(r.seenAt)) ? isoWithOffset(new Date(r.seenAt), tz) : r.seenAt,
+    }));
+  }
+
+  endClass(request: EndClassRequest): Promise<Outcome> {
+    const args = parseIntentArgs('endClass', [request]);
+    if (!args) return Promise.resolve(refuse('invalid-request'));
+    const req = args[0] as EndClassRequest;
+    return this.#serial(async () => {
+      const rooms = this.#service.rooms;
+      if (!rooms) return refuse('no-district-database');
+      const who = await this.#roomSigner(req.username, req.secret);
+      if (!who.ok) return who.outcome;
+      const role = who.signer.role;
+      if (role === 'substitute') return refuse('substitute');
+      if (role !== 'teacher' && role !== 'administrator') return refuse('not-approved');
+      try {
+        await rooms.source.endRoom(who.signer.username);
+      } catch (error) {
+        this.#parts.log.write('warn', 'the class could not be ended', { by: who.signer.username, error: (error as Error).message });
+        return refuse('no-district-database', { message: 'the district database cannot be reached' });
+      }
+      if (who.key) this.#service.signIn.unlocked(who.key);
+      this.#parts.log.write('info', 'class ended', { by: who.signer.username, campus: this.#parts.site.campus, room: this.#parts.site.room });
+      this.#roomViewUntil = 0;
+      await rooms.source.refresh();
+      await this.#service.tick();
+      await this.refresh(true);
+      return { ok: true };
+    });
   }
 
   setLanguage(language: string): Promise<Outcome> {

@@ -100,6 +100,7 @@ export function viewFor(input: {
       unlockKind: lock.grant.kind,
       warning: lock.warning,
       guardianDeniedInternet: user.guardianDeniedInternet,
+      ...(lock.grant.roomGrant ? { room: { grantId: lock.grant.roomGrant } } : {}),
     };
   }
   return {

@@ -84,6 +84,8 @@ const unlockFields = {
   by: Username,
   until: IsoWithOffset,
   minutes: Minutes,
+  /** The room grant that opened this session with the whole room (issue 11), when it was one. */
+  roomGrant: z.uuid().optional(),
 };
 const overrideFields = { ...unlockFields, reason: z.string().trim().min(1).max(1000) };
 const deniedFields = { by: Username, refusal: RefusalCode };

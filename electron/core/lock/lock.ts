@@ -31,6 +31,8 @@ export interface UnlockGrant {
   reason?: string;
   /** The ledger record that holds the evidence. */
   recordId?: string;
+  /** The room grant (the whole room opened for the period) this unlock came from. */
+  roomGrant?: string;
 }
 
 export type SessionLock =
@@ -107,6 +109,43 @@ export function decideTeacherUnlock(student: DirectoryUser, signer: DirectoryUse
     },
   };
 }
+
+/**
+ * Opening the whole room for the class period (issue 11): an approved teacher, until the end of the
+ * bell period (or for `minutes`, up to `unlockMinutes`); an administrator as an override with a
+ * written reason (up to `maxOverrideMinutes`). "No student computer access authorized with a
+ * substitute teacher": a substitute is refused, as at one computer.
+ */
+export function decideRoomOpening(
+  signer: DirectoryUser,
+  request: { minutes?: number | undefined; reason?: string | undefined },
+  rules: LockRules,
+  now: Date,
+): { ok: true; kind: 'teacher' | 'override'; until: Date; reason?: string } | { ok: false; reason: RefusalReason } {
+  if (signer.role === 'substitute') return { ok: false, reason: 'substitute' };
+  if (signer.role !== 'teacher' && signer.role !== 'administrator') return { ok: false, reason: 'not-approved' };
+  const override = signer.role === 'administrator';
+  const reason = request.reason?.trim().replace(/\s+/g, ' ') ?? '';
+  if (override && reason.length < MIN_REASON_LENGTH) return { ok: false, reason: 'reason-required' };
+  const max = override ? rules.maxOverrideMinutes : rules.unlockMinutes;
+  if (request.minutes !== undefined) {
+    if (!Number.isInteger(request.minutes) || request.minutes < 1) return { ok: false, reason: 'invalid-request' };
+    if (request.minutes > max) return { ok: false, reason: 'too-long' };
+    return {
+      ok: true,
+      kind: override ? 'override' : 'teacher',
+      until: new Date(now.getTime() + request.minutes * MINUTE),
+      ...(override ? { reason } : {}),
+    };
+  }
+  const period = currentPeriodEnd(now, rules);
+  const until = period ? period.end : new Date(now.getTime() + rules.unlockMinutes * MINUTE);
+  return { ok: true, kind: override ? 'override' : 'teacher', until, ...(override ? { reason } : {}) };
+}
+
+/** A room grant opens students' sessions; never a suspended or revoked student's (an override per student only). */
+export const roomGrantOpens = (student: DirectoryUser): boolean =>
+  student.role === 'student' && student.privileges !== 'suspended' && student.privileges !== 'revoked';
 
 export const MIN_REASON_LENGTH = 5;
 export const MAX_REASON_LENGTH = 500;

@@ -107,7 +107,7 @@ describe('aup db migrate', () => {
     }
     const again = await aup([...migrateArgs(), '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], current: ['001_records.sql', '002_checked_records.sql'] });
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], current: ['001_records.sql', '002_checked_records.sql', '003_room_grants.sql'] });
   });
 
   it('takes the admin connection from AUP_DB_ADMIN_URL; a password in it is refused (exit 2), never used', async () => {

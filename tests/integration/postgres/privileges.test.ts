@@ -101,7 +101,8 @@ describe('the kiosk role', () => {
       expect(await ask('q000001', 'student-aup', '2026-27')).toBe(false); // acknowledged the rules, did not accept
       expect(await ask('q000001', 'safety-rules-secondary', null)).toBe(true);
       expect(await ask('q000002', 'student-aup', '2026-27')).toBe(false); // an unlock is not an acceptance
-      // Exactly two functions, both SECURITY DEFINER with a fixed search_path; nothing else to call.
+      // Exactly these functions, each SECURITY DEFINER with a fixed search_path; nothing else to call:
+      // record and ask (001, 002), and the class period's room grants and presence (003).
       const callable = await kiosk.query(
         `SELECT p.oid::regprocedure::text AS fn, p.prosecdef AS definer, p.proconfig AS config
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -109,8 +110,17 @@ describe('the kiosk role', () => {
          ORDER BY 1`,
       );
       expect(callable.rows).toEqual([
+        { fn: 'aup_api.end_room(text,text,text,text)', definer: true, config: ['search_path=pg_catalog, pg_temp'] },
         { fn: 'aup_api.has_accepted(text,text,text,text)', definer: true, config: ['search_path=pg_catalog, pg_temp'] },
+        {
+          fn: 'aup_api.open_room(text,text,text,text,text,text,text,integer,timestamp with time zone)',
+          definer: true,
+          config: ['search_path=pg_catalog, pg_temp'],
+        },
         { fn: 'aup_api.record_batch(text[])', definer: true, config: ['search_path=pg_catalog, pg_temp'] },
+        { fn: 'aup_api.report_presence(text,text,text,text,text,integer,text,text[])', definer: true, config: ['search_path=pg_catalog, pg_temp'] },
+        { fn: 'aup_api.room_grants(text,text)', definer: true, config: ['search_path=pg_catalog, pg_temp'] },
+        { fn: 'aup_api.room_presence(text,text)', definer: true, config: ['search_path=pg_catalog, pg_temp'] },
       ]);
       const readable = await kiosk.query(
         `SELECT c.oid::regclass::text AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -13,7 +13,7 @@ export function RoomComputers({ computers, room, timeZone }: { computers: RoomCo
     return Number.isFinite(at.getTime()) ? formatTime(at, i18n.language, timeZone) : '';
   };
   return (
-    <section className="room-computers" aria-labelledby="room-computers-caption">
+    <div className="room-computers">
       <div className="table-scroll" role="region" aria-labelledby="room-computers-caption" tabIndex={0}>
         <table className="computers" aria-describedby="room-computers-hint">
           <caption>
@@ -38,7 +38,7 @@ export function RoomComputers({ computers, room, timeZone }: { computers: RoomCo
                 <th scope="row">{c.machine}</th>
                 <td>{c.user ? c.user.displayName : <span className="muted">{t('roomView.nobody')}</span>}</td>
                 <td>{c.user?.grade === undefined ? '' : c.user.grade === 0 ? t('roomView.kindergarten') : String(c.user.grade)}</td>
-                <td className="computer-state">{t(`roomView.stateOf.${c.state}`)}</td>
+                <td className="computer-state">{c.state === 'free' && !c.user ? t('roomView.notInUse') : t(`roomView.stateOf.${c.state}`)}</td>
                 <td>
                   {c.notes.length === 0 ? (
                     <span className="muted">{t('roomView.noNotes')}</span>
@@ -58,6 +58,6 @@ export function RoomComputers({ computers, room, timeZone }: { computers: RoomCo
           </tbody>
         </table>
       </div>
-    </section>
+    </div>
   );
 }

@@ -182,6 +182,7 @@ export const en = {
     notes: 'Notes',
     seen: 'Last report',
     nobody: 'Nobody signed in',
+    notInUse: 'Not in use',
     kindergarten: 'K',
     noNotes: 'None',
     stateOf: computerState,

@@ -187,6 +187,7 @@ export const es: UiStrings = {
     notes: 'Notas',
     seen: 'Último informe',
     nobody: 'Nadie ha iniciado sesión',
+    notInUse: 'Sin usar',
     kindergarten: 'K',
     noNotes: 'Ninguna',
     stateOf: computerState,

@@ -131,6 +131,50 @@ describe('the class period through the district database', () => {
     expect(unlocks.every((u) => u.by === 'ms.garcia')).toBe(true);
   }, 120_000);
 
+  it('what the database holds is checked again by each kiosk: a grant for another room, one by a substitute, an expired one, put there by hand, open nothing; the database refuses a grant too long or an override without reason', async () => {
+    db = await aupDatabase(server, 'rooms_c');
+    const k = await machine('Lab 204');
+    await toTheLock(k, 's01', 'Student s01');
+    const admin = await db.admin();
+    try {
+      const insert = (room: string, by: string, until: string) =>
+        admin.query(
+          `INSERT INTO aup.room_grants (campus, room, machine, by_user, by_name, kind, since, until)
+           VALUES ('Lockhart High School', $1, 'BY-HAND', $2, $2, 'teacher', now() - interval '1 hour', ${until})`,
+          [room, by],
+        );
+      await insert('Lab 205', 'ms.garcia', "now() + interval '30 minutes'");
+      await insert('Lab 204', 'sub.jones', "now() + interval '30 minutes'");
+      await insert('Lab 204', 'ms.garcia', "now() - interval '1 minute'");
+      await admin.query(`SELECT pg_notify('aup_rooms', '{"campus":"Lockhart High School","room":"Lab 204"}')`);
+      await until(
+        async () => (await view(k, 's01')) === 'locked' && (await k.ask('log', 'log')).includes('its signer is not an approved teacher here'),
+        "the substitute's grant to be seen and ignored",
+      );
+      expect(await view(k, 's01')).toBe('locked');
+
+      // the database's own rules, asked directly as the kiosk role
+      const { RoomGrantsClient } = await import('../../../electron/core/central/kiosk-role/rooms.ts');
+      const client = await RoomGrantsClient.open(db.kiosk, { campus: 'Lockhart High School', room: 'Lab 204', machine: 'T' }, { listen: false });
+      try {
+        await expect(client.openRoom({ by: 'ms.garcia', byName: 'Maria Garcia', kind: 'teacher', minutes: 481 })).rejects.toMatchObject({
+          code: 'too-long',
+        });
+        await expect(client.openRoom({ by: 'principal.ortiz', byName: 'Principal Ortiz', kind: 'override', minutes: 30 })).rejects.toMatchObject({
+          code: 'reason-required',
+        });
+        await expect(
+          client.openRoom({ by: 'ms.garcia', byName: 'Maria Garcia', kind: 'teacher', until: new Date(Date.now() - 60_000) }),
+        ).rejects.toMatchObject({ code: 'expired' });
+        expect((await client.refresh())?.grants.map((g) => g.by)).toEqual(['sub.jones']);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await admin.end();
+    }
+  }, 60_000);
+
   it('the bell ends the grant (to the end of the period by default); the database stopped mid-period: open sessions stay open to their end, new ones stay locked', async () => {
     db = await aupDatabase(server, 'rooms_b');
     // A period around the database's now, in the district's zone (the database's clock decides a

@@ -1,7 +1,8 @@
 // Browser tests (tests/e2e): Debian's Chromium (no browser download works here) against the real
 // KioskService behind the loopback bridge, started by `npm run preview` with the clock test hooks
 // and a fresh temp ledger/state per run; a second preview serves a broken config, a third a district
-// catalog of its own, a fourth shows sessions through a machine service that is not running.
+// catalog of its own, a fourth shows sessions through a machine service that is not running, a fifth
+// serves one room's students on a throwaway district database (the room unlock, issue 11).
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -20,6 +21,7 @@ import {
   SERVICE_DOWN_PORT,
   SERVICE_DOWN_URL,
 } from './tests/e2e/support/run.ts';
+import { ROOM_CONFIG_FILE, ROOM_PORT, ROOM_URL } from './tests/e2e/support/room.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -76,6 +78,17 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore',
       stderr: 'pipe',
+    },
+    {
+      // PostgreSQL started and migrated (`aup db migrate`) for the run; SIGTERM stops it and removes its folder.
+      // The real clock: room grants follow the database's.
+      command: `node scripts/preview-district.mjs --port ${ROOM_PORT} --config "${ROOM_CONFIG_FILE}" --no-build`,
+      url: `${ROOM_URL}/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     },
   ],
 });

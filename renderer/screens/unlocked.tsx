@@ -18,7 +18,8 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
   const { t, i18n } = useTranslation();
   const now = useKioskNow(5000);
   const until = new Date(view.until);
-  const untilText = formatTime(until, i18n.language, view.context.timeZone);
+  // Said to the minute: a room's end carried over from the database's clock may arrive a few ms early.
+  const untilText = formatTime(new Date(Math.round(until.getTime() / 60_000) * 60_000), i18n.language, view.context.timeZone);
   const msLeft = until.getTime() - now.getTime();
   // Counted down like a kitchen timer: 55 minutes until 54 minutes are left, then less than a minute.
   const minutesLeft = msLeft > 60_000 ? Math.ceil(msLeft / 60_000) : 0;

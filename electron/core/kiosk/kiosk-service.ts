@@ -105,11 +105,15 @@ export class KioskService implements KioskHost {
     await this.#reportPresence();
   }
 
-  /** At most every 10 s, what this computer shows, for the teacher's view of the room (district database only). */
-  async #reportPresence(): Promise<void> {
+  /** At most every 10 s (or now, `force`), what this computer shows, for the teacher's view of the room (district database only). */
+  async reportPresence(force = false): Promise<void> {
+    return this.#reportPresence(force);
+  }
+
+  async #reportPresence(force = false): Promise<void> {
     const rooms = this.#parts.rooms;
     const now = performance.now();
-    if (!rooms || now - this.#presenceAt < 10_000) return;
+    if (!rooms || (!force && now - this.#presenceAt < 10_000)) return;
     this.#presenceAt = now;
     const showing = [...this.#sessions].find((s) => s.watched);
     const presence = showing ? await showing.presence() : null;

@@ -87,7 +87,8 @@ export class RoomGrants {
     const offset = snapshot.dbNow.getTime() - localAtFetch; // database ahead of this kiosk by
     const mine = snapshot.grants
       .filter((g) => g.campus === this.#site.campus && g.room === this.#site.room)
-      .map((g) => ({ g, untilHere: Date.parse(g.until) - offset, sinceHere: Date.parse(g.since) - offset }))
+      // To the second: the two clocks' difference is known to a few milliseconds, and a bell at 10:40 should read 10:40.
+      .map((g) => ({ g, untilHere: roundSecond(Date.parse(g.until) - offset), sinceHere: roundSecond(Date.parse(g.since) - offset) }))
       .filter((x) => Number.isFinite(x.untilHere) && x.untilHere > now.getTime())
       .sort((a, b) => b.sinceHere - a.sinceHere);
     for (const { g, untilHere, sinceHere } of mine) {
@@ -144,3 +145,5 @@ export class RoomGrants {
     return ok ? user : null;
   }
 }
+
+const roundSecond = (ms: number) => Math.round(ms / 1000) * 1000;

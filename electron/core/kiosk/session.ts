@@ -422,8 +422,10 @@ export class KioskSession implements KioskApi {
       });
       await rooms.source.refresh();
       this.#roomViewUntil = now.getTime() + ROOM_VIEW_MS;
-      this.#roomComputers = await this.#computers();
       await this.#service.tick();
+      // This computer's own line, as it is now (not as it was up to 10 s ago), then the room.
+      await this.#service.reportPresence(true);
+      this.#roomComputers = await this.#computers();
       await this.refresh(true);
       return { ok: true };
     });

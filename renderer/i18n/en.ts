@@ -191,6 +191,15 @@ export const en = {
   free: {
     heading: 'You are all set',
     body: 'Thank you, {{name}}. Your acceptance of this year’s policy is recorded. There is nothing more to do here.',
+    room: {
+      heading: 'Your room',
+      intro:
+        'You are signed in to this computer, so you can open every student computer of {{room}} until the end of the period, or lock them again, without signing in again.',
+      open: 'Open this room',
+      end: 'End class',
+      opened: '{{room}} is open for the class.',
+      ended: 'Every student computer of {{room}} is locked again.',
+    },
   },
   refusal: {
     ...refusal,

@@ -196,6 +196,15 @@ export const es: UiStrings = {
   free: {
     heading: 'Todo listo',
     body: 'Gracias, {{name}}. Quedó registrada tu aceptación de la política de este año. No hay nada más que hacer aquí.',
+    room: {
+      heading: 'Su salón',
+      intro:
+        'Usted inició sesión en esta computadora, así que puede abrir todas las computadoras de los estudiantes en {{room}} hasta el final del periodo, o volver a bloquearlas, sin iniciar sesión de nuevo.',
+      open: 'Abrir este salón',
+      end: 'Terminar la clase',
+      opened: '{{room}} está abierto para la clase.',
+      ended: 'Todas las computadoras de los estudiantes en {{room}} están bloqueadas de nuevo.',
+    },
   },
   refusal: {
     ...refusal,

@@ -6,10 +6,12 @@
 import type { Page } from '@playwright/test';
 import {
   PIN,
+  acceptPolicy,
   expect,
   expectAccessible,
   expectScreen,
   firstLoginToLock,
+  openSession,
   reviewScreen,
   saveScreen,
   septemberMorning,
@@ -175,6 +177,35 @@ test.describe('on a district database', () => {
     await saveScreen(ben, 'room-ended');
 
     expect(errors, 'no console errors on the other students’ pages').toEqual([]);
+  });
+
+  test('a teacher at their own signed-in computer opens the room and ends the class without a PIN', async ({ page }) => {
+    test.setTimeout(120_000);
+    const errors: string[] = [];
+    await openSession(page, 'mr.lee');
+    await acceptPolicy(page, 'James Lee');
+    await expectScreen(page, 'You are all set');
+    await expect(page.getByRole('heading', { level: 2, name: 'Your room' })).toBeVisible();
+    await expectAccessible(page, 'teacher’s own computer, room actions');
+    await tabTo(page, button(page, 'Open this room'));
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Lab 204 is open for the class.' })).toBeVisible();
+    await saveScreen(page, 'room-teacher-own-computer');
+
+    // A student signing in now: the policy first, then open with the room.
+    const gia = await page.context().newPage();
+    gia.on('pageerror', (e) => errors.push(e.message));
+    await openSession(gia, 'gia.nguyen');
+    await acceptPolicy(gia);
+    await gia.getByRole('button', { name: /^(I understand the rules|Entiendo las reglas)$/ }).click();
+    await expect(heading(gia)).toHaveText(UNLOCKED);
+
+    await page.bringToFront();
+    await tabTo(page, button(page, 'End class'));
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Every student computer of Lab 204 is locked again.' })).toBeVisible();
+    await expect(heading(gia)).toHaveText(LOCKED);
+    expect(errors).toEqual([]);
   });
 });
 

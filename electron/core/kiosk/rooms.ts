@@ -5,34 +5,9 @@
 // approved teacher (or an administrator with a reason), whatever was written into the database.
 import type { DirectoryUser, Directory } from '../people.ts';
 import type { KioskLog } from '../log.ts';
+import type { PresenceRow, RoomGrant, RoomSnapshot } from '../central/kiosk-role/rooms.ts';
 
-/** A grant as the district database holds it (central/kiosk-role/rooms.ts). */
-export interface RoomGrant {
-  id: string;
-  campus: string;
-  room: string;
-  by: string;
-  byName: string;
-  kind: 'teacher' | 'override';
-  reason?: string;
-  since: string;
-  until: string;
-}
-
-export interface RoomSnapshot {
-  grants: RoomGrant[];
-  /** The database's clock when fetched, and `performance.now()` then: the kiosk follows the database's time. */
-  dbNow: Date;
-  fetchedAt: number;
-}
-
-export interface PresenceRow {
-  machine: string;
-  user?: { username: string; displayName: string; grade?: number };
-  state: string;
-  notes: string[];
-  seenAt: string;
-}
+export type { RoomGrant, RoomSnapshot, PresenceRow };
 
 /** What the service needs of the room grants client (central/kiosk-role/rooms.ts `RoomGrantsClient`). */
 export interface RoomGrantSource {

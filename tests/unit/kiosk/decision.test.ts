@@ -10,22 +10,14 @@ import { schoolYearOf } from '../../../electron/core/school-year.ts';
 import type { DirectoryUser } from '../../../electron/core/people.ts';
 import { PRIVILEGES, ROLES } from '../../../electron/core/api/contract.ts';
 import { BUNDLED_CATALOG } from '../../support/fixtures.ts';
+import { LOCK_RULES } from '../../support/lock-rules.ts';
 
 const rules: DecisionRules = {
   timeZone: 'America/Chicago',
   schoolYearStart: '08-01',
   gradeBands: { elementary: [0, 5], middle: [6, 8], high: [9, 12] },
   defaultLanguage: 'en',
-  lock: {
-    students: true,
-    unlockMinutes: 55,
-    maxOverrideMinutes: 480,
-    warnBeforeMinutes: 2,
-    maxFailedAttempts: 5,
-    lockoutSeconds: 60,
-    bellSchedule: [],
-    timeZone: 'America/Chicago',
-  },
+  lock: LOCK_RULES,
 };
 
 /** Evidence as a set of keys: a small real EvidenceIndex. */

@@ -13,18 +13,10 @@ import {
   type LockRules,
   type UnlockGrant,
 } from '../../../electron/core/lock/lock.ts';
+import { LOCK_RULES } from '../../support/lock-rules.ts';
 import type { Privileges, Role } from '../../../electron/core/api/contract.ts';
 
-const rules: LockRules = {
-  students: true,
-  unlockMinutes: 55,
-  maxOverrideMinutes: 480,
-  warnBeforeMinutes: 2,
-  maxFailedAttempts: 5,
-  lockoutSeconds: 60,
-  bellSchedule: [],
-  timeZone: 'America/Chicago',
-};
+const rules: LockRules = LOCK_RULES;
 const person = (role: Role, extra: Partial<DirectoryUser> = {}): DirectoryUser => ({
   username: `${role}-1`,
   displayName: role,

@@ -5,17 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { decideRoomOpening, roomGrantOpens, type LockRules } from '../../../electron/core/lock/lock.ts';
 import type { DirectoryUser } from '../../../electron/core/people.ts';
 import type { Role } from '../../../electron/core/api/contract.ts';
+import { LOCK_RULES } from '../../support/lock-rules.ts';
 
-const rules: LockRules = {
-  students: true,
-  unlockMinutes: 55,
-  maxOverrideMinutes: 480,
-  warnBeforeMinutes: 2,
-  maxFailedAttempts: 5,
-  lockoutSeconds: 60,
-  bellSchedule: [{ name: '2nd period', days: ['tue'], start: '09:50', end: '10:40' }],
-  timeZone: 'America/Chicago',
-};
+const rules: LockRules = { ...LOCK_RULES, bellSchedule: [{ name: '2nd period', days: ['tue'], start: '09:50', end: '10:40' }] };
 const who = (role: Role, extra: Partial<DirectoryUser> = {}): DirectoryUser => ({
   username: role,
   displayName: role,

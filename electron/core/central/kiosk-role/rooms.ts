@@ -59,7 +59,9 @@ export interface RoomClientOptions {
 }
 
 type GrantRow = {
-  id: string;
+  db_now: Date;
+  // Null on the one row of a room with no open grant (the database's clock comes all the same).
+  id: string | null;
   campus: string;
   room: string;
   by_user: string;
@@ -68,8 +70,16 @@ type GrantRow = {
   reason: string | null;
   since: Date;
   until: Date;
-  db_now: Date;
 };
+
+// One round trip: the open grants and the database's clock, which comes on its own row when there are none.
+const GRANTS_SQL = `SELECT now() AS db_now, g.id, g.campus, g.room, g.by_user, g.by_name, g.kind, g.reason, g.since, g.until
+  FROM (VALUES (1)) AS one (x) LEFT JOIN LATERAL aup_api.room_grants($1, $2) AS g ON true`;
+
+const LISTEN_FIRST_RETRY_MS = 500;
+/** How much sooner the server's statement timeout fires than the client's own. */
+const SERVER_FIRST_MS = 500;
+const LISTEN_MAX_RETRY_MS = 30_000;
 
 export class RoomGrantsClient {
   readonly #pool: pg.Pool;
@@ -79,8 +89,12 @@ export class RoomGrantsClient {
   readonly #listeners = new Set<(s: RoomSnapshot) => void>();
   #snapshot: RoomSnapshot | null = null;
   #key = '';
+  /** Fetches started, and the latest one whose answer (or failure) was taken: an older answer arriving late is dropped. */
+  #started = 0;
+  #settled = 0;
   #poll: NodeJS.Timeout | null = null;
-  #listener: pg.Client | null = null;
+  /** The connection that LISTENs, once it does, and how to give it up. */
+  #listener: { client: pg.Client; drop: () => void } | null = null;
   #listenRetry: NodeJS.Timeout | null = null;
   #closed = false;
   #reachable: boolean | null = null;
@@ -95,7 +109,16 @@ export class RoomGrantsClient {
       ...(options.log ? { log: options.log } : {}),
     };
     const ms = this.#options.timeoutMs;
-    this.#pool = new pg.Pool({ ...base, max: 2, connectionTimeoutMillis: ms, query_timeout: ms, idleTimeoutMillis: 60_000 });
+    // A call waits at most `ms` for a connection (a free one or a new one) and `ms` for its answer. The
+    // server gives up first (statement_timeout): a grant the kiosk was told failed must not commit later.
+    this.#pool = new pg.Pool({
+      ...base,
+      max: 2,
+      connectionTimeoutMillis: ms,
+      statement_timeout: ms,
+      query_timeout: ms + SERVER_FIRST_MS,
+      idleTimeoutMillis: 60_000,
+    });
     this.#pool.on('error', () => undefined); // an idle connection dropped by a restart: the next call reconnects
   }
 
@@ -108,9 +131,9 @@ export class RoomGrantsClient {
     const base = await clientConfig(settings, { applicationName: 'aup-kiosk-rooms' });
     const client = new RoomGrantsClient(base, site, options);
     void client.refresh();
-    client.#poll = setInterval(() => void client.refresh(), client.#options.pollMs);
+    client.#poll = setInterval(() => client.#tick(), client.#options.pollMs);
     client.#poll.unref?.();
-    if (client.#options.listen) void client.#listen();
+    if (client.#options.listen) void client.#listen(LISTEN_FIRST_RETRY_MS);
     return client;
   }
 
@@ -131,50 +154,62 @@ export class RoomGrantsClient {
   /** Asks for the room's open grants now. Null when the database cannot be reached (the last list stays). */
   async refresh(): Promise<RoomSnapshot | null> {
     if (this.#closed) return this.#snapshot;
+    const seq = ++this.#started;
+    let rows: GrantRow[];
     try {
-      const { rows } = await this.#pool.query<GrantRow>('SELECT * FROM aup_api.room_grants($1, $2)', [this.#site.campus, this.#site.room]);
-      const fetchedAt = performance.now();
-      const grants: RoomGrant[] = [];
-      for (const r of rows) {
-        // The function already filters; a row for another room (put there by hand) is not this kiosk's.
-        if (r.campus !== this.#site.campus || r.room !== this.#site.room) {
-          this.#options.log?.write('warn', 'a room grant for another room was ignored', { grant: r.id, campus: r.campus, room: r.room });
-          continue;
-        }
-        if (r.kind !== 'teacher' && r.kind !== 'override') continue;
-        grants.push({
-          id: r.id,
-          campus: r.campus,
-          room: r.room,
-          by: r.by_user,
-          byName: r.by_name,
-          kind: r.kind,
-          ...(r.reason ? { reason: r.reason } : {}),
-          since: r.since.toISOString(),
-          until: r.until.toISOString(),
-        });
-      }
-      const dbNow = rows[0]?.db_now ?? (await this.#dbNow());
-      this.#snapshot = { grants, dbNow, fetchedAt };
-      if (this.#reachable === false) this.#options.log?.write('info', 'the district database answers again (room grants)');
-      this.#reachable = true;
-      const key = JSON.stringify(grants);
-      if (key !== this.#key) {
-        this.#key = key;
-        for (const l of this.#listeners) l(this.#snapshot);
-      }
-      return this.#snapshot;
+      rows = (await this.#pool.query<GrantRow>(GRANTS_SQL, [this.#site.campus, this.#site.room])).rows;
     } catch (error) {
+      if (seq < this.#settled || this.#closed) return null; // a later fetch has answered already
+      this.#settled = seq;
       if (this.#reachable !== false)
         this.#options.log?.write('warn', 'room grants: the district database cannot be reached', { error: describeDbError(error) });
       this.#reachable = false;
       return null;
     }
-  }
-
-  async #dbNow(): Promise<Date> {
-    const { rows } = await this.#pool.query<{ now: Date }>('SELECT now() AS now');
-    return rows[0]!.now;
+    const fetchedAt = performance.now();
+    if (seq < this.#settled || this.#closed) return this.#snapshot;
+    this.#settled = seq;
+    const dbNow = rows[0]!.db_now;
+    const grants: RoomGrant[] = [];
+    for (const r of rows) {
+      if (r.id === null) continue;
+      // The function already filters; a row for another room (put there by hand) is not this kiosk's.
+      if (r.campus !== this.#site.campus || r.room !== this.#site.room) {
+        this.#options.log?.write('warn', 'a room grant for another room was ignored', { grant: r.id, campus: r.campus, room: r.room });
+        continue;
+      }
+      if (r.kind !== 'teacher' && r.kind !== 'override') {
+        this.#options.log?.write('warn', 'a room grant of an unknown kind was ignored', { grant: r.id, kind: r.kind });
+        continue;
+      }
+      grants.push({
+        id: r.id,
+        campus: r.campus,
+        room: r.room,
+        by: r.by_user,
+        byName: r.by_name,
+        kind: r.kind,
+        ...(r.reason ? { reason: r.reason } : {}),
+        since: r.since.toISOString(),
+        until: r.until.toISOString(),
+      });
+    }
+    const snapshot: RoomSnapshot = { grants, dbNow, fetchedAt };
+    this.#snapshot = snapshot;
+    if (this.#reachable === false) this.#options.log?.write('info', 'the district database answers again (room grants)');
+    this.#reachable = true;
+    const key = JSON.stringify(grants);
+    if (key !== this.#key) {
+      this.#key = key;
+      for (const l of this.#listeners) {
+        try {
+          l(snapshot);
+        } catch (error) {
+          this.#options.log?.write('error', 'a room grants listener failed', { error: String(error) });
+        }
+      }
+    }
+    return snapshot;
   }
 
   async openRoom(input: {
@@ -208,7 +243,7 @@ export class RoomGrantsClient {
         by: input.by.toLowerCase(),
         byName: input.byName,
         kind: input.kind,
-        ...(input.reason ? { reason: input.reason } : {}),
+        ...(input.reason?.trim() ? { reason: input.reason.trim() } : {}),
         since: r.since.toISOString(),
         until: r.until.toISOString(),
       };
@@ -231,29 +266,40 @@ export class RoomGrantsClient {
     }
   }
 
+  /** This computer's line in the room's view (upserted; the database stamps the time). */
   async reportPresence(p: { user?: { username: string; displayName: string; grade?: number }; state: string; notes: string[] }): Promise<void> {
-    await this.#pool.query('SELECT aup_api.report_presence($1, $2, $3, $4, $5, $6, $7, $8)', [
-      this.#site.machine,
-      this.#site.campus,
-      this.#site.room,
-      p.user?.username ?? null,
-      p.user?.displayName ?? null,
-      p.user?.grade ?? null,
-      p.state,
-      p.notes,
-    ]);
+    try {
+      await this.#pool.query('SELECT aup_api.report_presence($1, $2, $3, $4, $5, $6, $7, $8)', [
+        this.#site.machine,
+        this.#site.campus,
+        this.#site.room,
+        p.user?.username ?? null,
+        p.user?.displayName ?? null,
+        p.user?.grade ?? null,
+        p.state,
+        p.notes,
+      ]);
+    } catch (error) {
+      throw asRoomError(error);
+    }
   }
 
+  /** The room's computers heard from in the last minute, by the database's clock. */
   async presence(): Promise<PresenceRow[]> {
-    const { rows } = await this.#pool.query<{
+    let rows: {
       machine: string;
       username: string | null;
       display_name: string | null;
       grade: number | null;
       state: string;
-      notes: string[];
+      notes: string[] | null;
       seen_at: Date;
-    }>('SELECT * FROM aup_api.room_presence($1, $2)', [this.#site.campus, this.#site.room]);
+    }[];
+    try {
+      rows = (await this.#pool.query('SELECT * FROM aup_api.room_presence($1, $2)', [this.#site.campus, this.#site.room])).rows;
+    } catch (error) {
+      throw asRoomError(error);
+    }
     return rows.map((r) => ({
       machine: r.machine,
       ...(r.username
@@ -265,17 +311,40 @@ export class RoomGrantsClient {
     }));
   }
 
+  /** The poll; it also asks the notification connection for a sign of life (a cut cable sends no `end`). */
+  #tick(): void {
+    void this.refresh();
+    const listener = this.#listener;
+    if (listener) listener.client.query('SELECT 1').catch(listener.drop);
+  }
+
   /** A connection of its own that LISTENs; when it drops, polling carries on and it reconnects with backoff. */
-  async #listen(delayMs = 500): Promise<void> {
+  async #listen(delayMs: number): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client({ ...this.#base, connectionTimeoutMillis: this.#options.timeoutMs });
+    const ms = this.#options.timeoutMs;
+    const client = new pg.Client({
+      ...this.#base,
+      connectionTimeoutMillis: ms,
+      query_timeout: ms + SERVER_FIRST_MS,
+      keepAliveInitialDelayMillis: 10_000,
+    });
+    let connected = false;
+    let lost = false;
     const again = () => {
-      if (this.#listener === client) this.#listener = null;
-      if (this.#closed || this.#listenRetry) return;
+      if (lost) return; // 'error' and 'end' both come: one retry per connection
+      lost = true;
+      if (this.#listener?.client === client) {
+        this.#listener = null;
+        this.#options.log?.write('warn', 'room grants: the notification connection was lost; polling carries changes meanwhile');
+      }
+      forget(client);
+      if (this.#closed) return;
+      // Backoff while it keeps failing; from the start again after a connection that worked.
+      const wait = connected ? LISTEN_FIRST_RETRY_MS : delayMs;
       this.#listenRetry = setTimeout(() => {
         this.#listenRetry = null;
-        void this.#listen(Math.min(delayMs * 2, 30_000));
-      }, delayMs);
+        void this.#listen(connected ? LISTEN_FIRST_RETRY_MS * 2 : Math.min(delayMs * 2, LISTEN_MAX_RETRY_MS));
+      }, wait);
       this.#listenRetry.unref?.();
     };
     client.on('error', again);
@@ -285,27 +354,45 @@ export class RoomGrantsClient {
         const { campus, room } = JSON.parse(n.payload ?? '{}') as { campus?: string; room?: string };
         if (campus === this.#site.campus && room === this.#site.room) void this.refresh();
       } catch {
-        // not ours
+        // not a payload of ours
       }
     });
     try {
       await client.connect();
       await client.query('LISTEN aup_rooms');
-      this.#listener = client;
-      void this.refresh(); // anything missed while not listening
     } catch {
-      await client.end().catch(() => undefined);
       again();
+      return;
     }
+    if (this.#closed || lost) {
+      forget(client);
+      return;
+    }
+    connected = true;
+    this.#listener = { client, drop: again };
+    void this.refresh(); // anything missed while not listening
   }
 
+  /** Stops polling and listening; never waits on the network for longer than one call's bound. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#poll) clearInterval(this.#poll);
     if (this.#listenRetry) clearTimeout(this.#listenRetry);
-    await this.#listener?.end().catch(() => undefined);
-    await this.#pool.end().catch(() => undefined);
+    if (this.#listener) forget(this.#listener.client);
+    this.#listener = null;
+    await within(this.#pool.end(), 2 * this.#options.timeoutMs);
   }
+}
+
+/** Ends a connection without waiting for the server's goodbye, which a cut network never sends. */
+function forget(client: pg.Client): void {
+  void within(client.end(), 1_000);
+}
+
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function asRoomError(error: unknown): RoomGrantError {

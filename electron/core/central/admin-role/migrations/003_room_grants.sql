@@ -68,6 +68,8 @@ BEGIN
   IF p_kind = 'override' AND coalesce(btrim(p_reason), '') = '' THEN
     RAISE EXCEPTION 'reason-required: an override needs a written reason' USING ERRCODE = '22023';
   END IF;
+  -- One room's opens and ends one at a time: two teachers opening at once leave one open grant.
+  PERFORM pg_advisory_xact_lock(hashtextextended('aup_rooms:' || p_campus || '/' || p_room, 0));
   ends := coalesce(p_until, now() + make_interval(mins => p_minutes));
   IF ends IS NULL OR ends <= now() THEN
     RAISE EXCEPTION 'expired: the grant would end before it starts' USING ERRCODE = '22023';
@@ -75,7 +77,7 @@ BEGIN
   IF ends > now() + make_interval(mins => max_minutes) THEN
     RAISE EXCEPTION 'too-long: longer than the % minutes the district allows', max_minutes USING ERRCODE = '22023';
   END IF;
-  UPDATE aup.room_grants g SET ended_at = now(), ended_by = p_by
+  UPDATE aup.room_grants g SET ended_at = now(), ended_by = lower(p_by)
     WHERE g.campus = p_campus AND g.room = p_room AND g.ended_at IS NULL AND g.until > now();
   INSERT INTO aup.room_grants (campus, room, machine, by_user, by_name, kind, reason, until)
     VALUES (p_campus, p_room, p_machine, lower(p_by), coalesce(p_by_name, p_by), p_kind, nullif(btrim(p_reason), ''), ends)
@@ -93,6 +95,7 @@ AS $fn$
 DECLARE
   n integer;
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('aup_rooms:' || p_campus || '/' || p_room, 0));
   UPDATE aup.room_grants g SET ended_at = now(), ended_by = lower(p_by)
     WHERE g.campus = p_campus AND g.room = p_room AND g.ended_at IS NULL AND g.until > now();
   GET DIAGNOSTICS n = ROW_COUNT;

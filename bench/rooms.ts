@@ -6,12 +6,10 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { KioskView } from '../electron/core/api/contract.ts';
 import { openKioskService } from '../electron/core/setup.ts';
 import type { KioskHost } from '../electron/core/kiosk/kiosk-service.ts';
 import { ManualClock } from '../electron/core/time.ts';
-import { clientConfig } from '../electron/core/central/kiosk-role/connection.ts';
 import { aupDatabase, startPostgres, type AupDatabase } from '../harness/postgres.ts';
 import { demoConfigIn } from '../harness/demo-config.ts';
 
@@ -101,51 +99,6 @@ async function openToUnlocked(db: AupDatabase, root: string, listen: boolean): P
   }
 }
 
-/** 200 kiosks reporting presence, each every 10 s, compressed tenfold: the database's side. */
-async function presenceLoad(db: AupDatabase): Promise<Record<string, number>> {
-  const pool = new pg.Pool({ ...(await clientConfig(db.kiosk)), max: 20 });
-  const KIOSKS_N = 200;
-  const CALLS_EACH = 10;
-  const times: number[] = [];
-  const started = performance.now();
-  try {
-    await Promise.all(
-      Array.from({ length: KIOSKS_N }, async (_, k) => {
-        for (let i = 0; i < CALLS_EACH; i++) {
-          // Each kiosk has its own connection: the time is the call's, not a wait for a shared pool.
-          const client = await pool.connect();
-          const t = performance.now();
-          try {
-            await client.query('SELECT aup_api.report_presence($1, $2, $3, $4, $5, $6, $7, $8)', [
-              `PC-${k}`,
-              'Lockhart High School',
-              `Room ${k % 20}`,
-              `s${k}`,
-              `Student ${k}`,
-              7,
-              'locked',
-              ['supervision'],
-            ]);
-          } finally {
-            client.release();
-          }
-          times.push(performance.now() - t);
-          await new Promise((resolve) => setTimeout(resolve, 500 * Math.random()));
-        }
-      }),
-    );
-  } finally {
-    await pool.end();
-  }
-  times.sort((a, b) => a - b);
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    presenceCallsPerSecond: Math.round(times.length / seconds),
-    presenceP50Ms: Number(percentile(times, 50).toFixed(3)),
-    presenceP99Ms: Number(percentile(times, 99).toFixed(3)),
-  };
-}
-
 export async function benchRooms(): Promise<Record<string, number>> {
   const server = await startPostgres({ settings: { fsync: 'on', synchronous_commit: 'on' } });
   const root = await mkdtemp(path.join(os.tmpdir(), 'aup-bench-rooms-'));
@@ -161,7 +114,6 @@ export async function benchRooms(): Promise<Record<string, number>> {
       pollIntervalMs: POLL_MS,
       grantToAllUnlockedPollP50Ms: round(percentile(poll, 50)),
       grantToAllUnlockedPollP95Ms: round(percentile(poll, 95)),
-      ...(await presenceLoad(db)),
     };
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -101,7 +101,14 @@ export class KioskService implements KioskHost {
   /** Re-evaluates every session (after the clock moved, or on the timer) and pushes changed views. */
   async tick(): Promise<void> {
     this.#saveClockFloor();
-    await Promise.all([...this.#sessions].map((s) => s.refresh()));
+    // One session that cannot be looked at (its directory down, its state unwritable) does not stop the others.
+    await Promise.all(
+      [...this.#sessions].map((s) =>
+        s
+          .refresh()
+          .catch((error: Error) => this.#parts.log.write('error', 'a session could not be re-evaluated', { user: s.username, error: error.message })),
+      ),
+    );
     await this.#reportPresence();
   }
 

@@ -172,7 +172,13 @@ export class KioskSession implements KioskApi {
     if (live && stored.roomGrant && open && !open.has(stored.roomGrant)) {
       // "End class" (or a newer grant): the database no longer holds this one open. A database that
       // cannot be reached says nothing here: the session stays open to its end.
-      lockStore.saveGrant({ ...stored, until: now.toISOString() });
+      try {
+        lockStore.saveGrant({ ...stored, until: now.toISOString() });
+      } catch (error) {
+        // The state cannot be written: the lock state machine still ends the grant at its own end.
+        log.write('error', 'cannot save the end of a room grant', { user: user.username, error: (error as Error).message });
+        return false;
+      }
       log.write('info', 'room closed: session locked again', { user: user.username, grant: stored.roomGrant });
       return true;
     }
@@ -186,17 +192,22 @@ export class KioskSession implements KioskApi {
       grant.kind === 'override' ? { type: 'override', ...base, reason: grant.reason ?? '' } : { type: 'unlock', ...base },
     );
     if (!saved) return false; // no evidence, no unlock; tried again at the next look
-    lockStore.saveGrant({
-      user: user.username,
-      kind: grant.kind,
-      by: signer.username,
-      byName: signer.displayName,
-      since: now.toISOString(),
-      until: untilHere.toISOString(),
-      ...(grant.reason ? { reason: grant.reason } : {}),
-      recordId: saved.id,
-      roomGrant: grant.id,
-    });
+    try {
+      lockStore.saveGrant({
+        user: user.username,
+        kind: grant.kind,
+        by: signer.username,
+        byName: signer.displayName,
+        since: now.toISOString(),
+        until: untilHere.toISOString(),
+        ...(grant.reason ? { reason: grant.reason } : {}),
+        recordId: saved.id,
+        roomGrant: grant.id,
+      });
+    } catch (error) {
+      log.write('error', 'cannot save a room unlock', { user: user.username, error: (error as Error).message });
+      return false;
+    }
     log.write('info', 'room open: session unlocked', { user: user.username, by: signer.username, grant: grant.id, until: untilHere.toISOString() });
     return true;
   }

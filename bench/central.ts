@@ -9,16 +9,13 @@ import path from 'node:path';
 import { CentralStore } from '../electron/core/central/kiosk-role/store.ts';
 import { CentralSync } from '../electron/core/central/kiosk-role/sync.ts';
 import { aupDatabase, startPostgres, writeLedgerFile } from '../harness/postgres.ts';
+import { percentile } from './stats.ts';
 
 const ACCEPTANCES = 1_000_000;
 const QUESTIONS = 5_000;
 const WARMUP = 500;
 const SYNC_RECORDS = 10_000;
 const YEAR = '2026-27';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 

@@ -13,14 +13,11 @@ import { ManualClock } from '../electron/core/time.ts';
 import { startChannel } from '../electron/core/machine/channel.ts';
 import { connectChannel } from '../electron/core/machine/channel-client.ts';
 import { demoConfigIn } from '../harness/demo-config.ts';
+import { percentile } from './stats.ts';
 
 const ROUNDS = 1000;
 const CONNECTS = 60;
 const STUDENT = 'ben.carter';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** setLanguage back and forth: each call changes the view, which the session pushes. Milliseconds per round trip. */
 async function roundTrips(api: KioskApi, rounds: number): Promise<number[]> {

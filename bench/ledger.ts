@@ -12,6 +12,7 @@ import { Ledger } from '../electron/core/ledger/ledger.ts';
 import type { NewLedgerRecord } from '../electron/core/ledger/records.ts';
 import { verifyLedgerDir } from '../electron/core/ledger/verify.ts';
 import { isoWithOffset, ManualClock } from '../electron/core/time.ts';
+import { percentile } from './stats.ts';
 
 const RULE = { timeZone: 'America/Chicago', start: '08-01' };
 const MACHINE = { machine: 'LAB204-01', campus: 'Lockhart High School', room: '204', appVersion: '0.1.0' };
@@ -21,10 +22,6 @@ const WARMUP = 25;
 const RECORDS = 100_000;
 const DECISIONS = 20_000;
 const MB = 1024 * 1024;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
 

@@ -6,6 +6,7 @@
 import { clientConfig } from '../electron/core/central/kiosk-role/connection.ts';
 import { RoomGrantsClient, type RoomSnapshot } from '../electron/core/central/kiosk-role/rooms.ts';
 import { aupDatabase, startPostgres, type AupDatabase } from '../harness/postgres.ts';
+import { percentile } from './stats.ts';
 
 const KIOSKS = 200;
 const COMPRESS = 10;
@@ -15,9 +16,6 @@ const LOAD_SECONDS = 20;
 const ROUNDS = 20;
 const CAMPUS = 'Lockhart High School';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 const ms3 = (n: number) => Number(n.toFixed(3));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -12,15 +12,13 @@ import type { KioskHost } from '../electron/core/kiosk/kiosk-service.ts';
 import { ManualClock } from '../electron/core/time.ts';
 import { aupDatabase, startPostgres, type AupDatabase } from '../harness/postgres.ts';
 import { demoConfigIn } from '../harness/demo-config.ts';
+import { percentile } from './stats.ts';
 
 const ROUNDS = 20;
 const KIOSKS = 3;
 const PER_KIOSK = 10;
 const POLL_MS = 2000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 const round = (n: number) => Math.round(n);
 const quiet = { write: () => {} };
 

@@ -1,13 +1,6 @@
-// The lock rules the unit tests decide with: the config's defaults, in Lockhart's time zone.
+// The lock rules the unit tests decide with: the config's own defaults (its schema says them once),
+// in Lockhart's time zone.
+import { lockSchema } from '../../electron/core/config/schema.ts';
 import type { LockRules } from '../../electron/core/lock/lock.ts';
 
-export const LOCK_RULES: LockRules = {
-  students: true,
-  unlockMinutes: 55,
-  maxOverrideMinutes: 480,
-  warnBeforeMinutes: 2,
-  maxFailedAttempts: 5,
-  lockoutSeconds: 60,
-  bellSchedule: [],
-  timeZone: 'America/Chicago',
-};
+export const LOCK_RULES: LockRules = { ...lockSchema.parse({}), timeZone: 'America/Chicago' };

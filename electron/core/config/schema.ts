@@ -45,6 +45,17 @@ const gradeRange = z
   .tuple([wholeNumber(0, 12), wholeNumber(0, 12)], { error: 'expected [lowest grade, highest grade], kindergarten is 0' })
   .refine(([lo, hi]) => lo <= hi, { error: 'the lowest grade comes first' });
 
+/** The classroom lock's settings, each with its default (also the unit tests' rules). */
+export const lockSchema = z.strictObject({
+  students: bool.default(true),
+  unlockMinutes: wholeNumber(1, 480).default(55),
+  maxOverrideMinutes: wholeNumber(1, 1440).default(480),
+  warnBeforeMinutes: wholeNumber(0, 60).default(2),
+  maxFailedAttempts: wholeNumber(1, 20).default(5),
+  lockoutSeconds: wholeNumber(5, 3600).default(60),
+  bellSchedule: z.array(period, { error: 'expected a list of periods' }).default([]),
+});
+
 const ldapDirectory = z.strictObject({
   type: z.literal('ldap'),
   url: z
@@ -132,25 +143,15 @@ export const configSchema = z
     directory: z.discriminatedUnion('type', [rosterDirectory, ldapDirectory], {
       error: 'expected a directory with "type": "roster" or "type": "ldap"',
     }),
-    lock: z
-      .strictObject({
-        students: bool.default(true),
-        unlockMinutes: wholeNumber(1, 480).default(55),
-        maxOverrideMinutes: wholeNumber(1, 1440).default(480),
-        warnBeforeMinutes: wholeNumber(0, 60).default(2),
-        maxFailedAttempts: wholeNumber(1, 20).default(5),
-        lockoutSeconds: wholeNumber(5, 3600).default(60),
-        bellSchedule: z.array(period, { error: 'expected a list of periods' }).default([]),
-      })
-      .default({
-        students: true,
-        unlockMinutes: 55,
-        maxOverrideMinutes: 480,
-        warnBeforeMinutes: 2,
-        maxFailedAttempts: 5,
-        lockoutSeconds: 60,
-        bellSchedule: [],
-      }),
+    lock: lockSchema.default({
+      students: true,
+      unlockMinutes: 55,
+      maxOverrideMinutes: 480,
+      warnBeforeMinutes: 2,
+      maxFailedAttempts: 5,
+      lockoutSeconds: 60,
+      bellSchedule: [],
+    }),
     ledger: z.strictObject({ dir: text('the path of the ledger folder', 1000).optional() }).default({}),
     state: z.strictObject({ dir: text('the path of the kiosk state folder', 1000).optional() }).default({}),
     // The machine service (DESIGN.md "The machine service").

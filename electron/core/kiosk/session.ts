@@ -17,7 +17,15 @@ import type {
 } from '../api/contract.ts';
 import type { DirectoryUser } from '../people.ts';
 import { isoWithOffset } from '../time.ts';
-import { decideOverride, decideRoomOpening, decideTeacherUnlock, roomGrantOpens, signerKey, type UnlockDecision } from '../lock/lock.ts';
+import {
+  decideOverride,
+  decideRoomOpening,
+  decideTeacherUnlock,
+  roomGrantOpens,
+  signerKey,
+  type UnlockDecision,
+  type UnlockGrant,
+} from '../lock/lock.ts';
 import { decideWithEvidence } from '../evidence/evidence-ledger.ts';
 import { resolveFor } from './decision.ts';
 import { languageFor, viewContext, viewFor } from './view.ts';
@@ -133,19 +141,14 @@ export class KioskSession implements KioskApi {
     const user = found ?? unknownStudent(this.#username);
     // Someone unknown is locked whatever the room's setting.
     const decisionRules = found ? rules : { ...rules, lock: { ...rules.lock, students: true } };
-    const decide = () =>
-      decideWithEvidence(this.#parts.evidence, {
-        user,
-        catalog: this.#parts.catalog,
-        grant: this.#parts.lockStore.grantFor(this.#username),
-        now,
-        rules: decisionRules,
-        language,
-      });
-    let decision = await decide();
+    // The stored grant is read once per look (the store reads its file), and again only if the room changed it.
+    const decide = (grant: UnlockGrant | undefined) =>
+      decideWithEvidence(this.#parts.evidence, { user, catalog: this.#parts.catalog, grant, now, rules: decisionRules, language });
+    const stored = this.#parts.lockStore.grantFor(this.#username);
+    let decision = await decide(stored);
     // The room opened (or closed) for the class period changes the lock: look again once it is applied.
-    if (found && this.#service.rooms && (decision.next === 'locked' || decision.next === 'unlocked') && (await this.#applyRoom(found, now))) {
-      decision = await decide();
+    if (found && this.#service.rooms && (decision.next === 'locked' || decision.next === 'unlocked') && (await this.#applyRoom(found, stored, now))) {
+      decision = await decide(this.#parts.lockStore.grantFor(this.#username));
     }
     const view = viewFor({ decision, user, context: viewContext(site, now, language), gradeBands: rules.gradeBands, safetyOpen: this.#safetyOpen });
     if (view.kind === 'unlocked' && view.room && now.getTime() < this.#roomViewUntil) {
@@ -158,15 +161,14 @@ export class KioskSession implements KioskApi {
    * A student's locked session opens with the room's grant (recorded per student, naming the grant);
    * a session opened by a grant that is no longer open locks again. True when something changed.
    */
-  #applyRoom(user: DirectoryUser, now: Date): Promise<boolean> {
-    this.#applying ??= this.#applyRoomOnce(user, now).finally(() => (this.#applying = null));
+  #applyRoom(user: DirectoryUser, stored: UnlockGrant | undefined, now: Date): Promise<boolean> {
+    this.#applying ??= this.#applyRoomOnce(user, stored, now).finally(() => (this.#applying = null));
     return this.#applying;
   }
 
-  async #applyRoomOnce(user: DirectoryUser, now: Date): Promise<boolean> {
+  async #applyRoomOnce(user: DirectoryUser, stored: UnlockGrant | undefined, now: Date): Promise<boolean> {
     const rooms = this.#service.rooms!;
     const { lockStore, log, site } = this.#parts;
-    const stored = lockStore.grantFor(this.#username);
     const live = stored && Date.parse(stored.since) <= now.getTime() && now.getTime() < Date.parse(stored.until);
     const open = rooms.openIds();
     if (live && stored.roomGrant && open && !open.has(stored.roomGrant)) {

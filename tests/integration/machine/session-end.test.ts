@@ -9,21 +9,13 @@ import { canCreateAccounts, createTestAccounts, spawnAs, type TestAccount } from
 import { endSession, sessionEndPlan } from '../../../electron/core/machine/session-end.ts';
 import { osSessionHooks, signedInNow } from '../../../electron/core/machine/os-hooks.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
+import { until as untilWithin } from '../../support/until.ts';
 
 const exited = (child: ChildProcess) =>
   new Promise<NodeJS.Signals | number | null>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
     else child.once('exit', (code, signal) => resolve(signal ?? code));
   });
-
-/** Polls until `test` holds, or fails naming what it waited for. */
-async function until(test: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * The uid's live processes, from ps. Zombies are left out: a killed process stays one until its parent
@@ -107,3 +99,8 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('ending an O
     expect(result).toEqual({ command: '(no plan: the account could not be resolved)', exitCode: null, ended: false });
   });
 });
+
+/** This file's waits allow 5,000 ms. */
+function until(test: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  return untilWithin(test, what, timeoutMs);
+}

@@ -13,6 +13,7 @@ import type { PostgresSettings } from '../../../electron/core/central/kiosk-role
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
 import { aupDatabase, freePort, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { Child } from './children.ts';
+import { until } from '../../support/until.ts';
 
 let server: PostgresHandle;
 let db: AupDatabase;
@@ -48,14 +49,6 @@ async function openKiosk(config: string, log = new MemoryLog()): Promise<{ kiosk
   const kiosk = await openKioskService({ configFile: config, clock: new ManualClock('2026-10-06T15:00:00Z'), log, machine: `PC-${n}` });
   cleanups.push(() => kiosk.close());
   return { kiosk, log };
-}
-
-async function until(test: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function accept(s: KioskSessionApi, typedName: string) {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
 import { aupDatabase, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { Child } from './children.ts';
+import { until } from '../../support/until.ts';
 
 let server: PostgresHandle;
 let db: AupDatabase;
@@ -68,14 +69,6 @@ async function toTheLock(k: Child, user: string, name: string): Promise<void> {
   expect(await k.ask(`accept ${user} ${name}`, 'accept')).toBe('ok');
   expect(await k.ask(`ack ${user}`, 'ack')).toBe('ok');
   expect(await view(k, user)).toBe('locked');
-}
-
-async function until(test: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** One question at a time: a kiosk process answers in lines, and two questions in flight could take each other's answer. */

@@ -12,6 +12,7 @@ import { MemoryLog } from '../../../electron/core/log.ts';
 import { aupDatabase, startFaultyRelay, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 import { Child } from './children.ts';
+import { until as untilWithin } from '../../support/until.ts';
 
 let server: PostgresHandle;
 let tmp: TempDir;
@@ -60,14 +61,6 @@ class QuickTimers implements SyncTimers {
   }
   clearTimeout(handle: unknown): void {
     clearTimeout(handle as NodeJS.Timeout);
-  }
-}
-
-async function until(test: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -309,3 +302,8 @@ describe('sending the local ledger to the central database', () => {
     expect(await new CentralSync({ dir, sink: await store(db.kiosk) }).syncOnce()).toMatchObject({ sent: 12, inserted: 12 });
   });
 });
+
+/** This file's waits allow 20,000 ms. */
+function until(test: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  return untilWithin(test, what, timeoutMs);
+}

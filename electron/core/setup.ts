@@ -2,6 +2,7 @@
 // policy catalog, the LDAP password and CA files) and builds the adapters it names. Every problem is
 // collected (never the first only), so a technician fixes a config in one pass.
 import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ConfigProblem } from './api/contract.ts';
 import { configSchema } from './config/schema.ts';
@@ -29,21 +30,26 @@ export interface KioskSetup {
   roster: Roster | null;
   /** Not wrong, but worth a technician's eye (a password file every user can read). */
   warnings: ConfigProblem[];
+  /** SHA-256 of the config file's bytes: stamped on every acceptance, so evidence names the config in force. */
+  configSha256: string;
 }
 
 export type SetupLoad = ({ ok: true } & KioskSetup) | { ok: false; source: string; problems: ConfigProblem[] };
 
-async function readJson(file: string): Promise<{ ok: true; json: unknown } | { ok: false; problem: ConfigProblem }> {
+async function readJson(file: string): Promise<{ ok: true; json: unknown; sha256: string } | { ok: false; problem: ConfigProblem }> {
   let textContent: string;
+  let sha256: string;
   try {
-    textContent = await readFile(file, 'utf8');
+    const bytes = await readFile(file);
+    sha256 = createHash('sha256').update(bytes).digest('hex');
+    textContent = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'there is no file there' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
     return { ok: false, problem: { path: '(file)', message: `cannot read the config file ${file}: ${why}` } };
   }
   try {
-    return { ok: true, json: JSON.parse(textContent.replace(/^\uFEFF/, '')) };
+    return { ok: true, json: JSON.parse(textContent.replace(/^\uFEFF/, '')), sha256 };
   } catch (error) {
     return { ok: false, problem: { path: '(file)', message: `${file} is ${jsonErrorPosition(textContent, error)}` } };
   }
@@ -139,7 +145,7 @@ export async function loadSetup(file: string, options: SetupOptions = {}): Promi
   if (!c.ok) problems.push(...c.problems);
 
   if (problems.length || !c.ok) return { ok: false, source, problems };
-  return { ok: true, source, config, catalog: c.catalog, roster, warnings };
+  return { ok: true, source, config, catalog: c.catalog, roster, warnings, configSha256: read.sha256 };
 }
 
 /** The directory a config names: the roster file, or the district's LDAP / Active Directory. */
@@ -281,6 +287,7 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
         room: config.site.room,
         timeZone: config.district.timeZone,
         languages: config.languages,
+        configSha256: loaded.configSha256,
       },
       clock,
       log,

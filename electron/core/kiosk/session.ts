@@ -270,6 +270,12 @@ export class KioskSession implements KioskApi {
         sha256: shown.sha256,
         method: 'kiosk',
         ...(view.signature === 'typed-name' && typedName ? { typedName } : {}),
+        ...(this.#parts.site.configSha256 ? { configSha256: this.#parts.site.configSha256 } : {}),
+        audience: {
+          role: view.user.role,
+          ...(view.user.grade !== undefined ? { grade: view.user.grade } : {}),
+          ...(view.user.gradeBand ? { gradeBand: view.user.gradeBand } : {}),
+        },
       });
       if (!saved) return refuse('cannot-record');
       this.#parts.log.write('info', 'policy accepted', {

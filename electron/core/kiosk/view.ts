@@ -15,6 +15,8 @@ export interface KioskSite {
   room: string;
   timeZone: string;
   languages: { default: string; offered: readonly string[] };
+  /** SHA-256 of the machine config file in force, stamped on every acceptance (issue 12). */
+  configSha256?: string;
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español' };

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { parseLocalDate } from '../time.ts';
 import { parseSchoolYear } from '../school-year.ts';
+import { ROLES } from '../api/contract.ts';
 
 export const RECORD_TYPES = [
   'acceptance',
@@ -65,16 +66,35 @@ const acceptanceFields = {
   signer: z.enum(['student', 'guardian', 'staff']).optional(),
   /** Paper: the staff member who typed the form in. */
   enteredBy: Username.optional(),
+  /**
+   * Kiosk (issue 12): SHA-256 of the machine config file's bytes in force when the record was made,
+   * and the audience rule that chose this policy (the user's role, grade and grade band), so a
+   * hearing can tell why this student saw this text. Absent on records made before they existed.
+   */
+  configSha256: Sha256Hex.optional(),
+  audience: z
+    .strictObject({
+      role: z.enum(ROLES),
+      grade: z.number().int().min(-1).max(12).optional(), // -1 is PK, 0 is K
+      gradeBand: Identifier.optional(),
+    })
+    .optional(),
+  /** Kiosk: the plain-words summary shown above the policy (K-5), as its own hashed document. */
+  summary: z.strictObject({ policyId: Identifier, version: Identifier, language: Language, sha256: Sha256Hex }).optional(),
 };
 const PAPER_ONLY = ['signedOn', 'signer', 'enteredBy'] as const;
+const KIOSK_ONLY = ['configSha256', 'audience', 'summary'] as const;
 
 function paperRule(
-  v: { method: 'kiosk' | 'paper'; signedOn?: string; signer?: string; enteredBy?: string; schoolYear?: string },
+  v: { method: 'kiosk' | 'paper'; signedOn?: string; signer?: string; enteredBy?: string; configSha256?: string; audience?: object; summary?: object },
   ctx: z.RefinementCtx,
 ) {
   for (const key of PAPER_ONLY) {
     if (v.method === 'paper' && v[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required for a paper form' });
     if (v.method === 'kiosk' && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only for a paper form' });
+  }
+  for (const key of KIOSK_ONLY) {
+    if (v.method === 'paper' && v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only for a kiosk record' });
   }
 }
 

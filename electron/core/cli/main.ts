@@ -3,7 +3,8 @@
 import { EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { checkoutResources, type Resources } from '../config/resources.ts';
 import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
-import { ledgerImport, ledgerVerify, report, status } from './commands-ledger.ts';
+import { ledgerVerify, report, status } from './commands-ledger.ts';
+import { ledgerImport } from './commands-ledger-import.ts';
 import { rosterImport } from './commands-roster.ts';
 import { dbMigrate } from './commands-central.ts';
 import { serviceRun, serviceStatus } from './commands-service.ts';

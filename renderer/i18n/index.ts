@@ -1,9 +1,22 @@
 // i18next for the kiosk's own words. The language is not chosen here: it follows the view the kiosk
 // pushes (`context.language`), and `<html lang>` follows it so screen readers and read-aloud agree.
+// The words live in per-language JSON files (renderer/locales/<code>.json); English and Spanish are
+// bundled, and the type checker holds both to the English keys.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en.ts';
-import { es } from './es.ts';
+import type { LockReason, RefusalReason, RoomComputer } from '../../electron/core/api/contract.ts';
+import en from '../locales/en.json';
+import esStrings from '../locales/es.json';
+
+/** The shape every language fills: English's keys. */
+export type UiStrings = typeof en;
+
+// Every LockReason, RefusalReason, computer state and note has a sentence (a missing one fails tsc).
+en.locked.reason satisfies Record<LockReason, string>;
+en.refusal satisfies Record<RefusalReason, string>;
+en.roomView.stateOf satisfies Record<RoomComputer['state'], string>;
+en.roomView.note satisfies Record<RoomComputer['notes'][number], string>;
+const es: UiStrings = esStrings;
 
 export const UI_LANGUAGES = ['en', 'es'] as const;
 

@@ -1,12 +1,12 @@
 // i18next for the kiosk's own words. The language is not chosen here: it follows the view the kiosk
 // pushes (`context.language`), and `<html lang>` follows it so screen readers and read-aloud agree.
-// The words live in per-language JSON files (renderer/locales/<code>.json); English and Spanish are
+// The words live in per-language JSON files (assets/locales/<code>.json); English and Spanish are
 // bundled, and the type checker holds both to the English keys.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { LockReason, RefusalReason, RoomComputer } from '../../electron/core/api/contract.ts';
-import en from '../locales/en.json';
-import esStrings from '../locales/es.json';
+import en from '../../assets/locales/en.json';
+import esStrings from '../../assets/locales/es.json';
 
 /** The shape every language fills: English's keys. */
 export type UiStrings = typeof en;

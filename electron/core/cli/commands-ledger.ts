@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { directoryFor } from '../setup.ts';
 import { readLedgerIndex, readLedgerRecords, verifyLedgerDir, type VerifyReport } from '../ledger/verify.ts';
 import { type LedgerRecord } from '../ledger/records.ts';
+import { sealDirIn } from '../ledger/seal.ts';
 import { ConfLockStore } from '../lock/lock-store.ts';
 import { decide, resolveFor } from '../kiosk/decision.ts';
 import { decisionRulesFrom } from '../kiosk/rules.ts';

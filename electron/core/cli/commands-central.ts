@@ -168,6 +168,18 @@ async function reportingClient(flags: CentralFlags, setup: KioskSetup): Promise<
   }
 }
 
+/** Runs `query` as the reporting role and closes the connection; a database error becomes one sentence. */
+export async function withReportingClient<T>(flags: CentralFlags, setup: KioskSetup, query: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await reportingClient(flags, setup);
+  try {
+    return await query(client);
+  } catch (error) {
+    throw new Error(describeDbError(error), { cause: error });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** `aup status --central URL`: the user's evidence of the year on every machine of the district. */
 export async function centralUserEvidence(flags: CentralFlags, setup: KioskSetup, user: string, schoolYear: string): Promise<CentralIndex> {
   const client = await reportingClient(flags, setup);

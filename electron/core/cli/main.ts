@@ -6,6 +6,7 @@ import { configSchema, configValidate, policyList, policyResolve, rosterHashPin,
 import { ledgerVerify, report, status } from './commands-ledger.ts';
 import { ledgerImport } from './commands-ledger-import.ts';
 import { rosterImport } from './commands-roster.ts';
+import { evidence } from './commands-evidence.ts';
 import { dbMigrate } from './commands-central.ts';
 import { serviceRun, serviceStatus } from './commands-service.ts';
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   report,
   'ledger verify': ledgerVerify,
   'ledger import': (args, io) => ledgerImport(args, io),
+  evidence,
   'roster import': rosterImport,
   'db migrate': dbMigrate,
   'service run': serviceRun,

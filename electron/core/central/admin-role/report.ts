@@ -4,6 +4,7 @@
 // accepted the policy in force (the roster says who should have).
 import type { DirectoryUser } from '../../people.ts';
 import pg from 'pg';
+import type { CentralEvidenceRow } from '../../reports/evidence.ts';
 
 import { clientConfig, CentralConfigError, type PostgresSettings } from '../kiosk-role/connection.ts';
 
@@ -30,6 +31,9 @@ export interface CentralAcceptance {
   language: string | null;
   method: string | null;
   signer: string | null;
+  /** Paper forms: the date written on the form, and who typed it in (migration 004). */
+  signedOn: string | null;
+  enteredBy: string | null;
   at: string;
   machine: string;
   campus: string;
@@ -45,13 +49,15 @@ interface Row {
   language: string | null;
   method: string | null;
   signer: string | null;
+  signed_on: string | null;
+  entered_by: string | null;
   at: Date;
   machine: string;
   campus: string;
   room: string;
 }
 
-const COLUMNS = 'id, type, username, policy_id, version, language, method, signer, at, machine, campus, room';
+const COLUMNS = 'id, type, username, policy_id, version, language, method, signer, signed_on, entered_by, at, machine, campus, room';
 const toAcceptance = (r: Row): CentralAcceptance => ({
   id: r.id,
   type: r.type,
@@ -61,6 +67,8 @@ const toAcceptance = (r: Row): CentralAcceptance => ({
   language: r.language,
   method: r.method,
   signer: r.signer,
+  signedOn: r.signed_on,
+  enteredBy: r.entered_by,
   at: r.at.toISOString(),
   machine: r.machine,
   campus: r.campus,
@@ -76,6 +84,35 @@ export async function userEvidence(client: pg.ClientBase, user: string, schoolYe
     [user, schoolYear],
   );
   return new CentralIndex(rows.map(toAcceptance));
+}
+
+/**
+ * One person's records of a school year as each kiosk wrote them, with where each stands in its
+ * machine's chain (aup_reports.evidence, migration 004), oldest first: `aup evidence --central`.
+ */
+export async function personEvidence(client: pg.ClientBase, user: string, schoolYear: string): Promise<CentralEvidenceRow[]> {
+  const { rows } = await client.query<{
+    id: string;
+    machine: string;
+    line: string;
+    link: string | null;
+    prev_link: string | null;
+    prev_hash: string | null;
+    prev_reopened_by: string | null;
+  }>(
+    `SELECT id, machine, line, link, prev_link, prev_hash, prev_reopened_by FROM aup_reports.evidence
+     WHERE school_year = $2 AND username = lower($1) ORDER BY at, id`,
+    [user, schoolYear],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    machine: r.machine,
+    line: r.line,
+    link: r.link === null ? null : Number(r.link),
+    prevLink: r.prev_link === null ? null : Number(r.prev_link),
+    prevHash: r.prev_hash,
+    prevReopenedBy: r.prev_reopened_by,
+  }));
 }
 
 /** The latest acceptance (and guardian agreement) per user and policy of a school year, all campuses. */

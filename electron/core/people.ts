@@ -1,13 +1,19 @@
 // Who a person is to the kiosk, and the one interface it learns that from (a roster or LDAP).
 import type { Privileges, Role } from './api/contract.ts';
 
-/** A person as the directory (roster or LDAP) knows them. Grade 0 is kindergarten. */
+/** A person as the directory (roster or LDAP) knows them. Grade 0 is kindergarten, -1 pre-kindergarten. */
 export interface DirectoryUser {
   username: string;
+  /** The formal name, as the district keeps it (possibly "López, Ana"): what evidence and reports carry. */
   displayName: string;
+  /** The name to greet with, as people say it ("Ana López"): a roster's preferredName or first and last name. */
+  greetingName?: string;
   role: Role;
   grade?: number;
   language?: string;
+  /** Where the student information system places them (a roster's campus and homeroom), for the campus report. */
+  campus?: string;
+  homeroom?: string;
   privileges: Privileges;
   /** A parent or guardian denied Internet access by letter to the principal. */
   guardianDeniedInternet: boolean;
@@ -26,4 +32,31 @@ export interface Directory {
   /** Everyone, where the directory can list them cheaply (the roster); LDAP answers `null`. */
   listUsers(): Promise<DirectoryUser[] | null>;
   close(): Promise<void>;
+}
+
+/** Pre-kindergarten (Texas elementary campuses have PK classes). */
+export const PRE_K = -1;
+
+/**
+ * A grade as schools write it: `PK` (also `PreK`, `Pre-K`, `PK3`, `PK4`) is -1, `K`/`KG` is 0, `1`..`12`
+ * (also `01`..`12`). Anything else: undefined.
+ */
+export function parseGrade(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim().toUpperCase().replace(/[\s-]/g, '');
+  if (/^(PK|PREK|PREKINDERGARTEN)[34]?$/.test(text)) return PRE_K;
+  if (text === 'K' || text === 'KG') return 0;
+  if (!/^\d{1,2}$/.test(text)) return undefined;
+  const grade = Number(text);
+  return grade <= 12 ? grade : undefined;
+}
+
+/** How a grade is written back: `PK`, `K`, `1`..`12`. */
+export function gradeName(grade: number): string {
+  return grade === PRE_K ? 'PK' : grade === 0 ? 'K' : String(grade);
+}
+
+/** The name to greet a person with: their greeting name where the directory has one, else the formal name. */
+export function greetingNameOf(user: Pick<DirectoryUser, 'displayName' | 'greetingName'>): string {
+  return user.greetingName ?? user.displayName;
 }

@@ -1,6 +1,6 @@
 // The roster directory (DESIGN.md "Roster"): a JSON file of users for districts without LDAP, and
 // the demo. Teachers, substitutes and administrators sign in with a PIN kept only as a scrypt hash.
-import type { AuthResult, Directory, DirectoryUser } from '../people.ts';
+import { PRE_K, type AuthResult, type Directory, type DirectoryUser } from '../people.ts';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ConfigProblem } from '../api/contract.ts';
@@ -9,6 +9,13 @@ import { problemsFromZod, jsonErrorPosition } from '../config/problems.ts';
 import { PIN_HASH_PATTERN, verifyPin } from './pin.ts';
 
 const SIGNS_IN = new Set(['teacher', 'substitute', 'administrator']);
+const GRADE_MESSAGE = 'expected a grade from -1 (pre-kindergarten, PK) or 0 (kindergarten) to 12';
+const personName = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .min(1, { error: `expected ${what}; it is empty` })
+    .max(200);
 
 export const rosterUserSchema = z
   .strictObject({
@@ -19,24 +26,38 @@ export const rosterUserSchema = z
       .max(100, { error: 'a username is at most 100 characters' })
       .regex(/^[\p{L}\p{N}._@'-]+$/u, { error: "a username is letters, digits and . _ @ ' - only" }),
     displayName: z.string({ error: 'expected a display name' }).trim().min(1, { error: 'expected a display name; it is empty' }).max(200),
+    /** The name to greet with, as people say it ("Ana López" for a displayName "López, Ana"). */
+    preferredName: personName('a preferred name').optional(),
+    firstName: personName('a first name').optional(),
+    lastName: personName('a last name').optional(),
     role: z.enum(ROLES, { error: `expected a role: ${ROLES.join(', ')}` }),
     grade: z
-      .number({ error: 'expected a grade from 0 (kindergarten) to 12' })
-      .int({ error: 'expected a grade from 0 (kindergarten) to 12' })
-      .min(0, { error: 'expected a grade from 0 (kindergarten) to 12' })
-      .max(12, { error: 'expected a grade from 0 (kindergarten) to 12' })
+      .number({ error: GRADE_MESSAGE })
+      .int({ error: GRADE_MESSAGE })
+      .min(PRE_K, { error: GRADE_MESSAGE })
+      .max(12, { error: GRADE_MESSAGE })
       .optional(),
     language: z
       .string()
       .regex(/^[a-z]{2}$/, { error: 'expected a two-letter language code like "en" or "es"' })
       .optional(),
+    /** The campus and homeroom the student information system places them in: the campus report lists who has not accepted by these. */
+    campus: z.string().trim().min(1, { error: 'expected a campus name; it is empty' }).max(200).optional(),
+    homeroom: z.string().trim().min(1, { error: 'expected a homeroom; it is empty' }).max(100).optional(),
     privileges: z.enum(PRIVILEGES, { error: `expected privileges: ${PRIVILEGES.join(', ')}` }).default('active'),
     guardianDeniedInternet: z.boolean({ error: 'expected true or false' }).default(false),
     pinHash: z.string().regex(PIN_HASH_PATTERN, { error: 'expected a scrypt hash from "aup roster hash-pin" (never a plain PIN)' }).optional(),
   })
   .superRefine((u, ctx) => {
+    if ((u.firstName === undefined) !== (u.lastName === undefined) && u.preferredName === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [u.firstName === undefined ? 'firstName' : 'lastName'],
+        message: 'give both firstName and lastName (or a preferredName)',
+      });
+    }
     if (u.role === 'student' && u.grade === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['grade'], message: 'a student needs a grade from 0 (kindergarten) to 12' });
+      ctx.addIssue({ code: 'custom', path: ['grade'], message: 'a student needs a grade from -1 (pre-kindergarten, PK) or 0 (kindergarten) to 12' });
     }
     if (u.role !== 'student' && u.grade !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['grade'], message: `only students have a grade (this user is a ${u.role})` });
@@ -102,13 +123,24 @@ export async function loadRoster(file: string, prefix = 'roster'): Promise<Roste
   return { ok: true, roster: parsed.data };
 }
 
+/** How a roster user is greeted: the preferred name, else first and last name, else none (the display name). */
+export function rosterGreetingName(u: Pick<RosterUser, 'preferredName' | 'firstName' | 'lastName'>): string | undefined {
+  if (u.preferredName) return u.preferredName;
+  if (u.firstName && u.lastName) return `${u.firstName} ${u.lastName}`;
+  return undefined;
+}
+
 function toDirectoryUser(u: RosterUser): DirectoryUser {
+  const greetingName = rosterGreetingName(u);
   return {
     username: u.username,
     displayName: u.displayName,
+    ...(greetingName ? { greetingName } : {}),
     role: u.role,
     ...(u.grade !== undefined ? { grade: u.grade } : {}),
     ...(u.language ? { language: u.language } : {}),
+    ...(u.campus ? { campus: u.campus } : {}),
+    ...(u.homeroom ? { homeroom: u.homeroom } : {}),
     privileges: u.privileges,
     guardianDeniedInternet: u.guardianDeniedInternet,
   };

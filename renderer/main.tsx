@@ -20,7 +20,7 @@ connectIntents(kiosk);
 let received = false;
 function viewReceived(view: KioskView) {
   received = true;
-  if ('context' in view && view.context) followLanguage(view.context.language);
+  if ('context' in view && view.context) followLanguage(view.context.language, view.context.uiStrings);
   useKiosk.getState().viewReceived(view);
 }
 kiosk.onView(viewReceived);

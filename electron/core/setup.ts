@@ -12,6 +12,8 @@ import type { Directory } from './people.ts';
 import { loadRoster, rosterWarnings, RosterDirectory, type Roster } from './directory/roster.ts';
 import { loadCatalog, type Catalog } from './policy/catalog.ts';
 import { checkoutResources } from './config/resources.ts';
+import { loadDistrictLanguages } from './config/ui-strings.ts';
+import type { UiStringTree } from './api/ui-language.ts';
 import os from 'node:os';
 import { APP_VERSION } from './version.ts';
 import { NonDecreasingClock, systemClock, type Clock, type MonotonicMs } from './time.ts';
@@ -32,6 +34,8 @@ export interface KioskSetup {
   warnings: ConfigProblem[];
   /** SHA-256 of the config file's bytes: stamped on every acceptance, so evidence names the config in force. */
   configSha256: string;
+  /** The UI strings of the district's own languages (not bundled with the renderer), by code. */
+  uiStrings: Record<string, UiStringTree>;
 }
 
 export type SetupLoad = ({ ok: true } & KioskSetup) | { ok: false; source: string; problems: ConfigProblem[] };
@@ -143,9 +147,14 @@ export async function loadSetup(file: string, options: SetupOptions = {}): Promi
   const folder = config.policies.catalog === 'bundled' ? (options.bundledCatalog ?? checkoutResources().policies) : config.policies.catalog;
   const c = await loadCatalog(folder, { prefix: 'policies.catalog', gradeBands: Object.keys(config.district.gradeBands) });
   if (!c.ok) problems.push(...c.problems);
+  // The district's own UI languages: languages.folder, else locales/ beside its catalog.
+  const localeFolder = config.languages.folder ?? (config.policies.catalog === 'bundled' ? undefined : path.join(folder, 'locales'));
+  const languages = await loadDistrictLanguages(config.languages.offered, localeFolder);
+  problems.push(...languages.problems);
+  warnings.push(...languages.warnings);
 
   if (problems.length || !c.ok) return { ok: false, source, problems };
-  return { ok: true, source, config, catalog: c.catalog, roster, warnings, configSha256: read.sha256 };
+  return { ok: true, source, config, catalog: c.catalog, roster, warnings, configSha256: read.sha256, uiStrings: languages.strings };
 }
 
 /** The directory a config names: the roster file, or the district's LDAP / Active Directory. */
@@ -287,6 +296,7 @@ export async function openKioskService(options: OpenKioskOptions): Promise<Kiosk
         room: config.site.room,
         timeZone: config.district.timeZone,
         languages: config.languages,
+        uiStrings: loaded.uiStrings,
         configSha256: loaded.configSha256,
       },
       clock,

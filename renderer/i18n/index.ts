@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { LockReason, RefusalReason, RoomComputer } from '../../electron/core/api/contract.ts';
+import { BUNDLED_UI_LANGUAGES, textDirection, type UiStringTree } from '../../electron/core/api/ui-language.ts';
 import en from '../../assets/locales/en.json';
 import esStrings from '../../assets/locales/es.json';
 
@@ -18,14 +19,11 @@ en.roomView.stateOf satisfies Record<RoomComputer['state'], string>;
 en.roomView.note satisfies Record<RoomComputer['notes'][number], string>;
 const es: UiStrings = esStrings;
 
-export const UI_LANGUAGES = ['en', 'es'] as const;
-
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, es: { translation: es } },
   lng: 'en',
-  fallbackLng: 'en',
-  supportedLngs: [...UI_LANGUAGES],
+  fallbackLng: 'en', // a key a district's file lacks shows in English
   initAsync: false,
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
@@ -34,13 +32,31 @@ void i18n.use(initReactI18next).init({
 /** The UI language for a view's language code (`es-MX` → `es`); English where we have no strings. */
 export function uiLanguage(code: string | undefined): string {
   const base = (code ?? '').toLowerCase().split('-')[0] ?? '';
-  return (UI_LANGUAGES as readonly string[]).includes(base) ? base : 'en';
+  return i18n.hasResourceBundle(base, 'translation') ? base : 'en';
 }
 
-/** Switches the UI strings and the document's language together. */
-export function followLanguage(code: string | undefined): void {
+/** The district languages' strings as last added (a view repeats them; add again only when they change). */
+const added = new Map<string, string>();
+
+/**
+ * Switches the UI strings, the document's language and its direction together. `strings`: a
+ * language the district added, sent by the kiosk with the view (checked there against English).
+ */
+export function followLanguage(code: string | undefined, strings?: UiStringTree): void {
+  const base = (code ?? '').toLowerCase().split('-')[0] ?? '';
+  const bundled = (BUNDLED_UI_LANGUAGES as readonly string[]).includes(base);
+  if (strings && !bundled && base) {
+    const text = JSON.stringify(strings);
+    if (added.get(base) !== text) {
+      added.set(base, text);
+      i18n.removeResourceBundle(base, 'translation');
+      i18n.addResourceBundle(base, 'translation', strings);
+    }
+  }
   const language = uiLanguage(code);
   if (i18n.language !== language) void i18n.changeLanguage(language);
   const root = document.documentElement;
   if (root.lang !== (code || language)) root.lang = code || language;
+  const dir = textDirection(language);
+  if (root.dir !== dir) root.dir = dir;
 }

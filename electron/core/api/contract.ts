@@ -1,6 +1,7 @@
 // The contract between KioskService and whatever shows it (DESIGN.md "KioskApi"): what the kiosk
 // shows (KioskView), what a person can ask of it (KioskApi), and why it says no. The renderer, the
 // preload, Electron's main process and every transport import this folder, so it imports nothing.
+import type { UiStringTree } from './ui-language.ts';
 
 /** Roles of DESIGN.md. `teacher` means an approved teacher: the only role that may unlock. */
 export type Role = 'student' | 'teacher' | 'substitute' | 'staff' | 'administrator';
@@ -69,6 +70,11 @@ export interface ViewContext {
 }
 
 export interface PolicyDocumentView {
+  /**
+   * The UI strings of a language the district added (not bundled with the renderer), checked by the
+   * kiosk against English's keys and placeholders; a key it lacks falls back to English.
+   */
+  uiStrings?: UiStringTree;
   policyId: string;
   kind: 'aup' | 'safety-rules';
   title: string;

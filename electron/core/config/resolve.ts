@@ -24,6 +24,7 @@ export function resolvePaths(config: KioskConfig, folder: string, data: string =
     ...config,
     district: { ...config.district, ...(config.district.logo ? { logo: at(config.district.logo) } : {}) },
     policies: { catalog: config.policies.catalog === 'bundled' ? 'bundled' : at(config.policies.catalog) },
+    languages: { ...config.languages, ...(config.languages.folder ? { folder: at(config.languages.folder) } : {}) },
     directory,
     ledger: { dir: config.ledger.dir ? at(config.ledger.dir) : path.join(data, 'ledger') },
     state: { dir: config.state.dir ? at(config.state.dir) : path.join(data, 'state') },

@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../time.ts';
 import { parseMonthDay } from '../school-year.ts';
 
-/** Languages the kiosk's own screens are translated into. Policy documents may offer fewer. */
-export const UI_LANGUAGES = ['en', 'es'] as const;
+/** `en`, `vi`, `ar`: a bundled language, or one whose `<code>.json` is in `languages.folder`. */
+const languageCode = z
+  .string({ error: 'expected a language code like "en", "es" or "vi"' })
+  .regex(/^[a-z]{2,3}$/, { error: 'expected a two- or three-letter lower-case language code like "en", "es" or "vi"' });
 
 const text = (what: string, max = 200) =>
   z
@@ -128,11 +130,14 @@ export const configSchema = z
     }),
     languages: z
       .strictObject({
-        default: z.enum(UI_LANGUAGES, { error: `expected one of: ${UI_LANGUAGES.join(', ')}` }).default('en'),
-        offered: z
-          .array(z.enum(UI_LANGUAGES, { error: `expected one of: ${UI_LANGUAGES.join(', ')}` }))
-          .min(1, { error: 'offer at least one language' })
-          .default(['en', 'es']),
+        default: languageCode.default('en'),
+        offered: z.array(languageCode).min(1, { error: 'offer at least one language' }).default(['en', 'es']),
+        /**
+         * A folder of the district's own UI languages, `<code>.json` each (the shape of the bundled
+         * English); an offered language that is neither bundled (en, es) nor there is a config error.
+         * Default: `locales/` beside the district's catalog.json, where `policies.catalog` is a folder.
+         */
+        folder: text('the path of a folder holding <language>.json UI string files', 1000).optional(),
       })
       .default({ default: 'en', offered: ['en', 'es'] }),
     policies: z

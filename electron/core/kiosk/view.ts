@@ -2,6 +2,7 @@
 // the first-login decision (decision.ts) becomes a KioskView (api/contract.ts). No I/O, no clock:
 // the session passes the instant in, so tests can ask for any screen at any time.
 import type { KioskView, PolicyDocumentView, ViewContext, ViewUser } from '../api/contract.ts';
+import type { UiStringTree } from '../api/ui-language.ts';
 import type { DirectoryUser } from '../people.ts';
 import { gradeBandOf, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
 import { isoWithOffset } from '../time.ts';
@@ -15,11 +16,25 @@ export interface KioskSite {
   room: string;
   timeZone: string;
   languages: { default: string; offered: readonly string[] };
+  /** The UI strings of the district's own languages (config `languages.folder`), by code. */
+  uiStrings?: Record<string, UiStringTree>;
   /** SHA-256 of the machine config file in force, stamped on every acceptance (issue 12). */
   configSha256?: string;
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español' };
+
+/** A language's name for itself ("Tiếng Việt", "العربية"), for the language menu. */
+function languageName(code: string): string {
+  const known = LANGUAGE_NAMES[code];
+  if (known) return known;
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+  } catch {
+    return code;
+  }
+}
 
 /** The language a session shows: the one chosen at the kiosk, else the user's own, if offered; else the default. */
 export function languageFor(site: KioskSite, chosen: string | undefined, user: DirectoryUser | null): string {
@@ -32,9 +47,10 @@ export function viewContext(site: KioskSite, now: Date, language: string): ViewC
     district: { name: site.district.name, ...(site.district.logo ? { logo: site.district.logo } : {}) },
     site: { campus: site.campus, room: site.room },
     language,
-    languages: site.languages.offered.map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code })),
+    languages: site.languages.offered.map((code) => ({ code, name: languageName(code) })),
     now: isoWithOffset(now, site.timeZone),
     timeZone: site.timeZone,
+    ...(site.uiStrings?.[language] ? { uiStrings: site.uiStrings[language] } : {}),
   };
 }
 

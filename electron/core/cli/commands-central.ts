@@ -18,10 +18,12 @@ import {
   latestAcceptances,
   reportingSettings,
   userEvidence,
+  yearAcceptances,
   type CentralAcceptance,
   type CentralIndex,
 } from '../central/admin-role/report.ts';
 import pg from 'pg';
+import type { AcceptanceFact } from '../reports/campus.ts';
 
 async function secret(file: string | undefined, what: string): Promise<string | undefined> {
   if (!file) return undefined;
@@ -180,6 +182,26 @@ export async function withReportingClient<T>(flags: CentralFlags, setup: KioskSe
   }
 }
 
+/** Every acceptance and guardian agreement of a school year in the district database, for the campus page. */
+export async function centralYearFacts(flags: CentralFlags, setup: KioskSetup, schoolYear: string): Promise<AcceptanceFact[]> {
+  return withReportingClient(flags, setup, async (client) =>
+    (await yearAcceptances(client, schoolYear)).map((a) => ({
+      type: a.type as AcceptanceFact['type'],
+      username: a.username,
+      policyId: a.policyId,
+      version: a.version,
+      at: a.at,
+      campus: a.campus,
+      room: a.room,
+      machine: a.machine,
+      method: a.method,
+      signer: a.signer,
+      signedOn: a.signedOn,
+      enteredBy: a.enteredBy,
+    })),
+  );
+}
+
 /** `aup status --central URL`: the user's evidence of the year on every machine of the district. */
 export async function centralUserEvidence(flags: CentralFlags, setup: KioskSetup, user: string, schoolYear: string): Promise<CentralIndex> {
   const client = await reportingClient(flags, setup);
@@ -205,6 +227,7 @@ export async function centralReport(
   policyFor: (person: DirectoryUser) => { policyId: string; version: string } | null,
   gradeBandOf: (grade: number | undefined) => string | null,
   excelCsv: (rows: Record<string, unknown>[], columns: string[]) => string,
+  emit: (text: string) => Promise<void>,
 ): Promise<number> {
   const client = await reportingClient(flags, setup);
   let latest: CentralAcceptance[];
@@ -238,7 +261,9 @@ export async function centralReport(
   }
   const rows = flags.missing ? report.rows.filter((r) => r.accepted === 'no') : report.rows;
   if (flags.format === 'json') {
-    io.out(JSON.stringify({ schoolYear: year, source: 'central', missing: Boolean(flags.missing), summary: report.summary, rows }, null, 2) + '\n');
-  } else io.out(excelCsv(rows as unknown as Record<string, unknown>[], CAMPUS_COLUMNS));
+    await emit(
+      JSON.stringify({ schoolYear: year, source: 'central', missing: Boolean(flags.missing), summary: report.summary, rows }, null, 2) + '\n',
+    );
+  } else await emit(excelCsv(rows as unknown as Record<string, unknown>[], CAMPUS_COLUMNS));
   return EXIT.ok;
 }

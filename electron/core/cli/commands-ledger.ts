@@ -11,11 +11,16 @@ import { sealDirIn } from '../ledger/seal.ts';
 import { ConfLockStore } from '../lock/lock-store.ts';
 import { decide, resolveFor } from '../kiosk/decision.ts';
 import { decisionRulesFrom } from '../kiosk/rules.ts';
-import { gradeBandOf } from '../policy/resolve.ts';
+import { gradeBandOf, versionInForce } from '../policy/resolve.ts';
+import { campusPage, personStatuses, type AcceptanceFact, type CampusPageInput, type VersionInForce } from '../reports/campus.ts';
+import { pageLanguage } from '../reports/page.ts';
+import { APP_VERSION } from '../version.ts';
+import { writeWhole } from './commands-evidence.ts';
+import path from 'node:path';
 import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
 import type { KioskSetup } from '../setup.ts';
 import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
-import { CENTRAL_OPTIONS, centralReport, centralUserEvidence } from './commands-central.ts';
+import { CENTRAL_OPTIONS, centralReport, centralUserEvidence, centralYearFacts } from './commands-central.ts';
 
 const decisionRules = (setup: KioskSetup) => decisionRulesFrom(setup.config);
 
@@ -145,6 +150,8 @@ const REPORT_COLUMNS = [
   'language',
   'method',
   'signer',
+  'signedOn',
+  'enteredBy',
   'at',
   'machine',
   'campus',
@@ -152,16 +159,44 @@ const REPORT_COLUMNS = [
 ];
 const MISSING_COLUMNS = ['username', 'displayName', 'role', 'grade', 'gradeBand', 'policyId', 'versionInForce', 'lastAcceptedVersion'];
 
+export const REPORT_OPTIONS = {
+  config: { type: 'string' },
+  year: { type: 'string' },
+  missing: { type: 'boolean' },
+  format: { type: 'string', default: 'csv' },
+  campus: { type: 'string' },
+  lang: { type: 'string' },
+  out: { type: 'string' },
+  at: { type: 'string' },
+  ...CENTRAL_OPTIONS,
+} as const;
+
+/** A ledger record as the campus report's fact (the same shape the district database's rows become). */
+function factOf(r: Extract<LedgerRecord, { type: 'acceptance' | 'guardian-agreement' }>): AcceptanceFact {
+  return {
+    type: r.type,
+    username: r.user,
+    policyId: r.policyId,
+    version: r.version,
+    at: r.at,
+    campus: r.campus,
+    room: r.room,
+    machine: r.machine,
+    method: r.method,
+    signer: r.signer ?? null,
+    signedOn: r.signedOn ?? null,
+    enteredBy: r.enteredBy ?? null,
+  };
+}
+
 export async function report(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, {
-    config: { type: 'string' },
-    year: { type: 'string' },
-    missing: { type: 'boolean' },
-    format: { type: 'string', default: 'csv' },
-    at: { type: 'string' },
-    ...CENTRAL_OPTIONS,
-  });
-  if (values.format !== 'csv' && values.format !== 'json') throw new UsageError('--format: expected csv or json');
+  const { values } = parse(args, REPORT_OPTIONS);
+  if (values.format !== 'csv' && values.format !== 'json' && values.format !== 'html') throw new UsageError('--format: expected csv, json or html');
+  const lang = pageLanguage(values.lang);
+  if (!lang) throw new UsageError(`--lang: expected en or es, not "${values.lang}"`);
+  if (values.format !== 'html' && (values.lang || values.campus)) throw new UsageError('--lang and --campus go with --format html');
+  if (values.format === 'html' && values.missing)
+    throw new UsageError('--missing goes with csv or json: the html page lists who has not accepted, room by room');
   const setup = await setupFor(io, values.config, true);
   const tz = setup.config.district.timeZone;
   const now = parseAt(values.at, tz, io.now());
@@ -176,12 +211,79 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     await directory.close();
   }
   const byName = new Map((people ?? []).map((p) => [lower(p.username), p]));
+  const policyFor = (p: DirectoryUser) => {
+    const r = resolveFor(setup.catalog, 'aup', p, now, decisionRules(setup), p.language);
+    return r ? { policyId: r.policy.id, version: r.version.version } : null;
+  };
+  const bandOf = (g: number | undefined) => gradeBandOf(g, setup.config.district.gradeBands) ?? null;
+  const emit = async (text: string) => {
+    if (values.out) {
+      await writeWhole(path.resolve(values.out), text);
+      io.out(`wrote ${path.resolve(values.out)}\n`);
+    } else io.out(text);
+  };
+
+  if (values.format === 'html') {
+    if (!people)
+      throw new UsageError(
+        '--format html needs a list of everyone, which the roster directory has (LDAP cannot list everyone): give a roster config',
+      );
+    let facts: AcceptanceFact[];
+    let source: CampusPageInput['source'];
+    if (values.central) {
+      facts = await centralYearFacts(values, setup, year);
+      const url = new URL(values.central);
+      source = { kind: 'central', database: `${url.host}${url.pathname}` };
+    } else {
+      facts = [];
+      for await (const r of readLedgerRecords(setup.config.ledger.dir, year))
+        if (r.type === 'acceptance' || r.type === 'guardian-agreement') facts.push(factOf(r));
+      source = { kind: 'ledger', dir: path.resolve(setup.config.ledger.dir) };
+    }
+    let statuses = personStatuses({ people, facts, policyFor, gradeBandOf: bandOf, defaultCampus: setup.config.site.campus });
+    const latestGuardian = new Map<string, AcceptanceFact>();
+    for (const f of facts) if (f.type === 'guardian-agreement') latestGuardian.set(lower(f.username), f);
+    let guardians = [...latestGuardian.values()].map((fact) => ({ fact, person: byName.get(lower(fact.username)) ?? null }));
+    if (values.campus) {
+      const wanted = values.campus.toLowerCase();
+      const known = [...new Set(statuses.map((s) => s.campus))].sort();
+      if (!known.some((c) => c.toLowerCase() === wanted))
+        throw new UsageError(`--campus: "${values.campus}" is not a campus of this report (${known.join(', ') || 'none'})`);
+      statuses = statuses.filter((s) => s.campus.toLowerCase() === wanted);
+      guardians = guardians.filter((g) => (g.person?.campus ?? g.fact.campus).toLowerCase() === wanted);
+    }
+    guardians.sort((a, b) => (a.person?.displayName ?? a.fact.username).localeCompare(b.person?.displayName ?? b.fact.username));
+    const versions: VersionInForce[] = [];
+    for (const policy of setup.catalog.policies) {
+      const v = versionInForce(policy, now, tz);
+      if (v)
+        versions.push({
+          policyId: policy.id,
+          title: policy.title[lang] ?? policy.title.en ?? policy.id,
+          version: v.version,
+          effective: v.effective,
+          languages: [...v.documents.keys()],
+        });
+    }
+    await emit(
+      campusPage({
+        lang,
+        district: setup.config.district.name,
+        schoolYear: year,
+        generatedAt: io.now().toISOString(),
+        timeZone: tz,
+        source,
+        statuses,
+        guardians,
+        versions,
+        appVersion: APP_VERSION,
+      }),
+    );
+    return EXIT.ok;
+  }
+
   if (values.central) {
-    const policyFor = (p: DirectoryUser) => {
-      const r = resolveFor(setup.catalog, 'aup', p, now, decisionRules(setup), p.language);
-      return r ? { policyId: r.policy.id, version: r.version.version } : null;
-    };
-    return centralReport(values, setup, io, year, people, policyFor, (g) => gradeBandOf(g, setup.config.district.gradeBands) ?? null, excelCsv);
+    return centralReport(values, setup, io, year, people, policyFor, bandOf, excelCsv, emit);
   }
 
   let rows: Record<string, unknown>[];
@@ -206,6 +308,9 @@ export async function report(args: string[], io: CliIo): Promise<number> {
         language: a.language,
         method: a.method,
         signer: a.signer ?? (a.method === 'kiosk' ? 'self' : ''),
+        // A paper form is dated by when it was signed; `at` is when it was typed in.
+        signedOn: a.signedOn ?? '',
+        enteredBy: a.enteredBy ?? '',
         at: a.at,
         machine: a.machine,
         campus: a.campus,
@@ -235,8 +340,8 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     rows.sort((a, b) => String(a.username).localeCompare(String(b.username)));
     columns = MISSING_COLUMNS;
   }
-  if (values.format === 'json') io.out(JSON.stringify({ schoolYear: year, missing: Boolean(values.missing), rows }, null, 2) + '\n');
-  else io.out(excelCsv(rows, columns));
+  if (values.format === 'json') await emit(JSON.stringify({ schoolYear: year, missing: Boolean(values.missing), rows }, null, 2) + '\n');
+  else await emit(excelCsv(rows, columns));
   return EXIT.ok;
 }
 

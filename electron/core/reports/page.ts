@@ -93,13 +93,23 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 `;
 
 /** A whole page: `<html lang>`, a title, the header and the main content, one stylesheet inline. */
-export function htmlPage(input: { lang: PageLanguage; title: string; header: string; main: string; footer: string; extraCss?: string }): string {
+export function htmlPage(input: {
+  lang: PageLanguage;
+  title: string;
+  header: string;
+  main: string;
+  footer: string;
+  extraCss?: string;
+  /** The one inline script the page may run, by its CSP hash (`sha256-…`); none without it. */
+  scriptHash?: string;
+}): string {
+  const script = input.scriptHash ? ` script-src '${input.scriptHash}';` : '';
   return `<!doctype html>
 <html lang="${input.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;${script}">
 <title>${esc(input.title)}</title>
 <style>${CSS}${input.extraCss ?? ''}</style>
 </head>

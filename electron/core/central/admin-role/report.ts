@@ -127,6 +127,17 @@ export async function latestAcceptances(client: pg.ClientBase, schoolYear: strin
   return rows.map(toAcceptance);
 }
 
+/** Every acceptance and guardian agreement of a school year, oldest first (the campus page counts them per person). */
+export async function yearAcceptances(client: pg.ClientBase, schoolYear: string): Promise<CentralAcceptance[]> {
+  const { rows } = await client.query<Row>(
+    `SELECT ${COLUMNS} FROM aup_reports.records
+     WHERE school_year = $1 AND type IN ('acceptance', 'guardian-agreement')
+     ORDER BY at, id`,
+    [schoolYear],
+  );
+  return rows.map(toAcceptance);
+}
+
 /** Every version of each policy a user accepted in a school year (a new version mid-year means two). */
 export async function acceptedVersions(client: pg.ClientBase, schoolYear: string): Promise<Map<string, Set<string>>> {
   const { rows } = await client.query<{ username: string; policy_id: string; version: string }>(
@@ -175,6 +186,9 @@ export interface CampusRow {
   accepted: 'yes' | 'no';
   acceptedVersion: string;
   at: string;
+  /** A paper form: the date it was signed, and who typed it in (`at` is when). */
+  signedOn: string;
+  enteredBy: string;
   campus: string;
   machine: string;
 }
@@ -198,6 +212,8 @@ export const CAMPUS_COLUMNS: (keyof CampusRow)[] = [
   'accepted',
   'acceptedVersion',
   'at',
+  'signedOn',
+  'enteredBy',
   'campus',
   'machine',
 ];
@@ -235,6 +251,8 @@ export function campusReport(input: {
       accepted: ok ? 'yes' : 'no',
       acceptedVersion: last?.version ?? '',
       at: ok && last ? last.at : '',
+      signedOn: ok && last ? (last.signedOn ?? '') : '',
+      enteredBy: ok && last ? (last.enteredBy ?? '') : '',
       campus: ok && last ? last.campus : '',
       machine: ok && last ? last.machine : '',
     });

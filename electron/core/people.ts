@@ -43,8 +43,8 @@ export const PRE_K = -1;
  */
 export function parseGrade(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const text = value.trim().toUpperCase().replace(/[\s-]/g, '');
-  if (/^(PK|PREK|PREKINDERGARTEN)[34]?$/.test(text)) return PRE_K;
+  const text = value.trim().toUpperCase();
+  if (/^(PK|PRE[\s-]?K|PRE[\s-]?KINDERGARTEN)[34]?$/.test(text)) return PRE_K;
   if (text === 'K' || text === 'KG') return 0;
   if (!/^\d{1,2}$/.test(text)) return undefined;
   const grade = Number(text);

@@ -18,7 +18,7 @@ export function FreeScreen({ view }: { view: Extract<KioskView, { kind: 'free' }
       <div className="lock-card done">
         <CheckIcon className="icon lock-icon" />
         <ScreenHeading screen="free">{t('free.heading')}</ScreenHeading>
-        <p>{t('free.body', { name: view.user.displayName })}</p>
+        <p>{t('free.body', { name: view.user.greetingName ?? view.user.displayName })}</p>
       </div>
       {teacher && <RoomActions view={view} />}
     </Frame>

@@ -45,7 +45,7 @@ export function LockedScreen({ view }: { view: LockedView }) {
         <div className="lock-card">
           <LockIcon className="icon lock-icon" />
           <ScreenHeading screen="locked">{t('locked.heading')}</ScreenHeading>
-          <p className="who">{t('common.signedInAs', { name: view.user.displayName })}</p>
+          <p className="who">{t('common.signedInAs', { name: view.user.greetingName ?? view.user.displayName })}</p>
           <p className="reason" data-reason={view.reason}>
             {t(`locked.reason.${view.reason}`)}
           </p>

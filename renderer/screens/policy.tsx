@@ -35,7 +35,7 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
         screen="policy"
         document={doc}
         label={t('policy.documentLabel')}
-        intro={<p className="intro">{t('policy.intro', { name: view.user.displayName })}</p>}
+        intro={<p className="intro">{t('policy.intro', { name: view.user.greetingName ?? view.user.displayName })}</p>}
         onReachedEnd={() => setReadDocument(doc.sha256)}
       >
         <form className={`sign sign-${view.signature}`} onSubmit={submit} noValidate>

@@ -13,6 +13,7 @@ import { AUDIENCE_ROLES } from '../policy/catalog.ts';
 import { EXIT, UsageError, parse, parseAt, printProblems, setupFor, type CliIo } from './io.ts';
 import { directoryFor } from '../setup.ts';
 import type { KioskSetup } from '../setup.ts';
+import { parseGrade } from '../people.ts';
 
 /**
  * `aup config validate [--config F] [--service] [--json]`. `--service` adds what the machine service
@@ -169,10 +170,9 @@ export async function policyResolve(args: string[], io: CliIo): Promise<number> 
     if (!(AUDIENCE_ROLES as readonly string[]).includes(values.role!)) throw new UsageError(`--role: expected one of ${AUDIENCE_ROLES.join(', ')}`);
     role = values.role as typeof role;
     if (values.grade !== undefined) {
-      const g = values.grade.toUpperCase() === 'K' ? 0 : Number(values.grade);
-      if (!Number.isInteger(g) || g < 0 || g > 12) throw new UsageError('--grade: expected K or a grade from 0 to 12');
-      grade = g;
-    } else if (role === 'student') throw new UsageError('--grade: a student needs a grade (K or 0 to 12)');
+      grade = parseGrade(values.grade);
+      if (grade === undefined) throw new UsageError('--grade: expected PK, K or a grade from 1 to 12');
+    } else if (role === 'student') throw new UsageError('--grade: a student needs a grade (PK, K or 1 to 12)');
   }
   if (language !== undefined && !/^[a-z]{2}$/.test(language)) throw new UsageError('--lang: expected a two-letter language code like en or es');
 

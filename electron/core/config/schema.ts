@@ -44,7 +44,9 @@ const period = z
   .refine((p) => p.start < p.end, { error: 'a period must end after it starts', path: ['end'] });
 
 const gradeRange = z
-  .tuple([wholeNumber(0, 12), wholeNumber(0, 12)], { error: 'expected [lowest grade, highest grade], kindergarten is 0' })
+  .tuple([wholeNumber(-1, 12), wholeNumber(-1, 12)], {
+    error: 'expected [lowest grade, highest grade]; pre-kindergarten (PK) is -1, kindergarten 0',
+  })
   .refine(([lo, hi]) => lo <= hi, { error: 'the lowest grade comes first' });
 
 /** The classroom lock's settings, each with its default (also the unit tests' rules). */
@@ -120,9 +122,9 @@ export const configSchema = z
         .default('08-01'),
       gradeBands: z
         .record(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'a band name is lower-case letters, digits and dashes' }), gradeRange, {
-          error: 'expected grade bands like { "elementary": [0, 5] }',
+          error: 'expected grade bands like { "elementary": [-1, 5] } (-1 is pre-kindergarten, 0 kindergarten)',
         })
-        .default({ elementary: [0, 5], middle: [6, 8], high: [9, 12] }),
+        .default({ elementary: [-1, 5], middle: [6, 8], high: [9, 12] }),
     }),
     site: z.strictObject({
       campus: text('the campus name', 120),

@@ -3,6 +3,7 @@
 // at the keyboard may be a student typing filter syntax, so every value that goes into a filter is
 // escaped, an empty password is never sent, and nothing a directory says can hang the lock screen.
 import type { AuthResult, Directory, DirectoryUser } from '../people.ts';
+import { parseGrade } from '../people.ts';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
@@ -141,15 +142,8 @@ export function normalizeDn(dn: string): string {
   return parts.join('').toLowerCase();
 }
 
-/** Grade from the directory: `K`/`KG`/`0` is kindergarten (0), `1`..`12`. Anything else: none. */
-export function parseGrade(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim().toUpperCase();
-  if (text === 'K' || text === 'KG') return 0;
-  if (!/^\d{1,2}$/.test(text)) return undefined;
-  const grade = Number(text);
-  return grade <= 12 ? grade : undefined;
-}
+/** Grade from the directory: `PK` is -1, `K`/`KG`/`0` is kindergarten (0), `1`..`12`. Anything else: none. */
+export { parseGrade };
 
 /** An unknown value means the directory says something the kiosk does not understand: assume the stricter. */
 function parsePrivileges(value: string | undefined): Privileges {
@@ -421,6 +415,8 @@ export class LdapDirectory implements Directory {
     const attributes = [
       o.displayNameAttribute ?? 'displayName',
       'cn',
+      'givenName',
+      'sn',
       o.gradeAttribute ?? 'departmentNumber',
       o.memberAttribute ?? 'memberOf',
       o.languageAttribute,
@@ -462,6 +458,10 @@ export class LdapDirectory implements Directory {
       privileges: o.privilegesAttribute ? parsePrivileges(first(entry, o.privilegesAttribute)) : 'active',
       guardianDeniedInternet: o.guardianDeniedAttribute ? parseFlag(first(entry, o.guardianDeniedAttribute)) : false,
     };
+    // A display name kept as "Last, First" is not how people say it: greet with givenName and sn.
+    const given = first(entry, 'givenName');
+    const sn = first(entry, 'sn');
+    if (user.displayName.includes(',') && given && sn) user.greetingName = `${given} ${sn}`;
     // Only a student's grade is a grade: on staff entries departmentNumber is a department.
     if (role === 'student') {
       const grade = parseGrade(first(entry, o.gradeAttribute ?? 'departmentNumber'));

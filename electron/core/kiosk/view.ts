@@ -59,6 +59,7 @@ export function viewUser(user: DirectoryUser, bands: GradeBands): ViewUser {
   return {
     username: user.username,
     displayName: user.displayName,
+    ...(user.greetingName ? { greetingName: user.greetingName } : {}),
     role: user.role,
     ...(user.grade !== undefined ? { grade: user.grade } : {}),
     ...(band ? { gradeBand: band } : {}),

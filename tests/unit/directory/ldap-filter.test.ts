@@ -109,6 +109,10 @@ describe('values the directory hands back', () => {
     expect(parseGrade('4')).toBe(4);
     expect(parseGrade('07')).toBe(7);
     expect(parseGrade(' 12 ')).toBe(12);
-    for (const other of ['13', 'PK', '', 'Science', '-1', '4.5', undefined]) expect(parseGrade(other)).toBeUndefined();
+    for (const other of ['13', '', 'Science', '-1', '4.5', 'TK', undefined]) expect(parseGrade(other)).toBeUndefined();
+  });
+
+  it('pre-kindergarten (PK on Texas elementary campuses) is grade -1', () => {
+    for (const pk of ['PK', 'pk', 'PreK', 'Pre-K', 'PK4', 'PK3']) expect(parseGrade(pk)).toBe(-1);
   });
 });

@@ -51,7 +51,10 @@ export interface LanguageChoice {
 
 export interface ViewUser {
   username: string;
+  /** The formal name the district keeps ("López, Ana"): what a typed-name signature is checked against. */
   displayName: string;
+  /** The name to greet with, as people say it ("Ana López"); absent: greet with displayName. */
+  greetingName?: string;
   role: Role;
   grade?: number;
   gradeBand?: string;

@@ -258,7 +258,9 @@ export class KioskSession implements KioskApi {
         return refuse('stale-document');
       }
       const typedName = req.typedName?.trim();
-      if (view.signature === 'typed-name' && !(typedName && nameMatches(typedName, view.user.displayName))) {
+      // The formal name ("López, Ana") or the one the student is greeted with ("Ana López").
+      const names = [view.user.displayName, ...(view.user.greetingName ? [view.user.greetingName] : [])];
+      if (view.signature === 'typed-name' && !(typedName && names.some((n) => nameMatches(typedName, n)))) {
         return refuse('name-required');
       }
       const saved = await this.#record({

@@ -7,6 +7,7 @@ import { ledgerVerify, report, status } from './commands-ledger.ts';
 import { ledgerImport } from './commands-ledger-import.ts';
 import { rosterImport } from './commands-roster.ts';
 import { evidence } from './commands-evidence.ts';
+import { policyAdd, policyCheck, policyShow } from './commands-policy.ts';
 import { dbMigrate } from './commands-central.ts';
 import { serviceRun, serviceStatus } from './commands-service.ts';
 
@@ -17,6 +18,9 @@ const COMMANDS: Record<string, Command> = {
   'config schema': configSchema,
   'policy list': policyList,
   'policy resolve': policyResolve,
+  'policy add': policyAdd,
+  'policy check': policyCheck,
+  'policy show': policyShow,
   'school-year': schoolYear,
   'roster hash-pin': rosterHashPin,
   status,
@@ -38,11 +42,19 @@ export const USAGE = `Usage: aup <command> [options]
   config schema                                print the config's JSON Schema (for editors)
   policy list [--config F] [--at ISO] [--json] the policies, their versions and which is in force
   policy resolve (--user U | --role R [--grade G]) [--lang L] [--kind aup|safety-rules] [--at ISO] [--json]
+  policy add --catalog DIR --id ID --version V [--effective YYYY-MM-DD] --lang L FILE.md [--reviewed] [--effective-now]
+                                               publish a policy text into a district catalog folder (hash computed)
+  policy check --catalog DIR [--config F]      check a catalog folder alone: every file, hash and text
+  policy show --catalog DIR --id ID [--version V] [--lang L] [--out F.html]
+                                               the document exactly as the kiosk renders it, as an HTML page
   school-year [--at ISO] [--config F]          the school year of an instant (e.g. 2026-27)
   status --user U [--at ISO] [--json] [--central URL --password-file F]
                                                what the kiosk would show this user now
-  report [--year Y] [--missing] [--format csv|json] [--config F] [--central URL --password-file F]
-                                               acceptances (--central: the district database, per grade and room)
+  report [--year Y] [--missing] [--format csv|json|html] [--campus C] [--lang en|es] [--out F] [--config F]
+         [--central URL --password-file F]     acceptances (--central: the district database, per grade and room;
+                                               html: a page per campus with bars, who has not accepted room by room)
+  evidence --user U --out F.html [--year Y] [--lang en|es] [--central URL --password-file F]
+                                               one person's evidence of a school year on one printable page
   ledger verify [--config F] [--json]          check the ledger's hash chains (exit 3: tampered)
   ledger import FILE.csv [--config F]          record paper agreements
   roster hash-pin                              read a PIN on standard input, print its scrypt hash

@@ -1,8 +1,8 @@
 // Is the Electron runtime installed here, and can it show windows? Read without require('electron'),
-// which throws in plain Node where electron's install step could not download the runtime.
-import { existsSync, readFileSync } from 'node:fs';
+// which runs Electron's installer and throws in plain Node where the runtime cannot be downloaded.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { INSTALL_COMMAND, electronBinary } from '../../scripts/electron-runtime.mjs';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const MAIN = path.join(REPO, 'out/main/index.js');
@@ -16,25 +16,14 @@ export interface ElectronRuntime {
 }
 
 export function electronRuntime(env: NodeJS.ProcessEnv = process.env): ElectronRuntime {
-  const exe = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron';
-  let binary: string | null = null;
-  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = path.join(env.ELECTRON_OVERRIDE_DIST_PATH, exe);
-    if (existsSync(p)) binary = p;
-  } else {
-    const dir = path.join(REPO, 'node_modules/electron');
-    const pathFile = path.join(dir, 'path.txt');
-    if (existsSync(pathFile)) {
-      const p = path.join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-      if (existsSync(p)) binary = p;
-    }
-  }
+  const binary = electronBinary(env);
   if (!binary) {
     return {
       binary: null,
-      reason:
-        'the Electron runtime is not installed (node_modules/electron/dist is missing: electron was installed with ELECTRON_SKIP_BINARY_DOWNLOAD, ' +
-        'or its download host cannot be reached). Install it (npm rebuild electron, or set ELECTRON_OVERRIDE_DIST_PATH) to run these tests',
+      reason: env.ELECTRON_OVERRIDE_DIST_PATH
+        ? `ELECTRON_OVERRIDE_DIST_PATH (${env.ELECTRON_OVERRIDE_DIST_PATH}) holds no Electron executable`
+        : 'the Electron runtime is not installed (npm install does not download it since Electron 45). ' +
+          `Install it with Electron's own installer, \`${INSTALL_COMMAND}\` (or \`npm start\`, which runs it), or set ELECTRON_OVERRIDE_DIST_PATH, to run these tests`,
       wrapper: [],
     };
   }

@@ -86,6 +86,45 @@ describe('aup evidence', () => {
     expect(html).toContain(acceptance.configSha256);
   });
 
+  it('the reports date a paper form by when it was signed and say who typed it in; the campus page lists it', async () => {
+    await benAtTheKiosk();
+    const csv = path.join(tmp.dir, 'forms.csv');
+    await writeFile(
+      csv,
+      'username,policyId,version,language,signedOn,signer,enteredBy\nben.carter,guardian-agreement,2025-26,en,2026-08-20,guardian,clerk.kim\n',
+    );
+    expect((await aup(['ledger', 'import', csv, '--config', config])).code).toBe(0);
+    const json = await aup(['report', '--config', config, '--year', '2026-27', '--format', 'json']);
+    const guardian = JSON.parse(json.stdout).rows.find((r: { type: string }) => r.type === 'guardian-agreement');
+    expect(guardian).toMatchObject({ username: 'ben.carter', method: 'paper', signer: 'guardian', signedOn: '2026-08-20', enteredBy: 'clerk.kim' });
+    const csvOut = await aup(['report', '--config', config, '--year', '2026-27']);
+    expect(csvOut.stdout).toContain(',signer,signedOn,enteredBy,at,');
+    expect(csvOut.stdout).toMatch(
+      /ben\.carter,Ben Carter,student,4,guardian-agreement,guardian-agreement,2025-26,en,paper,guardian,2026-08-20,clerk\.kim,/,
+    );
+
+    const page = path.join(tmp.dir, 'campus.html');
+    const r = await aup(['report', '--config', config, '--year', '2026-27', '--format', 'html', '--out', page, '--at', '2026-09-16']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = await readFile(page, 'utf8');
+    expect(html).toMatch(
+      /<td>Ben Carter<\/td><td>ben\.carter<\/td><td>Grade 4<\/td><td>Aug 20, 2026<\/td><td>paper form, entered by clerk\.kim<\/td>/,
+    );
+    // Ben accepted; Ana (kindergarten) has not: she is on the "not yet" list, he is not.
+    expect(html).toMatch(/Grade 4 1 of 1 accepted \(100 %\)/);
+    expect(html).toMatch(/Kindergarten 0 of 1 accepted \(0 %\)/);
+    const notYet = html.slice(html.indexOf('Not yet accepted:'));
+    expect(notYet).toContain('ana.lopez');
+    expect(notYet.slice(0, notYet.indexOf('Guardian agreements received'))).not.toContain('>ben.carter<');
+    // The one script it runs is allowed by its hash, and nothing is fetched.
+    expect(html).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(html).not.toMatch(/<link|src="http/);
+    const bad = await aup(['report', '--config', config, '--format', 'html', '--missing']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--missing goes with csv or json/)]);
+    const lang = await aup(['report', '--config', config, '--lang', 'es']);
+    expect([lang.code, lang.stderr]).toEqual([2, expect.stringMatching(/--lang and --campus go with --format html/)]);
+  });
+
   it('in Spanish with --lang es', async () => {
     await benAtTheKiosk();
     const r = await aup(['evidence', '--config', config, '--user', 'ben.carter', '--year', '2026-27', '--lang', 'es', '--out', out()]);

@@ -3,6 +3,8 @@
 // through the reporting role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { CentralStore } from '../../../electron/core/central/kiosk-role/store.ts';
 import { encodeLine, type UnhashedRecord } from '../../../electron/core/ledger/chain.ts';
 import { isoWithOffset } from '../../../electron/core/time.ts';
@@ -107,7 +109,10 @@ describe('aup db migrate', () => {
     }
     const again = await aup([...migrateArgs(), '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], current: ['001_records.sql', '002_checked_records.sql', '003_room_grants.sql'] });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      applied: [],
+      current: ['001_records.sql', '002_checked_records.sql', '003_room_grants.sql', '004_evidence.sql'],
+    });
   });
 
   it('takes the admin connection from AUP_DB_ADMIN_URL; a password in it is refused (exit 2), never used', async () => {
@@ -143,8 +148,25 @@ describe('reports from the central database', () => {
         line('ms.garcia', 'Library', acceptance('staff-aup', '2026-27')),
         // An acceptance of last year's version does not count for this one.
         line('ben.carter', 'Lab 204', acceptance('student-aup', '2025-26')),
+        // A guardian's paper form, typed in at the office weeks after it was signed.
+        line(
+          'diego.ramos',
+          'Office',
+          {
+            type: 'guardian-agreement',
+            policyId: 'guardian-agreement',
+            version: '2025-26',
+            language: 'es',
+            sha256: 'a6661f0931e60ee108c88473390391b354e2469f8c37f3ebdf447856cd8777db',
+            method: 'paper',
+            signedOn: '2026-08-20',
+            signer: 'guardian',
+            enteredBy: 'clerk.kim',
+          },
+          2,
+        ),
       ]);
-      expect(stored).toMatchObject({ inserted: 6, rejected: [] });
+      expect(stored).toMatchObject({ inserted: 7, rejected: [] });
     } finally {
       await store.close();
     }
@@ -189,7 +211,9 @@ describe('reports from the central database', () => {
       .replace(/^\uFEFF/, '')
       .trimEnd()
       .split('\r\n');
-    expect(header).toBe('grade,gradeBand,room,username,displayName,role,policyId,versionInForce,accepted,acceptedVersion,at,campus,machine');
+    expect(header).toBe(
+      'grade,gradeBand,room,username,displayName,role,policyId,versionInForce,accepted,acceptedVersion,at,signedOn,enteredBy,campus,machine',
+    );
     const names = rows.map((row) => row.split(',')[3]);
     expect(names).toContain('ana.lopez');
     expect(names).toContain('ben.carter');
@@ -207,6 +231,65 @@ describe('reports from the central database', () => {
     expect(JSON.parse(carla.stdout)).toMatchObject({ next: 'safety-rules' });
     const ben = await aup(['status', '--user', 'ben.carter', ...central(), '--json']);
     expect(JSON.parse(ben.stdout)).toMatchObject({ next: 'policy', reason: 'new-version' });
+  });
+
+  it('reports show when a paper form was signed and who entered it, not only when it was typed in', async () => {
+    const r = await aup(['report', ...central(), '--format', 'json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.rows.find((x: any) => x.username === 'diego.ramos').signedOn).toBe('');
+    const facts = await aup(['report', ...central(), '--format', 'html', '--out', path.join(tmp.dir, 'campus.html')]);
+    expect(facts.code, facts.stderr).toBe(0);
+    const html = await readFile(path.join(tmp.dir, 'campus.html'), 'utf8');
+    expect(html).toMatch(
+      /<td>Diego Ramos<\/td><td>diego\.ramos<\/td><td>Grade 10<\/td><td>Aug 20, 2026<\/td><td>paper form, entered by clerk\.kim<\/td>/,
+    );
+  });
+
+  it('aup report --format html --central: per campus, grade and room, bars and who has not accepted, from the whole district', async () => {
+    const out = path.join(tmp.dir, 'campus-es.html');
+    const r = await aup(['report', ...central(), '--format', 'html', '--lang', 'es', '--campus', 'lockhart high school', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('la base de datos del distrito');
+    expect(html).toMatch(/<svg role="img" aria-labelledby="c0-g-t"/);
+    expect(html).toMatch(/Grado 10 1 de 1 la aceptaron \(100 %\)/);
+    expect(html).toMatch(/Todavía no la aceptan: Sin salón asignado en la lista, Lockhart High School/);
+    const unknown = await aup(['report', ...central(), '--format', 'html', '--campus', 'Nowhere Elementary', '--out', out]);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--campus: "Nowhere Elementary" is not a campus of this report \(Lockhart High School\)/),
+    ]);
+  });
+
+  it("aup evidence --central: one student's records from every machine, each checked again against its chain", async () => {
+    const out = path.join(tmp.dir, 'diego.html');
+    const r = await aup(['evidence', '--user', 'diego.ramos', ...central(), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/3 records of diego\.ramos in 2026-27/);
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain('the district database (127.0.0.1');
+    expect(html).toMatch(/Lab 204-PC01: chain intact from record \d+ to \d+\./);
+    expect(html).toMatch(/Office-PC01: chain intact from record \d+ to \d+\./);
+    expect(html).toContain('Paper form signed by the parent or guardian on Aug 20, 2026, entered by clerk.kim');
+    // The guardian form names the bundled Spanish agreement's exact hash: its text is on the page, matched.
+    expect(html).toContain('Match: this is the exact text the record names.');
+    // The test's made-up acceptance hash names no text in the catalog: said, not hidden.
+    expect(html).toContain('No match: this text is not the one the record names.');
+  });
+
+  it('aup evidence --central on a record changed inside the database: exit 3, and the page names it', async () => {
+    const admin = await server.superClient('aup');
+    try {
+      await admin.query(`UPDATE aup.records SET line = replace(line, '"room":"Library"', '"room":"Gym"') WHERE username = 'carla.diaz'`);
+    } finally {
+      await admin.end();
+    }
+    const out = path.join(tmp.dir, 'carla.html');
+    const r = await aup(['evidence', '--user', 'carla.diaz', ...central(), '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/TAMPERED/);
+    expect(await readFile(out, 'utf8')).toMatch(/Library-PC01, link \d+: record [0-9a-f-]+: edited \(its content does not match its hash\)/);
   });
 
   it('the kiosk role cannot run the report: permission denied, said plainly', async () => {

@@ -30,11 +30,37 @@ export class UsageError extends Error {
   }
 }
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Sees the options each command declares (tests/unit/cli/help.test.ts checks each one is in its help). */
+export const parseObserver: { declared: ((options: Options, allowPositionals: boolean) => void) | null } = { declared: null };
+
+/** A command-line mistake; runCli adds where the options are listed (`aup <command> --help`). */
+export class ArgumentError extends UsageError {}
+
+/** Node's parser's error as one sentence for a person (never "TypeError [ERR_PARSE_ARGS_…]"). */
+function argumentMistake(error: NodeJS.ErrnoException): string {
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+  const flag = quoted.replace(/ <value>$/, '');
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${flag}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}" (this command takes only options)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/ambiguous/.test(error.message)) return `${flag} needs a value (if the value starts with "-", write ${flag}=VALUE)`;
+      if (/does not take an argument/.test(error.message)) return `${flag} takes no value`;
+      if (/argument missing/.test(error.message)) return `${flag} needs a value`;
+  }
+  return error.message.replace(/^TypeError.*?: /, '').replace(/\. To specify .*$/, '');
+}
+
+export function parse<T extends Options>(args: string[], options: T, allowPositionals = false) {
+  parseObserver.declared?.(options, allowPositionals);
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError.*?: /, ''));
+    throw new ArgumentError(argumentMistake(error as NodeJS.ErrnoException));
   }
 }
 

@@ -174,7 +174,7 @@ describe('aup ledger import', () => {
     expect(r.stderr).toMatch(/forms\.csv line 4: student-aup has no version "2031-32"/);
     expect(r.stderr).toMatch(/line 5: student-aup 2026-27 has no "fr" document/);
     expect(r.stderr).toMatch(/line 6: signedOn "2026-13-01" is not a date/);
-    expect(r.stderr).toMatch(/line 6: signer "parent" must be student, guardian or staff/);
+    expect(r.stderr).toMatch(/line 6: signerRole "parent" must be student, guardian or staff/);
     expect(r.stderr).toMatch(/line 7: the same form as line 2/);
     expect(r.stderr).toMatch(/line 8: signedOn 2099-01-01 is in the future/);
     expect(r.stderr).toMatch(/line 9: expected 7 fields, found 3/);
@@ -187,6 +187,6 @@ describe('aup ledger import', () => {
     await writeFile(csv, 'user,policy\nana,student-aup\n');
     const r = await aup(['ledger', 'import', csv, '--config', config]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/line 1: the header must be exactly username,policyId/);
+    expect(r.stderr).toMatch(/line 1: the header lacks username, policyId, version, language, signedOn, signerRole, enteredBy/);
   });
 });

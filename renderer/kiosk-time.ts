@@ -15,12 +15,30 @@ export function useKioskNow(everyMs = 1000): Date {
   return new Date(Date.now() + skew);
 }
 
+/**
+ * The bundled languages as a United States district writes them: Spanish times in `es-US` form
+ * (`1:40 p.m.`, as Texas families read them), not Spain's 24-hour `13:40`.
+ */
+const REGIONAL: Record<string, string> = { en: 'en-US', es: 'es-US' };
+export const formattingLocale = (language: string) => REGIONAL[language] ?? language;
+
 export function formatTime(instant: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(language, { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat(formattingLocale(language), { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant);
+}
+
+/**
+ * A time after "until" or "at". Spanish puts the article in front of the hour, singular for one
+ * o'clock: "hasta la 1:19 p.m.", "hasta las 2:19 p.m." (the strings say "hasta {{until}}").
+ */
+export function formatUntil(instant: Date, language: string, timeZone: string): string {
+  const time = formatTime(instant, language, timeZone);
+  if (language !== 'es') return time;
+  const hour = new Intl.DateTimeFormat('es-US', { timeZone, hour: 'numeric', hour12: true }).formatToParts(instant).find((p) => p.type === 'hour');
+  return `${hour?.value === '1' ? 'la' : 'las'} ${time}`;
 }
 
 export function formatDate(instant: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(language, { timeZone, weekday: 'long', month: 'long', day: 'numeric' }).format(instant);
+  return new Intl.DateTimeFormat(formattingLocale(language), { timeZone, weekday: 'long', month: 'long', day: 'numeric' }).format(instant);
 }
 
 /** A local calendar date (`2026-08-01`) in words, without a zone shift. */
@@ -28,5 +46,5 @@ export function formatLocalDate(date: string, language: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return date;
   const instant = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
-  return new Intl.DateTimeFormat(language, { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(instant);
+  return new Intl.DateTimeFormat(formattingLocale(language), { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(instant);
 }

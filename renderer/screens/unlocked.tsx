@@ -7,7 +7,7 @@ import { Frame } from '../components/frame.tsx';
 import { UnlockIcon, WarningIcon } from '../components/icons.tsx';
 import { RoomComputers } from '../components/room-computers.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
-import { formatTime, useKioskNow } from '../kiosk-time.ts';
+import { formatUntil, useKioskNow } from '../kiosk-time.ts';
 import { useKiosk } from '../store.ts';
 import { SafetyRulesButton } from './locked.tsx';
 import { GuardianDenied } from './teacher-unlock.tsx';
@@ -19,7 +19,7 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
   const now = useKioskNow(5000);
   const until = new Date(view.until);
   // Said to the minute: a room's end carried over from the database's clock may arrive a few ms early.
-  const untilText = formatTime(new Date(Math.round(until.getTime() / 60_000) * 60_000), i18n.language, view.context.timeZone);
+  const untilText = formatUntil(new Date(Math.round(until.getTime() / 60_000) * 60_000), i18n.language, view.context.timeZone);
   const msLeft = until.getTime() - now.getTime();
   // Counted down like a kitchen timer: 55 minutes until 54 minutes are left, then less than a minute.
   const minutesLeft = msLeft > 60_000 ? Math.ceil(msLeft / 60_000) : 0;

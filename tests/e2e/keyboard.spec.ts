@@ -12,7 +12,7 @@ async function acceptByKeyboard(page: Page, signature?: string) {
   const accept = button(page, /^(I accept|I agree|Acepto|Estoy de acuerdo)$/);
   await expect(accept).toBeEnabled();
   if (signature !== undefined) {
-    await tabTo(page, page.getByLabel(/^(Type your full name to sign|Escribe tu nombre completo para firmar)$/));
+    await tabTo(page, page.getByLabel(/^(Type your full name to sign|Nombre completo para firmar)$/));
     await page.keyboard.type(signature);
   }
   await tabTo(page, accept);
@@ -92,7 +92,7 @@ test('keyboard only: a substitute is refused, a wrong PIN is refused, Escape goe
   await acknowledgeRulesByKeyboard(page);
 
   await teacherUnlockByKeyboard(page, 'sub.jones', PIN['sub.jones']);
-  await expect(page.getByRole('alert')).toContainText('Substitute teachers cannot unlock student computers.');
+  await expect(page.getByRole('alert')).toContainText('No student computer access authorized with a substitute teacher.');
 
   await teacherUnlockByKeyboard(page, 'ms.garcia', '1111');
   await expect(page.getByRole('alert')).toContainText('do not match');

@@ -23,8 +23,7 @@ import { ROOM_URL, periodEndPattern } from './support/room.ts';
 
 const LOCKED = /^(This computer is locked|Esta computadora está bloqueada)$/;
 const UNLOCKED = /^(This computer is unlocked|Esta computadora está desbloqueada)$/;
-const SUBSTITUTE =
-  'Substitute teachers cannot unlock student computers. District policy allows no student computer access with a substitute teacher; a campus administrator can approve special circumstances.';
+const SUBSTITUTE = 'No student computer access authorized with a substitute teacher. Campus administrators may approve special circumstances.';
 
 const button = (page: Page, name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 

@@ -49,7 +49,7 @@ test('an elementary student’s screens: policy with “I agree”, safety rules
   await page.getByRole('button', { name: 'Teacher unlock' }).click();
   await expectScreen(page, 'Teacher unlock');
   await teacherSignIn(page, 'sub.jones', PIN['sub.jones']);
-  await expect(page.getByRole('alert')).toContainText('Substitute');
+  await expect(page.getByRole('alert')).toContainText('No student computer access authorized with a substitute teacher.');
   await reviewScreen(page, 'teacher-unlock');
 
   await page.getByRole('button', { name: 'Cancel' }).click();
@@ -76,7 +76,7 @@ test('a secondary student’s policy (typed name) and a suspended student’s lo
   await acceptPolicy(page, "Fay O'Neil-Olsen");
   await page.getByRole('button', { name: 'I understand the rules' }).click();
   await expectScreen(page, 'This computer is locked');
-  await expect(page.getByText('Your computer privileges are suspended.')).toBeVisible();
+  await expect(page.getByText('Your computer privileges have been revoked.')).toBeVisible();
   await reviewScreen(page, 'locked-suspended');
 });
 
@@ -93,7 +93,7 @@ test('a refusal on the policy screen is announced', async ({ page, request }) =>
   await setClock(request, septemberMorning(2053));
   await openSession(page, 'diego.ramos');
   for (const [lang, message] of [
-    ['es', 'Escribe tu nombre completo'],
+    ['es', 'hay que escribir el nombre completo'],
     ['en', 'Type your full name'],
   ] as const) {
     await chooseLanguage(page, lang);

@@ -38,11 +38,11 @@ test('a student’s first login: the policy in English, then in Spanish, accepte
   const text = page.getByRole('region', { name: 'Texto de la política' });
   await text.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   await expect(acepto).toBeEnabled();
-  await expect(page.getByText('Llegaste al final de la política.')).toBeVisible();
+  await expect(page.getByText('Este es el final de la política.')).toBeVisible();
   await acepto.click();
-  await expect(page.getByRole('alert')).toContainText('Escribe tu nombre completo');
+  await expect(page.getByRole('alert')).toContainText('hay que escribir el nombre completo');
 
-  await page.getByLabel('Escribe tu nombre completo para firmar').fill('Diego Ramos');
+  await page.getByLabel('Nombre completo para firmar').fill('Diego Ramos');
   await acepto.click();
 
   await expectScreen(page, /^Reglas de seguridad en Internet/);
@@ -86,7 +86,7 @@ test('a substitute cannot unlock a student session', async ({ page, request }) =
   await page.getByRole('button', { name: 'Teacher unlock' }).click();
   await expectScreen(page, 'Teacher unlock');
   await teacherSignIn(page, 'sub.jones', PIN['sub.jones']);
-  await expect(page.getByRole('alert')).toContainText('Substitute teachers cannot unlock student computers.');
+  await expect(page.getByRole('alert')).toContainText('No student computer access authorized with a substitute teacher.');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expectScreen(page, 'This computer is locked');
 });

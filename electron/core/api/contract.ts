@@ -20,7 +20,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-export type LockReason = 'no-teacher' | 'supervision-required' | 'privileges-suspended' | 'expired';
+/** Suspended and revoked are different consequences in the policy ("Suspension/Revocation"): each is said as it is. */
+export type LockReason = 'no-teacher' | 'supervision-required' | 'privileges-suspended' | 'privileges-revoked' | 'expired';
 
 /** Reasons the kiosk says no. The renderer translates each one; none carries a secret. */
 export type RefusalReason =
@@ -70,14 +71,14 @@ export interface ViewContext {
   /** Now, as an ISO instant with the district's offset, so the lock screen's clock matches the kiosk's. */
   now: string;
   timeZone: string;
-}
-
-export interface PolicyDocumentView {
   /**
    * The UI strings of a language the district added (not bundled with the renderer), checked by the
    * kiosk against English's keys and placeholders; a key it lacks falls back to English.
    */
   uiStrings?: UiStringTree;
+}
+
+export interface PolicyDocumentView {
   policyId: string;
   kind: 'aup' | 'safety-rules';
   title: string;
@@ -184,7 +185,7 @@ export interface RoomComputer {
   user?: { username: string; displayName: string; grade?: number };
   state: 'locked' | 'unlocked' | 'policy' | 'free' | 'unknown';
   /** Why it is so: policy pending, suspended, supervision, a guardian's denial of Internet access. */
-  notes: ('policy-pending' | 'suspended' | 'supervision' | 'guardian-denied')[];
+  notes: ('policy-pending' | 'suspended' | 'revoked' | 'supervision' | 'guardian-denied')[];
   /** When the kiosk last reported (ISO with offset). */
   seenAt: string;
 }

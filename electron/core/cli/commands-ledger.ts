@@ -102,7 +102,8 @@ export async function status(args: string[], io: CliIo): Promise<number> {
     why = {
       'no-teacher': 'student sessions stay locked until an approved teacher unlocks them',
       'supervision-required': 'privileges: network use only under direct supervision',
-      'privileges-suspended': 'privileges suspended or revoked: only an administrator override opens the session',
+      'privileges-suspended': 'privileges suspended: only an administrator override opens the session',
+      'privileges-revoked': 'privileges revoked: only an administrator override opens the session',
       expired: 'the last unlock has run out',
     }[d.lock.reason];
   } else if (d.lock.state === 'unlocked') {

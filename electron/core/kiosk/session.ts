@@ -39,7 +39,7 @@ const LOOKUP_RETRY_MS = 30_000;
 /** How long the teacher who opened the room sees its computers on the kiosk where they opened it. */
 const ROOM_VIEW_MS = 3 * 60_000;
 const COMPUTER_STATES = new Set(['locked', 'unlocked', 'policy', 'free']);
-const COMPUTER_NOTES = new Set(['policy-pending', 'suspended', 'supervision', 'guardian-denied']);
+const COMPUTER_NOTES = new Set(['policy-pending', 'suspended', 'revoked', 'supervision', 'guardian-denied']);
 
 const viewKey = (v: KioskView) => JSON.stringify(v, (k, value) => (k === 'now' ? undefined : value));
 
@@ -100,7 +100,7 @@ export class KioskSession implements KioskApi {
     if (!user || view.kind === 'loading' || view.kind === 'config-error' || view.kind === 'service-unavailable') return null;
     const notes: string[] = [];
     if (view.kind === 'policy') notes.push('policy-pending');
-    if (user.privileges === 'suspended' || user.privileges === 'revoked') notes.push('suspended');
+    if (user.privileges === 'suspended' || user.privileges === 'revoked') notes.push(user.privileges);
     if (user.privileges === 'supervised') notes.push('supervision');
     if (user.guardianDeniedInternet) notes.push('guardian-denied');
     const state = view.kind === 'safety-rules' ? 'policy' : view.kind;

@@ -47,7 +47,8 @@ export function needsLock(user: DirectoryUser, rules: Pick<LockRules, 'students'
 }
 
 function lockedReason(user: DirectoryUser, hadGrant: boolean): { reason: LockReason; overrideOnly: boolean } {
-  if (user.privileges === 'suspended' || user.privileges === 'revoked') return { reason: 'privileges-suspended', overrideOnly: true };
+  if (user.privileges === 'suspended') return { reason: 'privileges-suspended', overrideOnly: true };
+  if (user.privileges === 'revoked') return { reason: 'privileges-revoked', overrideOnly: true };
   if (hadGrant) return { reason: 'expired', overrideOnly: false };
   if (user.privileges === 'supervised') return { reason: 'supervision-required', overrideOnly: false };
   return { reason: 'no-teacher', overrideOnly: false };

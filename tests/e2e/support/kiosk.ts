@@ -119,7 +119,7 @@ export async function acceptPolicy(page: Page, signature?: string): Promise<void
   await text.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   const accept = page.getByRole('button', { name: /^(I accept|I agree|Acepto|Estoy de acuerdo)$/ });
   await expect(accept).toBeEnabled();
-  if (signature !== undefined) await page.getByLabel(/^(Type your full name to sign|Escribe tu nombre completo para firmar)$/).fill(signature);
+  if (signature !== undefined) await page.getByLabel(/^(Type your full name to sign|Nombre completo para firmar)$/).fill(signature);
   await accept.click();
 }
 

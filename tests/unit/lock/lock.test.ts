@@ -69,10 +69,10 @@ describe('the classroom lock', () => {
     expect(decideTeacherUnlock(student, person('student', { username: 'friend' }), rules, now)).toEqual({ ok: false, reason: 'not-approved' });
   });
 
-  it('suspended or revoked privileges open only by an administrator override', () => {
+  it('suspended or revoked privileges open only by an administrator override, and each is said as it is', () => {
     for (const privileges of ['suspended', 'revoked'] as const) {
       const s = person('student', { privileges });
-      expect(sessionLock(s, rules, undefined, now)).toEqual({ state: 'locked', reason: 'privileges-suspended', overrideOnly: true });
+      expect(sessionLock(s, rules, undefined, now)).toEqual({ state: 'locked', reason: `privileges-${privileges}`, overrideOnly: true });
       expect(decideTeacherUnlock(s, teacher, rules, now)).toEqual({ ok: false, reason: 'not-administrator' });
       const o = decideOverride(s, person('administrator'), { reason: 'Testing accommodation', minutes: 30 }, rules, now);
       expect(o.ok).toBe(true);

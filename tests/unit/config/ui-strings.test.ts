@@ -10,6 +10,7 @@ import { viewContext, type KioskSite } from '../../../electron/core/kiosk/view.t
 import en from '../../../assets/locales/en.json';
 import es from '../../../assets/locales/es.json';
 import { catalogCopyIn, demoConfigIn, tempDir, REPO, type TempDir } from '../../support/fixtures.ts';
+import { aup } from '../../support/cli.ts';
 
 let tmp: TempDir;
 beforeEach(async () => (tmp = await tempDir()));
@@ -57,6 +58,21 @@ describe('a district’s own UI language', () => {
     expect(vi.uiStrings).toBe(r.uiStrings.vi);
     expect(vi.languages.find((l) => l.code === 'vi')?.name).toBe('Tiếng Việt');
     expect(viewContext(site, new Date('2026-09-08T13:30:00Z'), 'es').uiStrings, 'Spanish is bundled: nothing to send').toBeUndefined();
+  });
+
+  it('`aup config validate` lists the keys a language file leaves in English, and names a broken one', async () => {
+    await mkdir(path.join(tmp.dir, 'languages'));
+    await copyFile(path.join(SAMPLES, 'vi.json'), path.join(tmp.dir, 'languages/vi.json'));
+    const file = await demoConfigIn(tmp.dir, (c) => (c.languages = { default: 'en', offered: ['en', 'vi'], folder: 'languages' }));
+    const ok = await aup(['config', 'validate', '--config', file]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/warning: languages\.folder: vi\.json: \d+ keys not translated, shown in English: .*locked\.reason\.expired/);
+
+    await writeFile(path.join(tmp.dir, 'languages/vi.json'), JSON.stringify({ locked: { heading: 'Máy tính này bị khóa {{name}}' } }));
+    const bad = await aup(['config', 'validate', '--config', file]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('languages.folder: vi.json: locked.heading');
+    expect(bad.stdout + bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
   it('a district catalog folder’s locales/ is found without naming a folder', async () => {

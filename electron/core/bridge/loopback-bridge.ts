@@ -64,7 +64,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-const USERNAME = /^[\p{L}\p{N}._@+-]{1,128}$/u;
+// The roster's username characters (an apostrophe: o'brien), and + for e-mail-like LDAP names.
+const USERNAME = /^[\p{L}\p{N}._@'+-]{1,128}$/u;
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
 const securityHeaders = {

@@ -16,9 +16,11 @@ import { serviceFolders, type SystemValues } from './folders.ts';
 const run = promisify(execFile);
 
 /** An OS account name as the channel accepts it: a path segment that is never `.`, `..`, an option or a uid. */
-export const ACCOUNT_NAME = /^[A-Za-z_][A-Za-z0-9_.@-]{0,63}$/;
+// An apostrophe is allowed (o'brien, as the roster allows it): names reach commands as execFile
+// arguments, never through a shell.
+export const ACCOUNT_NAME = /^[A-Za-z_][A-Za-z0-9_.@'-]{0,63}$/;
 /** Windows: `user` or `DOMAIN\user` (sAMAccountName rules, narrowed). */
-export const WINDOWS_ACCOUNT_NAME = /^(?:[A-Za-z0-9._-]{1,15}\\)?[A-Za-z0-9._-]{1,20}$/;
+export const WINDOWS_ACCOUNT_NAME = /^(?:[A-Za-z0-9._-]{1,15}\\)?[A-Za-z0-9._'-]{1,20}$/;
 
 /** Who an account is, as the system says (passwd via NSS), never as a client says. */
 export interface AccountIdentity {

@@ -13,13 +13,14 @@ import { TokenBucket } from '../../../electron/core/machine/channel.ts';
 
 describe('account names', () => {
   it('are a single safe path segment', () => {
-    for (const ok of ['aupt1', 'carla.diaz', 'svc_kiosk', 'jdoe@district.org']) expect(ACCOUNT_NAME.test(ok)).toBe(true);
+    for (const ok of ['aupt1', 'carla.diaz', 'svc_kiosk', 'jdoe@district.org', "sean.o'brien"]) expect(ACCOUNT_NAME.test(ok)).toBe(true);
     for (const bad of ['', '.', '..', '../root', 'a/b', '-n', '1000', 'a b', 'a\nb', 'x'.repeat(65)]) expect(ACCOUNT_NAME.test(bad)).toBe(false);
   });
 
   it('on Windows may carry a domain, and never a path', () => {
     expect(WINDOWS_ACCOUNT_NAME.test('LAB\\carla.diaz')).toBe(true);
     expect(WINDOWS_ACCOUNT_NAME.test('carla.diaz')).toBe(true);
+    expect(WINDOWS_ACCOUNT_NAME.test("LAB\\sean.o'brien")).toBe(true);
     for (const bad of ['..\\x\\y', 'a/b', 'LAB\\a\\b', 'a:b', 'x'.repeat(21)]) expect(WINDOWS_ACCOUNT_NAME.test(bad)).toBe(false);
   });
 });

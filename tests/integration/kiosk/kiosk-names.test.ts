@@ -1,0 +1,112 @@
+// Names and grades as rosters really hold them, through the real service, the loopback bridge and the
+// CLI: a username with an apostrophe (sean.o'brien), a name kept "Last, First" and greeted as people
+// say it, and a pre-kindergarten (PK) student.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { openKioskService } from '../../../electron/core/setup.ts';
+import type { KioskHost } from '../../../electron/core/kiosk/kiosk-service.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
+import { ManualClock } from '../../../electron/core/time.ts';
+import type { KioskView } from '../../../electron/core/api/contract.ts';
+import { BRIDGE_PATH } from '../../../electron/core/api/channels.ts';
+import { startLoopbackBridge } from '../../../electron/core/bridge/loopback-bridge.ts';
+import { aup } from '../../support/cli.ts';
+import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+
+let tmp: TempDir;
+let config: string;
+const clock = new ManualClock('2026-10-06T15:00:00Z');
+const open: KioskHost[] = [];
+const SEAN = "sean.o'brien";
+
+beforeEach(async () => {
+  tmp = await tempDir();
+  config = await demoConfigIn(tmp.dir);
+  const file = path.join(tmp.dir, 'roster.json');
+  const roster = JSON.parse(await readFile(file, 'utf8'));
+  roster.users.push(
+    { username: SEAN, displayName: "O'Brien, Seán", firstName: 'Seán', lastName: "O'Brien", role: 'student', grade: 7 },
+    { username: 'mia.ruiz', displayName: 'Ruiz, Mía', preferredName: 'Mía Ruiz', role: 'student', grade: -1, language: 'es' },
+  );
+  await writeFile(file, JSON.stringify(roster));
+});
+afterEach(async () => {
+  for (const k of open.splice(0)) await k.close();
+  await tmp.cleanup();
+});
+
+async function kiosk(): Promise<KioskHost> {
+  const k = await openKioskService({ configFile: config, clock, log: new MemoryLog(), machine: 'LAB204-PC07' });
+  open.push(k);
+  return k;
+}
+
+describe("a username with an apostrophe, a name kept 'Last, First', a PK student", () => {
+  it("sean.o'brien is greeted as Seán O'Brien, signs with that name, and the ledger and the CLI know him", async () => {
+    const k = await kiosk();
+    const s = k.session("Sean.O'Brien");
+    const v = await s.getView();
+    expect(v).toMatchObject({
+      kind: 'policy',
+      signature: 'typed-name',
+      user: { username: SEAN, displayName: "O'Brien, Seán", greetingName: "Seán O'Brien" },
+    });
+    if (v.kind !== 'policy') throw new Error(v.kind);
+    const d = v.document;
+    expect(
+      await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, typedName: "Seán O'Brien" }),
+    ).toEqual({
+      ok: true,
+    });
+    await k.close();
+    open.splice(0);
+    const records = (await readFile(path.join(tmp.dir, 'ledger', 'ledger-2026-27.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.at(-1)).toMatchObject({ type: 'acceptance', user: SEAN, typedName: "Seán O'Brien" });
+
+    const status = await aup(['status', '--config', config, '--user', SEAN, '--at', '2026-10-06T15:30:00Z', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ user: SEAN, next: 'safety-rules' });
+    const csv = path.join(tmp.dir, 'forms.csv');
+    await writeFile(
+      csv,
+      `username,policyId,version,language,signedOn,signerRole,enteredBy\n${SEAN},guardian-agreement,2026-27,en,09/01/2026,guardian,clerk.kim\n`,
+    );
+    const imported = await aup(['ledger', 'import', csv, '--config', config]);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(/recorded 1 paper form/);
+  });
+
+  it("the loopback bridge (the preview's ?user=) opens sean.o'brien's session", async () => {
+    const k = await kiosk();
+    const bridge = await startLoopbackBridge({ port: 0, staticDir: tmp.dir, sessionFor: (u) => k.session(u), log: () => {} });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}${BRIDGE_PATH}?user=${encodeURIComponent(SEAN)}`);
+      const view = await new Promise<KioskView>((resolve, reject) => {
+        ws.on('message', (data) => {
+          const m = JSON.parse(String(data));
+          if (m.type === 'view') resolve(m.view);
+        });
+        ws.on('error', reject);
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      });
+      ws.close();
+      expect(view).toMatchObject({ kind: 'policy', user: { username: SEAN, greetingName: "Seán O'Brien" } });
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it('a PK student (grade -1) is in the elementary band and presses "I agree"', async () => {
+    const k = await kiosk();
+    const v = await k.session('mia.ruiz').getView();
+    expect(v).toMatchObject({
+      kind: 'policy',
+      signature: 'i-agree',
+      user: { username: 'mia.ruiz', grade: -1, gradeBand: 'elementary', displayName: 'Ruiz, Mía', greetingName: 'Mía Ruiz' },
+    });
+  });
+});

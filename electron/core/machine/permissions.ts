@@ -77,6 +77,8 @@ export async function configFilesProblems(config: ResolvedConfig, options: Omit<
   if (config.district.logo) trusted.push({ where: 'district.logo', file: config.district.logo, what: 'the district logo' });
   for (const t of trusted) await checker.check({ ...READABLE_FILE, path: t.file, what: t.what }, t.where, false);
   if (config.policies.catalog !== 'bundled') await checker.checkTree(config.policies.catalog, 'policies.catalog');
+  // The district's own UI languages: their words are on every screen (a locales/ inside the catalog is checked with it).
+  if (config.languages.folder) await checker.checkTree(config.languages.folder, 'languages.folder', 'the UI language folder');
   return checker.problems;
 }
 
@@ -295,9 +297,9 @@ class Checker {
     } else await chmod(p, required.mode);
   }
 
-  /** Everything under a folder the config names (the catalog): root's, changeable by root alone, no links. */
-  async checkTree(folder: string, where: string, limit = 5000): Promise<void> {
-    const queue: RequiredPath[] = [{ ...READABLE_FOLDER, path: folder, what: 'the policy catalog' }];
+  /** Everything under a folder the config names (the catalog, the UI languages): root's, changeable by root alone, no links. */
+  async checkTree(folder: string, where: string, what = 'the policy catalog', limit = 5000): Promise<void> {
+    const queue: RequiredPath[] = [{ ...READABLE_FOLDER, path: folder, what }];
     let seen = 0;
     while (queue.length && seen++ < limit) {
       const next = queue.shift()!;
@@ -308,9 +310,9 @@ class Checker {
       for (const e of entries) {
         const child = this.#join.join(next.path, e.name);
         if (e.isSymbolicLink()) {
-          this.#problem(where, `${child} in the policy catalog is a symbolic link: the service follows none. Fix: replace it with the file itself`);
-        } else if (e.isDirectory()) queue.push({ ...READABLE_FOLDER, path: child, what: 'the catalog folder' });
-        else queue.push({ ...READABLE_FILE, path: child, what: 'the catalog file' });
+          this.#problem(where, `${child} in ${what} is a symbolic link: the service follows none. Fix: replace it with the file itself`);
+        } else if (e.isDirectory()) queue.push({ ...READABLE_FOLDER, path: child, what: `a folder in ${what}` });
+        else queue.push({ ...READABLE_FILE, path: child, what: `a file in ${what}` });
       }
     }
   }

@@ -50,6 +50,28 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 describe.skipIf(!asRoot)('the service folders on a real disk (as root)', () => {
+  it('a district UI language folder that every account can change is a problem: its words are on every screen', async () => {
+    await install();
+    const secret = path.join(folders.config.folder, 'ldap-password');
+    await writeFile(secret, 'hunter2\n');
+    await chmod(secret, 0o600);
+    const languages = path.join(folders.config.folder, 'languages');
+    await mkdir(languages);
+    await writeFile(path.join(languages, 'vi.json'), JSON.stringify({ locked: { heading: 'Máy tính này đang bị khóa' } }));
+    const file = await ldapConfigFileIn(
+      folders.config.folder,
+      'ldap-password',
+      (c) => (c.languages = { default: 'en', offered: ['en', 'vi'], folder: 'languages' }),
+    );
+    const setup = await loadSetup(file);
+    if (!setup.ok) throw new Error(JSON.stringify(setup.problems));
+    expect(await configFilesProblems(setup.config)).toEqual([]);
+    await chmod(languages, 0o777);
+    expect(await configFilesProblems(setup.config)).toEqual([
+      { path: 'languages.folder', message: expect.stringMatching(new RegExp(`the UI language folder ${languages} .*Fix: chmod`)) },
+    ]);
+  });
+
   for (const umask of [0o077, 0o000]) {
     it(`missing data and run folders are created with their exact modes under umask ${umask.toString(8).padStart(3, '0')}`, async () => {
       await install();
@@ -321,8 +343,9 @@ describe.skipIf(!asRoot)('aup config validate --service (the real CLI)', () => {
   });
 });
 
-async function ldapConfigFileIn(dir: string, passwordFile: string): Promise<string> {
+async function ldapConfigFileIn(dir: string, passwordFile: string, edit: (c: Record<string, any>) => void = () => {}): Promise<string> {
   return demoConfigIn(dir, (c) => {
+    edit(c);
     c.directory = {
       type: 'ldap',
       url: 'ldaps://dc1.lockhart.test',

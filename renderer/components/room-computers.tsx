@@ -37,7 +37,15 @@ export function RoomComputers({ computers, room, timeZone }: { computers: RoomCo
               <tr key={c.machine} data-state={c.state}>
                 <th scope="row">{c.machine}</th>
                 <td>{c.user ? c.user.displayName : <span className="muted">{t('roomView.nobody')}</span>}</td>
-                <td>{c.user?.grade === undefined ? '' : c.user.grade === 0 ? t('roomView.kindergarten') : String(c.user.grade)}</td>
+                <td>
+                  {c.user?.grade === undefined
+                    ? ''
+                    : c.user.grade === 0
+                      ? t('roomView.kindergarten')
+                      : c.user.grade === -1
+                        ? t('roomView.prekindergarten')
+                        : String(c.user.grade)}
+                </td>
                 <td className="computer-state">{c.state === 'free' && !c.user ? t('roomView.notInUse') : t(`roomView.stateOf.${c.state}`)}</td>
                 <td>
                   {c.notes.length === 0 ? (

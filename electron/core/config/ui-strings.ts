@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ConfigProblem } from '../api/contract.ts';
 import { BUNDLED_UI_LANGUAGES, type UiStringTree } from '../api/ui-language.ts';
-import en from '../../../assets/locales/en.json';
+import en from '../../../assets/locales/en.json' with { type: 'json' };
 import { jsonErrorPosition, problemsFromZod } from './problems.ts';
 
 /** i18next's plural suffixes (CLDR categories): Arabic uses all six, Vietnamese only `other`. */
@@ -58,6 +58,8 @@ export function missingKeys(strings: UiStringTree, english: UiStringTree = en, p
   return missing;
 }
 
+const MAX_FILE_BYTES = 256 * 1024;
+
 export type UiStringsCheck = { ok: true; strings: UiStringTree; missing: string[] } | { ok: false; problems: ConfigProblem[] };
 
 /** Checks a parsed UI string file against English; `where` names it in problems (`languages: vi.json`). */
@@ -83,6 +85,13 @@ export async function readUiStrings(folder: string, code: string, where = 'langu
     const why = (error as NodeJS.ErrnoException).code;
     if (why === 'ENOENT') return null;
     return { ok: false, problems: [{ path: where, message: `cannot read ${file}: ${why ?? error}` }] };
+  }
+  // Sent with every view: English is about 15 KB, so anything near this is not a UI string file.
+  if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+    return {
+      ok: false,
+      problems: [{ path: where, message: `${file} is larger than ${MAX_FILE_BYTES / 1024} KB: expected UI strings like assets/locales/en.json` }],
+    };
   }
   let json: unknown;
   try {

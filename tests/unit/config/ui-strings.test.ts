@@ -134,6 +134,13 @@ describe('a district’s own UI language', () => {
     expect(r.ok ? [] : r.problems.map((p) => p.message)).toEqual([expect.stringMatching(/vi\.json is not valid JSON at line 1, column \d+/)]);
   });
 
+  it('a file far larger than UI strings can be is refused, not sent with every view', async () => {
+    const folder = await withLanguageFolder({ 'vi.json': { locked: { heading: 'x'.repeat(300 * 1024) } } });
+    const file = await demoConfigIn(tmp.dir, (c) => (c.languages = { default: 'en', offered: ['en', 'vi'], folder }));
+    const r = await loadSetup(file);
+    expect(r.ok ? [] : r.problems.map((p) => p.message)).toEqual([expect.stringMatching(/vi\.json is larger than 256 KB/)]);
+  });
+
   it('English itself passes its own check (the shape every file follows)', () => {
     expect(checkUiStrings(en, 'en.json')).toMatchObject({ ok: true, missing: [] });
   });

@@ -371,7 +371,7 @@ const PEOPLE: PersonSeed[] = [
     ou: 'ou=staff',
     givenName: 'John',
     sn: 'Smith',
-    displayName: 'John Smith Jr.',
+    displayName: 'Smith, John', // kept "Last, First": greeted as givenName sn
     groups: ['staff', 'approvedTeacher'],
   },
   { key: 'star', uid: 'ana*b', ou: 'ou=middle,ou=students', givenName: 'Ana', sn: 'B', displayName: 'Ana Star', grade: '6', groups: ['student'] },

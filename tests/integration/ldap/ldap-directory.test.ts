@@ -273,7 +273,13 @@ describe('filter syntax typed as a username matches no one', () => {
 
   it("o'brien, smith(jr) and josé.núñez are found by their exact names", async () => {
     expect(userOf(await signIn('apostrophe'))).toMatchObject({ username: "o'brien", role: 'teacher' });
-    expect(userOf(await signIn('parentheses'))).toMatchObject({ username: 'smith(jr)', role: 'teacher' });
+    expect(userOf(await signIn('parentheses'))).toMatchObject({
+      username: 'smith(jr)',
+      role: 'teacher',
+      displayName: 'Smith, John',
+      greetingName: 'John Smith',
+    });
+    expect((await directory().findUser('jordan.reed'))?.greetingName).toBeUndefined(); // "Jordan Reed" is already said as people say it
     expect(userOf(await signIn('nonAscii'))).toMatchObject({ username: 'josé.núñez', displayName: 'José Núñez', grade: 10 });
     expect(await directory().findUser('smith(jr')).toBeNull();
   });

@@ -22,6 +22,13 @@ import {
   SERVICE_DOWN_URL,
 } from './tests/e2e/support/run.ts';
 import { ROOM_CONFIG_FILE, ROOM_PORT, ROOM_URL } from './tests/e2e/support/room.ts';
+import { HANG_MS, TEST_HANG_MS } from './tests/support/until.ts';
+
+// No wall-clock budgets: every step waits for a state (a control on screen, a heading focused), and
+// these limits only catch hangs, far above what a test takes with both cores busy. An assertion that
+// never holds fails after HANG_MS naming the locator and the state it waited for; a preview that never
+// answers fails its start after the same limit.
+const SERVER_START_MS = HANG_MS * 2;
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -32,8 +39,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  timeout: TEST_HANG_MS,
+  expect: { timeout: HANG_MS },
   // The JSON summary is what `npm test` counts (out/, since Playwright empties test-results/ when it starts).
   reporter: [['list'], ['json', { outputFile: 'out/test-summary/playwright.json' }]],
   use: {
@@ -50,7 +57,7 @@ export default defineConfig({
       command: `node scripts/preview.mjs --port ${PORT} --config "${CONFIG_FILE}" --now ${FIXED_NOW} --test-hooks`,
       url: `${KIOSK_URL}/`,
       reuseExistingServer: false,
-      timeout: 120_000,
+      timeout: SERVER_START_MS,
       stdout: 'ignore',
       stderr: 'pipe',
     },
@@ -58,7 +65,7 @@ export default defineConfig({
       command: `node scripts/preview.mjs --port ${BROKEN_PORT} --config "${BROKEN_CONFIG_FILE}" --now ${FIXED_NOW} --no-build`,
       url: `${BROKEN_URL}/`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: SERVER_START_MS,
       stdout: 'ignore',
       stderr: 'pipe',
     },
@@ -66,7 +73,7 @@ export default defineConfig({
       command: `node scripts/preview.mjs --port ${DISTRICT_PORT} --config "${DISTRICT_CONFIG_FILE}" --now ${FIXED_NOW} --no-build`,
       url: `${DISTRICT_URL}/`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: SERVER_START_MS,
       stdout: 'ignore',
       stderr: 'pipe',
     },
@@ -75,7 +82,7 @@ export default defineConfig({
       command: `node scripts/preview.mjs --port ${SERVICE_DOWN_PORT} --config "${CONFIG_FILE}" --no-build --service-socket "${path.join(os.tmpdir(), `aup-e2e-no-service-${SERVICE_DOWN_PORT}.sock`)}"`,
       url: `${SERVICE_DOWN_URL}/`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: SERVER_START_MS,
       stdout: 'ignore',
       stderr: 'pipe',
     },
@@ -85,7 +92,7 @@ export default defineConfig({
       command: `node scripts/preview-district.mjs --port ${ROOM_PORT} --config "${ROOM_CONFIG_FILE}" --no-build`,
       url: `${ROOM_URL}/`,
       reuseExistingServer: false,
-      timeout: 120_000,
+      timeout: SERVER_START_MS,
       stdout: 'ignore',
       stderr: 'pipe',
       gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },

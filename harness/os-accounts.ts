@@ -68,7 +68,8 @@ const inPasswd = (name: string) =>
  */
 async function removeAccount(name: string, uid: number): Promise<void> {
   if (!Number.isInteger(uid) || uid <= 0) throw new Error(`test account ${name}: uid ${uid} is not one to kill processes of`);
-  const deadline = Date.now() + 5_000;
+  // SIGKILL is not refused: this limit (far above the milliseconds it takes) only catches a hang.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     // pkill exits 1 when nothing matched: that is fine.
     await run('pkill', ['-KILL', '-U', String(uid)]).catch(() => undefined);

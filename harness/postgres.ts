@@ -166,6 +166,7 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
 export interface PostgresOptions {
   /** Where the temp folder goes (default: the OS temp folder). */
   parentDir?: string;
+  /** How long to wait for the server to answer before calling it a hang (default 120 s; a loaded machine may take many). */
   readyTimeoutMs?: number;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
@@ -267,7 +268,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       log += `\nspawn failed: ${error.message}`;
     });
     try {
-      await waitUntilAnswering(port, superPassword, proc, () => log, options.readyTimeoutMs ?? 20_000);
+      await waitUntilAnswering(port, superPassword, proc, () => log, options.readyTimeoutMs ?? 120_000);
     } catch (error) {
       await stopChild(proc, 'SIGQUIT');
       throw error;

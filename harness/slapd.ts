@@ -82,7 +82,7 @@ export interface SlapdHandle {
 export interface SlapdOptions {
   /** Where the temp folder goes (default: the OS temp folder). */
   parentDir?: string;
-  /** How long to wait for slapd to answer (default 10 s). */
+  /** How long to wait for slapd to answer before calling it a hang (default 120 s: it answers in well under a second; a loaded machine may take many). */
   readyTimeoutMs?: number;
 }
 
@@ -588,7 +588,7 @@ async function startOnce(tools: Tools, dir: string, options: SlapdOptions, start
   process.once('exit', killOnExit);
 
   try {
-    await waitUntilAnswering(url, child, () => stderr, options.readyTimeoutMs ?? 10_000);
+    await waitUntilAnswering(url, child, () => stderr, options.readyTimeoutMs ?? 120_000);
     const { users, groups } = await seed(url, rootDn, rootPassword, serviceDn, servicePassword);
     let stopped = false;
     return {

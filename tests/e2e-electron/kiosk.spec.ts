@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoConfigIn } from '../support/fixtures.ts';
+import { HANG_MS } from '../support/until.ts';
 import { MAIN, REPO, electronRuntime } from './runtime.ts';
 
 const runtime = electronRuntime();
@@ -38,7 +39,7 @@ const windows = (): Promise<WindowState[]> =>
   );
 const byPage = async (suffix: string) => (await windows()).find((w) => w.url.endsWith(suffix));
 async function pageAt(suffix: string): Promise<Page> {
-  await expect.poll(() => app.windows().some((w) => w.url().endsWith(suffix)), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => app.windows().some((w) => w.url().endsWith(suffix)), { message: `a window at ${suffix}` }).toBe(true);
   return app.windows().find((w) => w.url().endsWith(suffix))!;
 }
 
@@ -167,8 +168,8 @@ test('a crashed kiosk page is loaded again', async () => {
     readdirSync(path.join(dir, 'logs'))
       .map((f) => readFileSync(path.join(dir, 'logs', f), 'utf8'))
       .join('');
-  await expect.poll(log, { timeout: 15_000 }).toContain('kiosk page crashed; loading it again');
-  await expect.poll(async () => (await byPage('/_shell/indicator.html'))?.crashed, { timeout: 15_000 }).toBe(false);
+  await expect.poll(log, { message: 'the log to say the page crashed and is loaded again' }).toContain('kiosk page crashed; loading it again');
+  await expect.poll(async () => (await byPage('/_shell/indicator.html'))?.crashed, { message: 'the indicator page running again' }).toBe(false);
   const indicator = await pageAt('/_shell/indicator.html');
   await expect(indicator.locator('#left')).toHaveText(/\d+ min left/);
 });
@@ -190,7 +191,7 @@ test('the log says where the config came from and what was refused, and holds no
 
 test('the executable with aup arguments runs the CLI: its output, its exit code, no window', () => {
   const cli = (...args: string[]) =>
-    spawnSync(runtime.binary!, [MAIN, ...rootSwitches, '--disable-gpu', ...args], { encoding: 'utf8', cwd: REPO, timeout: 30_000 });
+    spawnSync(runtime.binary!, [MAIN, ...rootSwitches, '--disable-gpu', ...args], { encoding: 'utf8', cwd: REPO, timeout: HANG_MS });
   const year = cli('school-year', '--at', '2026-08-01', '--config', path.join(REPO, 'assets/demo/config.json'));
   expect(year.stdout.trim()).toBe('2026-27');
   expect(year.status).toBe(0);

@@ -3,6 +3,7 @@
 // or by hand where Electron is installed:
 //   npx electron-vite build && npm run build:renderer && npx playwright test -c tests/e2e-electron/playwright.config.ts
 import { defineConfig } from '@playwright/test';
+import { HANG_MS, TEST_HANG_MS } from '../support/until.ts';
 
 export default defineConfig({
   testDir: '.',
@@ -12,7 +13,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Limits that only catch hangs: every step waits for a state (tests/support/until.ts).
+  timeout: TEST_HANG_MS,
+  expect: { timeout: HANG_MS },
   reporter: [['list']],
 });

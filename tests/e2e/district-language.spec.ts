@@ -23,7 +23,7 @@ test.beforeAll(async () => {
   }
   const config = await demoConfigIn(dir, (c) => (c.languages = { default: 'en', offered: ['en', 'es', 'vi', 'ar'], folder: 'district-languages' }));
   preview = new Child(path.join(ROOT, 'scripts/preview.mjs'), ['--port', '0', '--config', config, '--now', FIXED_NOW, '--no-build']);
-  const banner = await preview.waitFor((line) => line.startsWith('AUP Kiosk preview on '), 'the preview to listen', 0, 60_000);
+  const banner = await preview.waitFor((line) => line.startsWith('AUP Kiosk preview on '), 'the preview to listen');
   url = banner.split(' ')[4]!.replace(/\/$/, '');
 });
 

@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { spawnAs, type TestAccount } from '../../harness/os-accounts.ts';
+import { HANG_MS } from './until.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -54,17 +55,17 @@ export class Child {
   }
 
   /** Resolves with the first line (from `from` on) that `test` accepts; rejects if the child exits or time runs out. */
-  waitFor(test: (line: string) => boolean, what: string, from = 0, timeoutMs = 30_000): Promise<string> {
+  waitFor(test: (line: string) => boolean, what: string, from = 0, timeoutMs = HANG_MS): Promise<string> {
     return this.#until(() => this.lines.slice(from).find(test), what, timeoutMs);
   }
 
   /** Resolves when the child's stderr (its log) has a line `test` accepts. */
-  waitForLog(test: (line: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  waitForLog(test: (line: string) => boolean, what: string, timeoutMs = HANG_MS): Promise<string> {
     return this.#until(() => this.#stderr.split('\n').find(test), what, timeoutMs);
   }
 
   /** Resolves when `test` holds for all the lines printed so far; rejects if the child exits first. */
-  async waitForLines(test: (lines: string[]) => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  async waitForLines(test: (lines: string[]) => boolean, what: string, timeoutMs = HANG_MS): Promise<void> {
     await this.#until(() => (test(this.lines) ? true : undefined), what, timeoutMs);
   }
 
@@ -75,7 +76,8 @@ export class Child {
       if (found !== undefined) return found;
       if (this.#proc.exitCode !== null || this.#proc.signalCode !== null)
         throw new Error(`child exited before ${what}; stdout: ${this.lines.join(' | ')}; stderr: ${this.#stderr}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${this.lines.join(' | ')}; stderr: ${this.#stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; stdout: ${this.lines.join(' | ')}; stderr: ${this.#stderr}`);
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(t);

@@ -82,7 +82,7 @@ describe('kiosk processes sharing one ledger folder', () => {
     await Promise.all([a.waitForLines((l) => l.includes('ready'), 'a ready'), b.waitForLines((l) => l.includes('ready'), 'b ready')]);
     a.send('go');
     b.send('go');
-    await Promise.all([a.waitForLines((l) => l.includes('done'), 'a done', 60_000), b.waitForLines((l) => l.includes('done'), 'b done', 60_000)]);
+    await Promise.all([a.waitForLines((l) => l.includes('done'), 'a done'), b.waitForLines((l) => l.includes('done'), 'b done')]);
 
     const text = await readFile(path.join(dir, `ledger-${YEAR}.jsonl`), 'utf8');
     expect(text.endsWith('\n')).toBe(true);

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { spawnAs, type TestAccount } from '../../../harness/os-accounts.ts';
+import { HANG_MS } from '../../support/until.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const SCRIPT = path.join(import.meta.dirname, 'channel-agent.ts');
@@ -38,7 +39,7 @@ export class Agent {
   /** An agent running as `account`, once it says it is ready (with the uid and gid it runs as). */
   static async start(account: TestAccount): Promise<Agent> {
     const agent = new Agent(account);
-    const ready = await agent.next((e) => e.event === 'ready', 'the agent to start', 0, 60_000);
+    const ready = await agent.next((e) => e.event === 'ready', 'the agent to start');
     if (ready.uid !== account.uid || ready.gid !== account.gid)
       throw new Error(`agent runs as ${ready.uid}:${ready.gid}, not ${account.uid}:${account.gid}`);
     return agent;
@@ -55,7 +56,7 @@ export class Agent {
   }
 
   /** The first event from index `from` on that `test` accepts. */
-  async next(test: (e: AgentEvent) => boolean, what: string, from = 0, timeoutMs = 20_000): Promise<AgentEvent> {
+  async next(test: (e: AgentEvent) => boolean, what: string, from = 0, timeoutMs = HANG_MS): Promise<AgentEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.slice(from).find(test);
@@ -63,7 +64,9 @@ export class Agent {
       if (this.#exited)
         throw new Error(`agent ${this.account.name} exited before ${what}; events: ${JSON.stringify(this.events)}; stderr: ${this.#stderr}`);
       if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events.slice(-20))}; stderr: ${this.#stderr}`);
+        throw new Error(
+          `timed out after ${timeoutMs / 1000} s waiting for ${what}; events: ${JSON.stringify(this.events.slice(-20))}; stderr: ${this.#stderr}`,
+        );
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(t);

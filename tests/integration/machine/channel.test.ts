@@ -84,7 +84,7 @@ async function authenticated(a: Agent): Promise<number> {
 
 /** The real client (channel-client.ts) in `a`, connected to `socket` as `account`. */
 async function client(a: Agent, account = a.account.name, socket = socketPath, extra: Record<string, unknown> = {}): Promise<AgentEvent> {
-  return a.ask({ cmd: 'client', socketPath: socket, account, sessionsRoot, ...extra }, (e) => e.event === 'client', 'the client', 30_000);
+  return a.ask({ cmd: 'client', socketPath: socket, account, sessionsRoot, ...extra }, (e) => e.event === 'client', 'the client');
 }
 
 const exists = (file: string) =>

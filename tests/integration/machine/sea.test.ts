@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canCreateAccounts, createTestAccounts } from '../../../harness/os-accounts.ts';
 import { Child } from '../../support/child.ts';
+import { HANG_MS } from '../../support/until.ts';
 import { machineTree } from '../../support/machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -25,7 +26,7 @@ let cwd: string;
 let config: string;
 
 function aupService(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(exe, args, { cwd, env: { PATH: noNode, HOME: cwd, ...env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(exe, args, { cwd, env: { PATH: noNode, HOME: cwd, ...env }, encoding: 'utf8', timeout: HANG_MS });
 }
 
 /** Asynchronous, so a server in this process can answer the child. */
@@ -64,7 +65,7 @@ beforeAll(async () => {
   config = path.join(folder, 'config.json');
   delete demo.$schema;
   writeFileSync(config, JSON.stringify({ ...demo, ledger: { dir: path.join(tmp, 'ledger') }, state: { dir: path.join(tmp, 'state') } }, null, 2));
-}, 600_000);
+});
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -135,7 +136,7 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('aup-service
       await remove();
       rmSync(tree.root, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });
 
 describe('aup-service takes no code from its environment or its arguments', () => {

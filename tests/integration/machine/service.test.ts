@@ -48,7 +48,7 @@ const lastView = (c: Child) =>
     .reverse()
     .map((l) => JSON.parse(l))
     .find((m) => m.view)?.view as string | undefined;
-const waitView = (c: Child, kind: string, what = kind) => c.waitForLines(() => lastView(c) === kind, `${what} on the screen`, 30_000);
+const waitView = (c: Child, kind: string, what = kind) => c.waitForLines(() => lastView(c) === kind, `${what} on the screen`);
 
 async function call(c: Child, name: string, params?: unknown): Promise<unknown> {
   const from = c.lines.length;

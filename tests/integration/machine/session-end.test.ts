@@ -100,7 +100,6 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')('ending an O
   });
 });
 
-/** This file's waits allow 5,000 ms. */
-function until(test: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  return untilWithin(test, what, timeoutMs);
+function until(test: () => Promise<boolean>, what: string): Promise<void> {
+  return untilWithin(test, what);
 }

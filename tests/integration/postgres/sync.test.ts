@@ -12,7 +12,7 @@ import { MemoryLog } from '../../../electron/core/log.ts';
 import { aupDatabase, startFaultyRelay, startPostgres, writeLedgerFile, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 import { Child } from './children.ts';
-import { until as untilWithin } from '../../support/until.ts';
+import { HANG_MS, until as untilWithin } from '../../support/until.ts';
 
 let server: PostgresHandle;
 let tmp: TempDir;
@@ -64,12 +64,13 @@ class QuickTimers implements SyncTimers {
   }
 }
 
-function waitForEvent(events: SyncEvent[], test: (e: SyncEvent) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+function waitForEvent(events: SyncEvent[], test: (e: SyncEvent) => boolean, what: string, timeoutMs = HANG_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = () => {
       if (events.some(test)) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events.slice(-5))}`));
+      else if (Date.now() > deadline)
+        reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; events: ${JSON.stringify(events.slice(-5))}`));
       else setTimeout(check, 10);
     };
     check();
@@ -207,7 +208,7 @@ describe('sending the local ledger to the central database', () => {
     cleanups.push(() => sync.stop());
     try {
       sync.start();
-      await waitForEvent(events, (e) => e.kind === 'error', 'a failure', 20_000);
+      await waitForEvent(events, (e) => e.kind === 'error', 'a failure');
       await waitForEvent(events, () => events.filter((e) => e.kind === 'error').length >= 5, 'five failures');
       expect(await db.count().catch(() => -1)).toBe(-1); // the server really is down
     } finally {
@@ -303,7 +304,6 @@ describe('sending the local ledger to the central database', () => {
   });
 });
 
-/** This file's waits allow 20,000 ms. */
-function until(test: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  return untilWithin(test, what, timeoutMs);
+function until(test: () => Promise<boolean>, what: string): Promise<void> {
+  return untilWithin(test, what);
 }

@@ -74,7 +74,6 @@ test.describe('on a district database', () => {
   test('keyboard only: Ms. García opens Lab 204 from Diego’s lock screen; Ben’s opens too, Eli’s (suspended) stays locked; a substitute is refused; End class locks them again', async ({
     page,
   }) => {
-    test.setTimeout(180_000);
     const errors: string[] = [];
     await firstLoginToLock(page, 'diego.ramos', 'Diego Ramos');
     const ben = await anotherStudent(page, 'ben.carter', undefined, errors);
@@ -179,7 +178,6 @@ test.describe('on a district database', () => {
   });
 
   test('a teacher at their own signed-in computer opens the room and ends the class without a PIN', async ({ page }) => {
-    test.setTimeout(120_000);
     const errors: string[] = [];
     await openSession(page, 'mr.lee');
     await acceptPolicy(page, 'James Lee');

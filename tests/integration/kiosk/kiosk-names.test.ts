@@ -29,6 +29,7 @@ beforeEach(async () => {
   roster.users.push(
     { username: SEAN, displayName: "O'Brien, Seán", firstName: 'Seán', lastName: "O'Brien", role: 'student', grade: 7 },
     { username: 'mia.ruiz', displayName: 'Ruiz, Mía', preferredName: 'Mía Ruiz', role: 'student', grade: -1, language: 'es' },
+    { username: 'andres.ruiz', displayName: 'Ruiz, Andrés', preferredName: 'Andy Ruiz', role: 'student', grade: 8 },
   );
   await writeFile(file, JSON.stringify(roster));
 });
@@ -98,6 +99,19 @@ describe("a username with an apostrophe, a name kept 'Last, First', a PK student
     } finally {
       await bridge.close();
     }
+  });
+
+  it('a typed-name signature may be the name the student is greeted with (a preferred name), not another', async () => {
+    const k = await kiosk();
+    const s = k.session('andres.ruiz');
+    const v = await s.getView();
+    if (v.kind !== 'policy') throw new Error(v.kind);
+    expect(v.user).toMatchObject({ displayName: 'Ruiz, Andrés', greetingName: 'Andy Ruiz' });
+    const d = v.document;
+    const sign = (typedName: string) =>
+      s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, typedName });
+    expect(await sign('Andrew Ruiz')).toMatchObject({ ok: false, reason: 'name-required' });
+    expect(await sign('Andy Ruiz')).toEqual({ ok: true });
   });
 
   it('a PK student (grade -1) is in the elementary band and presses "I agree"', async () => {

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// The `aup` CLI in a development checkout: runs the TypeScript sources through tsx.
-// The packaged app runs the same code from its own executable (no Node.js needed on lab PCs).
-import { tsImport } from 'tsx/esm/api';
+// The `aup` CLI in a checkout: runs the bundle scripts/build-cli.mjs makes (out/cli/aup.cjs, built by
+// `npm ci`'s prepare step), first building it again when it is missing or any file it was made from
+// has changed, so what runs is always the sources as they are. The packaged app runs the same code
+// from its own executable (electron/main/cli.ts; no Node.js needed on lab PCs).
+import module from 'node:module';
+import { BUNDLE, buildCli, staleReason } from '../scripts/build-cli.mjs';
 
 try {
-  const { runCli, processIo } = await tsImport('../electron/core/cli/main.ts', import.meta.url);
+  module.enableCompileCache?.(); // Node 22.1+: V8's compiled code kept between runs
+  if (staleReason() !== null) await buildCli();
+  const { runCli, processIo } = module.createRequire(import.meta.url)(BUNDLE);
   process.exitCode = await runCli(process.argv.slice(2), processIo());
 } catch (error) {
-  process.stderr.write(`aup: could not start: ${error?.message ?? error}\n`);
+  const detail = error?.errors?.length
+    ? error.errors.map((m) => `${m.location?.file ?? ''}:${m.location?.line ?? ''}: ${m.text}`).join('; ')
+    : error?.message;
+  process.stderr.write(`aup: could not start: ${detail ?? error}\n`);
   process.exitCode = 1;
 }

@@ -3,37 +3,42 @@
 import { ArgumentError, EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { commandHelp, groupHelp, groupOf, usage } from './help.ts';
 import { checkoutResources, type Resources } from '../config/resources.ts';
-import { configSchema, configValidate, policyList, policyResolve, rosterHashPin, schoolYear } from './commands-setup.ts';
-import { ledgerVerify, report, status } from './commands-ledger.ts';
-import { ledgerImport } from './commands-ledger-import.ts';
-import { rosterImport } from './commands-roster.ts';
-import { evidence } from './commands-evidence.ts';
-import { policyAdd, policyCheck, policyShow } from './commands-policy.ts';
-import { dbMigrate } from './commands-central.ts';
-import { serviceRun, serviceStatus } from './commands-service.ts';
-
 type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * A command whose module is loaded when it runs, not when `aup` starts: `aup school-year` does not
+ * pay for the database driver, the LDAP client or the report pages (in the built CLI, a dynamically
+ * imported module is evaluated only when it is first imported).
+ */
+function lazy<M extends Record<K, Command>, K extends string>(load: () => Promise<M>, name: K): Command {
+  return async (args, io) => (await load())[name](args, io);
+}
+
+const setup = () => import('./commands-setup.ts');
+const ledger = () => import('./commands-ledger.ts');
+const policy = () => import('./commands-policy.ts');
+const service = () => import('./commands-service.ts');
 
 /** Every command, by the name typed after `aup`; each has its help in help.ts under the same name. */
 export const COMMANDS: Record<string, Command> = {
-  'config validate': configValidate,
-  'config schema': configSchema,
-  'policy list': policyList,
-  'policy resolve': policyResolve,
-  'policy add': policyAdd,
-  'policy check': policyCheck,
-  'policy show': policyShow,
-  'school-year': schoolYear,
-  'roster hash-pin': rosterHashPin,
-  status,
-  report,
-  'ledger verify': ledgerVerify,
-  'ledger import': (args, io) => ledgerImport(args, io),
-  evidence,
-  'roster import': rosterImport,
-  'db migrate': dbMigrate,
-  'service run': serviceRun,
-  'service status': serviceStatus,
+  'config validate': lazy(setup, 'configValidate'),
+  'config schema': lazy(setup, 'configSchema'),
+  'policy list': lazy(setup, 'policyList'),
+  'policy resolve': lazy(setup, 'policyResolve'),
+  'policy add': lazy(policy, 'policyAdd'),
+  'policy check': lazy(policy, 'policyCheck'),
+  'policy show': lazy(policy, 'policyShow'),
+  'school-year': lazy(setup, 'schoolYear'),
+  'roster hash-pin': lazy(setup, 'rosterHashPin'),
+  status: lazy(ledger, 'status'),
+  report: lazy(ledger, 'report'),
+  'ledger verify': lazy(ledger, 'ledgerVerify'),
+  'ledger import': async (args, io) => (await import('./commands-ledger-import.ts')).ledgerImport(args, io),
+  evidence: lazy(() => import('./commands-evidence.ts'), 'evidence'),
+  'roster import': lazy(() => import('./commands-roster.ts'), 'rosterImport'),
+  'db migrate': lazy(() => import('./commands-central.ts'), 'dbMigrate'),
+  'service run': lazy(service, 'serviceRun'),
+  'service status': lazy(service, 'serviceStatus'),
 };
 
 /** `aup --help`: made from help.ts, where every command's help is. */

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `npm run build:cli` (and `prepare`, so `npm ci` leaves it built): the `aup` CLI of a checkout as one
+// CommonJS file, out/cli/aup.cjs, bundled by esbuild like the machine service (build-service.mjs), so
+// `npx aup` starts without compiling TypeScript. Beside it, out/cli/inputs.json lists every file the
+// bundle was made from (its sources and the packages it took in) with their size and modification
+// time: bin/aup.mjs compares them before each run and rebuilds when any differs or is gone, so a
+// checkout never runs code older than its sources. The packaged app runs the CLI from its own main
+// process (electron/main/cli.ts), not from this file.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const ENTRY = 'electron/core/cli/main.ts';
+export const BUNDLE = path.join(root, 'out/cli/aup.cjs');
+const MANIFEST = path.join(root, 'out/cli/inputs.json');
+
+const fingerprint = (file) => {
+  const s = fs.statSync(path.join(root, file));
+  return [s.size, s.mtimeMs];
+};
+
+/** Why the bundle cannot be run as it is (missing, or a file it was made from changed), or null. */
+export function staleReason() {
+  let manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8'));
+    fs.statSync(BUNDLE);
+  } catch {
+    return 'not built yet';
+  }
+  for (const [file, [size, mtime]] of Object.entries(manifest.inputs)) {
+    let now;
+    try {
+      now = fingerprint(file);
+    } catch {
+      return `${file} is gone`;
+    }
+    if (now[0] !== size || now[1] !== mtime) return `${file} changed`;
+  }
+  return null;
+}
+
+/** Bundles the CLI and records what it was made from. */
+export async function buildCli() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error('the CLI needs building and esbuild (a devDependency) is not installed here: run npm ci');
+  }
+  const started = Date.now() - 2000; // coarse file system clocks: anything this recent counts as "during"
+  const dir = path.dirname(BUNDLE);
+  fs.mkdirSync(dir, { recursive: true });
+  // Unique names: several `aup` started at once after an edit may each build; the last rename wins, and
+  // every one of them is a whole bundle of the same sources.
+  const temp = path.join(dir, `.aup.${process.pid}.${Date.now()}.cjs`);
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [ENTRY],
+    outfile: temp,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    metafile: true,
+    write: true,
+    logLevel: 'silent',
+    // The one `import.meta.dirname` (config/resources.ts: where the checkout's catalog, migrations and
+    // demo config are) is its source folder, as under tsx: the bundle finds them where they are.
+    define: { 'import.meta.dirname': '__aupSourceDir' },
+    banner: { js: `var __aupSourceDir = require("node:path").join(__dirname, "../../electron/core/config");` },
+    logOverride: { 'empty-import-meta': 'error' },
+  });
+  const inputs = {};
+  for (const file of [...Object.keys(result.metafile.inputs), path.relative(root, import.meta.filename), 'package.json']) {
+    const [size, mtime] = fingerprint(file);
+    // Changed while esbuild ran: which version it read is unknown, so the next run builds again.
+    inputs[file] = [size, mtime >= started ? -1 : mtime];
+  }
+  fs.renameSync(temp, BUNDLE);
+  const manifestTemp = `${MANIFEST}.${process.pid}.tmp`;
+  fs.writeFileSync(manifestTemp, JSON.stringify({ entry: ENTRY, inputs }));
+  fs.renameSync(manifestTemp, MANIFEST);
+  return { files: Object.keys(inputs).length, bytes: fs.statSync(BUNDLE).size };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+  try {
+    const started = performance.now();
+    const { files, bytes } = await buildCli();
+    process.stdout.write(
+      `build-cli: ${path.relative(root, BUNDLE)} from ${files} files, ${(bytes / 1e6).toFixed(1)} MB, in ${Math.round(performance.now() - started)} ms\n`,
+    );
+  } catch (error) {
+    if (process.env.npm_lifecycle_event === 'prepare' && /esbuild .*is not installed/.test(error?.message)) {
+      // `npm ci --omit=dev`: no build tools, so no CLI of the checkout; nothing else is stopped by it.
+      process.stderr.write(`build-cli: skipped: ${error.message}\n`);
+      process.exit(0);
+    }
+    const where = (m) => (m.location ? `${m.location.file}:${m.location.line}: ` : '');
+    const detail = error?.errors?.length ? error.errors.map((m) => `\n  ${where(m)}${m.text}`).join('') : ` ${error?.message ?? error}`;
+    process.stderr.write(`build-cli: failed:${detail}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -6,9 +6,9 @@
 // spec: the config is written once per run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE, PORT, RUN_DIR } from './run.ts';
+import { CONFIG_FILE, ROOM_PORT, RUN_DIR } from './run.ts';
 
-export const ROOM_PORT = PORT + 4;
+export { ROOM_PORT };
 export const ROOM_URL = `http://127.0.0.1:${ROOM_PORT}`;
 export const ROOM_CONFIG_FILE = path.join(RUN_DIR, 'room-config.json');
 

@@ -4,6 +4,7 @@
 // Imported by playwright.config.ts (in the runner and in every worker): the first import creates the
 // folder and publishes it in the environment, so the workers find the same one.
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,14 +14,42 @@ export const ROOT = path.resolve(import.meta.dirname, '../../..');
 /** The preview's clock at start: a Tuesday morning early in the 2026-27 school year, in Lockhart. */
 export const FIXED_NOW = '2026-09-08T08:30:00-05:00';
 
-export const PORT = Number(process.env.AUP_E2E_PORT ?? 4317);
-export const BROKEN_PORT = PORT + 1;
-export const DISTRICT_PORT = PORT + 2;
+/**
+ * Five loopback ports free when the run starts, one per preview (never fixed ones: a port another
+ * program holds would stop the whole browser step). Chosen once, in the runner, and published in the
+ * environment like the folder, so the workers use the same ones. AUP_E2E_PORT=N asks for N..N+4.
+ */
+function freePorts(count: number): number[] {
+  const published = process.env.AUP_E2E_PORTS?.split(',').map(Number);
+  if (published?.length === count && published.every((p) => Number.isInteger(p) && p > 0)) return published;
+  if (process.env.AUP_E2E_PORT) return Array.from({ length: count }, (_, i) => Number(process.env.AUP_E2E_PORT) + i);
+  // The OS hands out a free port to a listener on port 0; all are held open together so they differ.
+  // A child process, because this module is loaded synchronously (playwright.config.ts).
+  const script = `const net = require('node:net');
+const servers = Array.from({ length: ${count} }, () => net.createServer());
+Promise.all(servers.map((s) => new Promise((ok, fail) => s.once('error', fail).listen(0, '127.0.0.1', ok)))).then(() => {
+  process.stdout.write(servers.map((s) => s.address().port).join(','));
+  servers.forEach((s) => s.close());
+});`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const ports = r.stdout.split(',').map(Number);
+  if (r.status !== 0 || ports.length !== count || !ports.every((p) => p > 0))
+    throw new Error(`e2e: could not find ${count} free loopback ports: ${r.stderr}`);
+  process.env.AUP_E2E_PORTS = ports.join(',');
+  return ports;
+}
+
+const PORTS = freePorts(5);
+export const PORT = PORTS[0]!;
+export const BROKEN_PORT = PORTS[1]!;
+export const DISTRICT_PORT = PORTS[2]!;
 export const KIOSK_URL = `http://127.0.0.1:${PORT}`;
 export const BROKEN_URL = `http://127.0.0.1:${BROKEN_PORT}`;
 export const DISTRICT_URL = `http://127.0.0.1:${DISTRICT_PORT}`;
 /** A preview whose sessions go through a machine service that is not running (as the installed app's would). */
-export const SERVICE_DOWN_PORT = PORT + 3;
+export const SERVICE_DOWN_PORT = PORTS[3]!;
+/** The room preview's (tests/e2e/support/room.ts). */
+export const ROOM_PORT = PORTS[4]!;
 export const SERVICE_DOWN_URL = `http://127.0.0.1:${SERVICE_DOWN_PORT}`;
 
 /** Appended to the district's own student AUP: what a policy document must never do inside a kiosk. */

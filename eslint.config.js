@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's recommended rules plus the import boundaries of DESIGN.md.
+// Lint: typescript-eslint's recommended rules plus the import boundaries of docs/design.md.
 // Where code runs is visible in its path, and this file is what makes that true:
 //   electron/core      plain Node: never imports `electron` (it must run in tests and the CLI)
 //   electron/core/*    layered inside too: eslint/code-layering.js

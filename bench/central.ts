@@ -1,7 +1,7 @@
 // The central database's benchmark, on a throwaway PostgreSQL cluster on loopback (durable settings:
 // fsync and synchronous commit on, as a district runs it): how long a kiosk's has-accepted question
 // takes with 1,000,000 acceptances stored, and how fast the sync sends 10,000 pending records.
-// Numbers only (DESIGN.md: performance is a benchmark, never a timed test).
+// Numbers only (docs/design.md: performance is a benchmark, never a timed test).
 // Targets, not asserts: hasAcceptedP99Ms <= 5, sync10kMs <= 3000.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

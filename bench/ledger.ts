@@ -1,6 +1,6 @@
 // The ledger's benchmark: what an append costs over the fsync it cannot avoid, how long start-up
 // takes and how much memory the index holds for 100,000 records, and how fast a first-login
-// decision is. Numbers only (DESIGN.md: performance is a benchmark, never a timed test).
+// decision is. Numbers only (docs/design.md: performance is a benchmark, never a timed test).
 // Targets, not asserts: appendRatio <= 1.3, startupMs100k <= 1000, decisionP99Ms <= 0.1.
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';

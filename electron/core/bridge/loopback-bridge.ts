@@ -1,4 +1,4 @@
-// The loopback transport of KioskApi (DESIGN.md "Architecture"): the built renderer over HTTP and the
+// The loopback transport of KioskApi (docs/design.md "Architecture"): the built renderer over HTTP and the
 // intents over a WebSocket, on 127.0.0.1 only, for `npm run preview` and the browser tests. Electron
 // binds the same service to ipcMain instead. Plain Node: this file never imports `electron`.
 //
@@ -17,7 +17,7 @@ import { BRIDGE_PATH, type BridgeMessage } from '../api/channels.ts';
 import { MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame } from './protocol.ts';
 
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; style-src 'self'; script-src 'self'";
+  "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'";
 
 export interface BridgeTestHooks {
   setNow(iso: string): Promise<void> | void;

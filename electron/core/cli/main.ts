@@ -1,4 +1,4 @@
-// `aup`: the technicians' and administrators' command line (DESIGN.md "CLI"). Exit codes: 0 success,
+// `aup`: the technicians' and administrators' command line (docs/design.md "CLI"). Exit codes: 0 success,
 // 1 runtime failure, 2 bad input or invalid config (every problem printed), 3 ledger tampered.
 import { ArgumentError, EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { commandHelp, groupHelp, groupOf, usage } from './help.ts';

@@ -1,5 +1,5 @@
 // Where the machine config is: `--config FILE`, then `AUP_KIOSK_CONFIG`, then the OS location
-// (DESIGN.md "Machine config"), and the OS folder the kiosk keeps its data in when the config names none.
+// (docs/design.md "Machine config"), and the OS folder the kiosk keeps its data in when the config names none.
 import path from 'node:path';
 
 export type ConfigSourceKind = 'flag' | 'env' | 'os';
@@ -39,7 +39,7 @@ export function machineDataFolderOf(platform: NodeJS.Platform, system: SystemVal
 }
 
 /**
- * The machine-wide folder for a platform (DESIGN.md): where the installer puts config.json. Takes
+ * The machine-wide folder for a platform (docs/design.md): where the installer puts config.json. Takes
  * `%ProgramData%` from `env`: right for the CLI and the per-session kiosk, not for the machine service.
  */
 export function machineFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {

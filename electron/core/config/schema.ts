@@ -1,4 +1,4 @@
-// The machine config (DESIGN.md "Machine config"): one JSON file a technician deploys. The zod
+// The machine config (docs/design.md "Machine config"): one JSON file a technician deploys. The zod
 // schema is the single source: it validates, it fills defaults, and it emits the JSON Schema that
 // editors use (`aup config schema`). Messages are plain sentences, because a technician reads them.
 import { z } from 'zod';
@@ -161,7 +161,7 @@ export const configSchema = z
     }),
     ledger: z.strictObject({ dir: text('the path of the ledger folder', 1000).optional() }).default({}),
     state: z.strictObject({ dir: text('the path of the kiosk state folder', 1000).optional() }).default({}),
-    // The machine service (DESIGN.md "The machine service").
+    // The machine service (docs/design.md "The machine service").
     service: z
       .strictObject({
         /** How long a locked student session may be without its kiosk screens before it is signed out. */

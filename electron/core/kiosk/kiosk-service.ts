@@ -1,4 +1,4 @@
-// KioskService: the one authority (DESIGN.md). It decides what each signed-in user sees and records
+// KioskService: the one authority (docs/design.md). It decides what each signed-in user sees and records
 // every act as evidence before it takes effect. It is built from its parts — the directory, the
 // evidence ledger, the lock store, the rules, the site, a clock and a log — so tests hand it small
 // real implementations; the wiring (setup.ts `openKioskService`) builds them from the machine config.

@@ -5,7 +5,7 @@
 // including the last one, which no later `prev` covers - shows. `prev` is the previous record's
 // `hash`, so the chain covers every byte of every line before it: an edit, a deletion or a
 // reordering breaks a link. Anyone who can write the file can recompute the chain:
-// the records are tamper-evident, not tamper-proof (DESIGN.md, threat model).
+// the records are tamper-evident, not tamper-proof (docs/design.md, threat model).
 //
 // When the kiosk finds a file broken it does not refuse to run: its next record starts a new chain
 // segment (`prev: null`, `segment: { after, found }`) that names the exact bytes it followed and what

@@ -1,4 +1,4 @@
-// The local acceptance ledger: evidence that must not be lost (DESIGN.md, "Ledger").
+// The local acceptance ledger: evidence that must not be lost (docs/design.md, "Ledger").
 //
 // One append-only JSON Lines file per school year in one folder (`ledger-2026-27.jsonl`). Every
 // record is written and fsync'd before `append` resolves; every record is hash-chained to the one

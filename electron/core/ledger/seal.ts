@@ -1,4 +1,4 @@
-// The ledger's sealed high-water mark (DESIGN.md "Ledger", issue 10 item 6): for every year file, how
+// The ledger's sealed high-water mark (docs/design.md "Ledger", issue 10 item 6): for every year file, how
 // many lines it had and the hash of the last one, rewritten after every append into a folder the
 // caller names - the machine service's own state folder, apart from the ledger folder. The hash chain
 // shows an edit inside a file; it cannot show a cut-off tail or a deleted file. The seal can.

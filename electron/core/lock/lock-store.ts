@@ -1,4 +1,4 @@
-// The small state that must survive a restart or a reboot (DESIGN.md "Kiosk state on the machine"):
+// The small state that must survive a restart or a reboot (docs/design.md "Kiosk state on the machine"):
 // each user's unlock on this machine, the failed sign-in counter of each name typed, and the
 // machine-wide one. Only the machine service reads and writes it, in a folder only root can open. Kept with `conf` (electron-store's
 // engine, atomic writes) in an explicit folder. A file that cannot be read counts as "no unlock" and

@@ -1,4 +1,4 @@
-// The machine service's local channel (DESIGN.md "The machine service"): KioskApi between the
+// The machine service's local channel (docs/design.md "The machine service"): KioskApi between the
 // service, running as root/SYSTEM, and the kiosk app in each signed-in session, over a Unix socket
 // (Linux, macOS) or a named pipe (Windows). Every connection is attributed to the OS account that
 // opened it, proven by the OS: the client names its account, the service writes a fresh token where

@@ -1,4 +1,4 @@
-// The machine service's folders (DESIGN.md "The machine service"), found from the system's own values
+// The machine service's folders (docs/design.md "The machine service"), found from the system's own values
 // and never from a user's environment: `%ProgramData%` can be redefined per account, so on Windows it
 // comes from the registry. Each path carries what it must be (owner root, mode bits; on Windows whether
 // standard users may read it); machine/permissions.ts checks them.

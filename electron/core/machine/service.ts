@@ -1,5 +1,5 @@
 // The machine service (aup-service): KioskService for the whole machine, one process, as root or
-// SYSTEM (DESIGN.md "The machine service"). It alone reads the machine config and the secrets, and
+// SYSTEM (docs/design.md "The machine service"). It alone reads the machine config and the secrets, and
 // alone writes the ledger, the lock state, the lockouts and the sync cursor, in folders standard
 // users can neither write nor read. The kiosk screens in each signed-in session are its clients over
 // the local channel, each proven by the OS to be the account it says. It checks its folders before it

@@ -104,7 +104,7 @@ export interface KioskConfigChoice {
 
 /**
  * Where the kiosk reads its config. In development: `--config`, `AUP_KIOSK_CONFIG`, the machine
- * location (DESIGN.md). A packaged kiosk holds machine policy, and a student controls their own
+ * location (docs/design.md). A packaged kiosk holds machine policy, and a student controls their own
  * environment and can start the executable by hand: it ignores `AUP_KIOSK_CONFIG` (a per-user
  * variable would otherwise replace the district's config at the next sign-in) and takes `--config`
  * only for a file the signed-in account cannot change. The CLI keeps the full lookup.

@@ -85,7 +85,7 @@ export function formatLogLine(at: Date, level: LogLevel, message: string, fields
   return `${line}\n`;
 }
 
-/** The OS log folder of the machine (DESIGN.md: logs a technician can find). */
+/** The OS log folder of the machine (docs/design.md: logs a technician can find). */
 export function machineLogFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
   if (platform === 'win32') return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'AUP Kiosk', 'logs');
   if (platform === 'darwin') return '/Library/Logs/AUP Kiosk';

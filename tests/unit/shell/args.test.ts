@@ -94,7 +94,7 @@ describe('where the kiosk reads its config', () => {
 
   const env = { ProgramData: 'C:\\ProgramData' };
 
-  it('in development: --config, then AUP_KIOSK_CONFIG, then the machine location (DESIGN.md)', () => {
+  it('in development: --config, then AUP_KIOSK_CONFIG, then the machine location (docs/design.md)', () => {
     expect(kioskConfigLocation('/a/config.json', { packaged: false, env: { AUP_KIOSK_CONFIG: '/b.json' }, platform: 'linux' })).toEqual({
       location: { file: '/a/config.json', how: 'flag' },
       notes: [],

@@ -1,4 +1,4 @@
-// The outbox to the central database (DESIGN.md "Ledger"): the kiosk writes its local ledger first,
+// The outbox to the central database (docs/design.md "Ledger"): the kiosk writes its local ledger first,
 // always; this sends the lines written since the last confirmed batch, in batches, and moves the
 // cursor (cursor.ts) only after the database has answered. So:
 //   - the database going away mid-batch: no answer, the cursor stays, the batch is sent again later

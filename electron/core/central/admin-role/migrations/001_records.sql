@@ -1,5 +1,5 @@
 -- 001: every kiosk's records in one database, the two functions a kiosk may call, and the view
--- administrators' reports read (DESIGN.md "Ledger": student records are protected, FERPA).
+-- administrators' reports read (docs/design.md "Ledger": student records are protected, FERPA).
 --
 -- Applied by `aup db migrate` as the district's DBA (a superuser, or a role with CREATEROLE that
 -- owns the database), inside one transaction; the runner records it in public.schema_migrations.

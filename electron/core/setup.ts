@@ -8,6 +8,7 @@ import type { ConfigProblem } from './api/contract.ts';
 import { configSchema } from './config/schema.ts';
 import { resolvePaths, type ResolvedConfig } from './config/resolve.ts';
 import { jsonErrorPosition, problemsFromZod } from './config/problems.ts';
+import { decodeJsonText } from './config/json-text.ts';
 import type { Directory } from './people.ts';
 import { loadRoster, rosterWarnings, RosterDirectory, type Roster } from './directory/roster.ts';
 import { loadCatalog, type Catalog } from './policy/catalog.ts';
@@ -46,14 +47,16 @@ async function readJson(file: string): Promise<{ ok: true; json: unknown; sha256
   try {
     const bytes = await readFile(file);
     sha256 = createHash('sha256').update(bytes).digest('hex');
-    textContent = bytes.toString('utf8');
+    const decoded = decodeJsonText(bytes);
+    if (!decoded.ok) return { ok: false, problem: { path: '(file)', message: `the config file ${file} ${decoded.message}` } };
+    textContent = decoded.text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'there is no file there' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
     return { ok: false, problem: { path: '(file)', message: `cannot read the config file ${file}: ${why}` } };
   }
   try {
-    return { ok: true, json: JSON.parse(textContent.replace(/^\uFEFF/, '')), sha256 };
+    return { ok: true, json: JSON.parse(textContent), sha256 };
   } catch (error) {
     return { ok: false, problem: { path: '(file)', message: `${file} is ${jsonErrorPosition(textContent, error)}` } };
   }

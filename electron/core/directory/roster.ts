@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ConfigProblem } from '../api/contract.ts';
 import { PRIVILEGES, ROLES } from '../api/contract.ts';
 import { problemsFromZod, jsonErrorPosition } from '../config/problems.ts';
+import { decodeJsonText } from '../config/json-text.ts';
 import { PIN_HASH_PATTERN, verifyPin } from './pin.ts';
 
 const SIGNS_IN = new Set(['teacher', 'substitute', 'administrator']);
@@ -105,7 +106,9 @@ export type RosterLoad = { ok: true; roster: Roster } | { ok: false; problems: C
 export async function loadRoster(file: string, prefix = 'roster'): Promise<RosterLoad> {
   let textContent: string;
   try {
-    textContent = await readFile(file, 'utf8');
+    const decoded = decodeJsonText(await readFile(file));
+    if (!decoded.ok) return { ok: false, problems: [{ path: prefix, message: `the roster file ${file} ${decoded.message}` }] };
+    textContent = decoded.text;
   } catch (error) {
     return {
       ok: false,
@@ -114,7 +117,7 @@ export async function loadRoster(file: string, prefix = 'roster'): Promise<Roste
   }
   let json: unknown;
   try {
-    json = JSON.parse(textContent.replace(/^\uFEFF/, ''));
+    json = JSON.parse(textContent);
   } catch (error) {
     return { ok: false, problems: [{ path: prefix, message: `the roster file ${file} is ${jsonErrorPosition(textContent, error)}` }] };
   }

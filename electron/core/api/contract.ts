@@ -1,9 +1,9 @@
-// The contract between KioskService and whatever shows it (DESIGN.md "KioskApi"): what the kiosk
+// The contract between KioskService and whatever shows it (docs/design.md "KioskApi"): what the kiosk
 // shows (KioskView), what a person can ask of it (KioskApi), and why it says no. The renderer, the
 // preload, Electron's main process and every transport import this folder, so it imports nothing.
 import type { UiStringTree } from './ui-language.ts';
 
-/** Roles of DESIGN.md. `teacher` means an approved teacher: the only role that may unlock. */
+/** Roles of docs/design.md. `teacher` means an approved teacher: the only role that may unlock. */
 export type Role = 'student' | 'teacher' | 'substitute' | 'staff' | 'administrator';
 export const ROLES = ['student', 'teacher', 'substitute', 'staff', 'administrator'] as const satisfies readonly Role[];
 

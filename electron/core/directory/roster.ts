@@ -1,4 +1,4 @@
-// The roster directory (DESIGN.md "Roster"): a JSON file of users for districts without LDAP, and
+// The roster directory (docs/design.md "Roster"): a JSON file of users for districts without LDAP, and
 // the demo. Teachers, substitutes and administrators sign in with a PIN kept only as a scrypt hash.
 import { PRE_K, type AuthResult, type Directory, type DirectoryUser } from '../people.ts';
 import { readFile } from 'node:fs/promises';

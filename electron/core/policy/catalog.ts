@@ -1,4 +1,4 @@
-// The policy catalog (DESIGN.md "Policy catalog"): which policies exist, for whom, which versions
+// The policy catalog (docs/design.md "Policy catalog"): which policies exist, for whom, which versions
 // and when each takes effect, and the exact bytes of every document. A district can replace the
 // bundled one with a folder of its own; a missing file or a hash that does not match is a config error.
 import { createHash } from 'node:crypto';

@@ -23,15 +23,10 @@ module.exports = {
   directories: { output: 'dist', buildResources: 'build' },
   // package.json has no "main" for the packaged app to start from: the built main process is it.
   extraMetadata: { main: 'out/main/index.js' },
-  // Only what runs: the built main process, preload and renderer, and the main process's runtime
-  // dependencies. The renderer's libraries are already in its bundle; the dev tools stay behind.
-  files: [
-    'out/main/**',
-    'out/preload/**',
-    'out/renderer/**',
-    'package.json',
-    '!node_modules/{react,react-dom,react-i18next,i18next,zustand,scheduler,tsx,esbuild,@esbuild,get-tsconfig,resolve-pkg-maps,electron-store,markdown-it,ws}/**',
-  ],
+  // Only what runs: the built main process, preload and renderer. electron-builder adds the packages
+  // of package.json's `dependencies` (what out/main loads: MAIN_EXTERNALS) and never devDependencies,
+  // where the renderer's libraries (already in its bundle) and the build tools are.
+  files: ['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json'],
   // The policy documents beside app.asar, where core finds them (electron/core/shell/app-paths.ts):
   // a district can read what the kiosk shows. Not the demo: its roster's PINs are in the README.
   extraResources: [

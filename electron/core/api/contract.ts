@@ -78,9 +78,22 @@ export interface ViewContext {
   uiStrings?: UiStringTree;
 }
 
+/**
+ * A recording of a document read aloud, shipped in the catalog and hashed like the text (issue 14):
+ * read-aloud without an installed voice. `src` is a data: URL of the checked bytes, so every
+ * transport (aup:// in Electron, the loopback bridge) plays it alike, like the district logo.
+ */
+export interface PolicyAudioView {
+  /** SHA-256 (hex) of the recording's bytes, as in the catalog. */
+  sha256: string;
+  type: string;
+  src: string;
+}
+
 export interface PolicyDocumentView {
   policyId: string;
-  kind: 'aup' | 'safety-rules';
+  /** "summary": the plain-words version shown above the full text (K-5), its own hashed document. */
+  kind: 'aup' | 'safety-rules' | 'summary';
   title: string;
   version: string;
   effective: string;
@@ -90,6 +103,8 @@ export interface PolicyDocumentView {
   markdown: string;
   /** A translation the district has not reviewed yet. */
   reviewed: boolean;
+  /** The text read aloud, when the catalog ships a recording of it. */
+  audio?: PolicyAudioView;
 }
 
 export type KioskView =
@@ -102,6 +117,8 @@ export type KioskView =
       context: ViewContext;
       user: ViewUser;
       document: PolicyDocumentView;
+      /** The plain-words summary shown above `document` (K-5), when the catalog has one: the acceptance names it too. */
+      summary?: PolicyDocumentView;
       /** Staff and grades 6-12 type their full name; elementary students press a large "I agree". */
       signature: 'typed-name' | 'i-agree';
     }

@@ -5,7 +5,7 @@
 
 import type { DirectoryUser } from '../people.ts';
 import type { Catalog } from '../policy/catalog.ts';
-import { resolvePolicy, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
+import { resolvePolicy, resolveSummary, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
 import { schoolYearOf } from '../school-year.ts';
 import { sessionLock, type LockRules, type SessionLock, type UnlockGrant } from '../lock/lock.ts';
 
@@ -23,7 +23,8 @@ export interface DecisionRules {
 }
 
 export type Decision =
-  | { next: 'policy'; schoolYear: string; policy: ResolvedPolicy }
+  /** `summary`: the plain-words version shown above the policy (K-5), when the catalog has one. */
+  | { next: 'policy'; schoolYear: string; policy: ResolvedPolicy; summary: ResolvedPolicy | null }
   | { next: 'safety-rules'; schoolYear: string; policy: ResolvedPolicy }
   | ({ next: 'locked' | 'unlocked' | 'free'; schoolYear: string; safetyRules: ResolvedPolicy | null } & { lock: SessionLock });
 
@@ -44,7 +45,8 @@ export function decide(input: {
   const schoolYear = schoolYearOf(now, { timeZone: rules.timeZone, start: rules.schoolYearStart });
   const aup = resolveFor(catalog, 'aup', user, now, rules, language);
   if (aup && !evidence.hasAccepted(user.username, aup.policy.id, aup.version.version, schoolYear)) {
-    return { next: 'policy', schoolYear, policy: aup };
+    const audience = { role: user.role, ...(user.grade !== undefined ? { grade: user.grade } : {}) };
+    return { next: 'policy', schoolYear, policy: aup, summary: resolveSummary(catalog, aup, audience, rules) };
   }
   const safetyRules = user.role === 'student' ? resolveFor(catalog, 'safety-rules', user, now, rules, language) : null;
   if (safetyRules && !evidence.hasAcknowledgedSafety(user.username, safetyRules.policy.id, schoolYear)) {

@@ -273,6 +273,17 @@ export class KioskSession implements KioskApi {
         method: 'kiosk',
         ...(view.signature === 'typed-name' && typedName ? { typedName } : {}),
         ...(this.#parts.site.configSha256 ? { configSha256: this.#parts.site.configSha256 } : {}),
+        // The plain-words summary shown above the text (K-5): which document, exactly (issue 14).
+        ...(view.summary
+          ? {
+              summary: {
+                policyId: view.summary.policyId,
+                version: view.summary.version,
+                language: view.summary.language,
+                sha256: view.summary.sha256,
+              },
+            }
+          : {}),
         audience: {
           role: view.user.role,
           ...(view.user.grade !== undefined ? { grade: view.user.grade } : {}),

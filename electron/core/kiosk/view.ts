@@ -1,9 +1,10 @@
 // What a person sees, as a pure function of the decision, who they are and where the kiosk is:
 // the first-login decision (decision.ts) becomes a KioskView (api/contract.ts). No I/O, no clock:
 // the session passes the instant in, so tests can ask for any screen at any time.
-import type { KioskView, PolicyDocumentView, ViewContext, ViewUser } from '../api/contract.ts';
+import type { KioskView, PolicyAudioView, PolicyDocumentView, ViewContext, ViewUser } from '../api/contract.ts';
 import type { UiStringTree } from '../api/ui-language.ts';
 import type { DirectoryUser } from '../people.ts';
+import { sha256Hex, type LoadedAudio } from '../policy/catalog.ts';
 import { gradeBandOf, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
 import { isoWithOffset } from '../time.ts';
 import type { Decision } from './decision.ts';
@@ -66,10 +67,23 @@ export function viewUser(user: DirectoryUser, bands: GradeBands): ViewUser {
   };
 }
 
+/** A recording's bytes as a data: URL, made once per loaded recording and only from bytes that still match their hash. */
+const audioSources = new WeakMap<LoadedAudio, string | null>();
+function audioView(audio: LoadedAudio | undefined): PolicyAudioView | undefined {
+  if (!audio) return undefined;
+  let src = audioSources.get(audio);
+  if (src === undefined) {
+    src = sha256Hex(audio.bytes) === audio.sha256 ? `data:${audio.type.replace(/\s+/g, '')};base64,${audio.bytes.toString('base64')}` : null;
+    audioSources.set(audio, src);
+  }
+  return src ? { sha256: audio.sha256, type: audio.type, src } : undefined;
+}
+
 export function documentView(r: ResolvedPolicy, language: string): PolicyDocumentView {
+  const audio = audioView(r.document.audio);
   return {
     policyId: r.policy.id,
-    kind: r.policy.kind === 'safety-rules' ? 'safety-rules' : 'aup',
+    kind: r.policy.kind === 'safety-rules' || r.policy.kind === 'summary' ? r.policy.kind : 'aup',
     title: r.policy.title[language] ?? r.policy.title[r.language] ?? Object.values(r.policy.title)[0] ?? r.policy.id,
     version: r.version.version,
     effective: r.version.effective,
@@ -77,6 +91,7 @@ export function documentView(r: ResolvedPolicy, language: string): PolicyDocumen
     sha256: r.document.sha256,
     markdown: r.document.markdown,
     reviewed: r.document.reviewed,
+    ...(audio ? { audio } : {}),
   };
 }
 
@@ -98,6 +113,7 @@ export function viewFor(input: {
         context,
         user: shownUser,
         document: documentView(decision.policy, language),
+        ...(decision.summary ? { summary: documentView(decision.summary, language) } : {}),
         signature: signatureFor(user, input.gradeBands),
       };
     case 'safety-rules':

@@ -13,14 +13,37 @@ import { parseLocalDate } from '../time.ts';
 export const AUDIENCE_ROLES = [...ROLES, 'guardian'] as const;
 export type AudienceRole = (typeof AUDIENCE_ROLES)[number];
 
+const insideFolder = (f: string) => !path.isAbsolute(f) && !f.split(/[\\/]/).includes('..');
+const sha256Field = z.string({ error: 'expected the SHA-256 of the file' }).regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits' });
+
+/** The media types of the recordings a kiosk plays (Chromium plays each), by file extension. */
+export const AUDIO_TYPES: Record<string, string> = {
+  '.opus': 'audio/ogg; codecs=opus',
+  '.ogg': 'audio/ogg',
+  '.webm': 'audio/webm',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+};
+
+/** A recording of the document read aloud (issue 14): shipped and hashed like the text, so no voice need be installed. */
+const audioSchema = z.strictObject({
+  file: z
+    .string({ error: 'expected the recording file, relative to the catalog folder' })
+    .min(1)
+    .refine(insideFolder, { error: 'a recording must be inside the catalog folder' })
+    .refine((f) => path.extname(f).toLowerCase() in AUDIO_TYPES, { error: `expected a recording ending in ${Object.keys(AUDIO_TYPES).join(', ')}` }),
+  sha256: sha256Field,
+});
+
 const documentSchema = z.strictObject({
   file: z
     .string({ error: 'expected the document file, relative to the catalog folder' })
     .min(1)
-    .refine((f) => !path.isAbsolute(f) && !f.split(/[\\/]/).includes('..'), { error: 'a document file must be inside the catalog folder' }),
-  sha256: z.string({ error: 'expected the SHA-256 of the file' }).regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits' }),
+    .refine(insideFolder, { error: 'a document file must be inside the catalog folder' }),
+  sha256: sha256Field,
   /** A translation the district has not reviewed yet (shown with a notice). */
   reviewed: z.boolean().optional(),
+  audio: audioSchema.optional(),
 });
 
 const versionSchema = z.strictObject({
@@ -33,7 +56,15 @@ const versionSchema = z.strictObject({
 
 const policySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'an id is lower-case letters, digits and dashes' }),
-  kind: z.enum(['aup', 'safety-rules', 'agreement'], { error: 'expected "aup", "safety-rules" or "agreement"' }),
+  kind: z.enum(['aup', 'safety-rules', 'agreement', 'summary'], { error: 'expected "aup", "safety-rules", "agreement" or "summary"' }),
+  /**
+   * A "summary" (issue 14): the plain-words version of the policy with this id, shown above its full
+   * text to the summary's audience. Its versions carry the labels of the versions they summarise.
+   */
+  summarizes: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected the id of the policy summarised' })
+    .optional(),
   title: z.record(z.string(), z.string().min(1)).refine((t) => Object.keys(t).length > 0, { error: 'a policy needs a title' }),
   audience: z.strictObject({
     roles: z.array(z.enum(AUDIENCE_ROLES, { error: `expected a role: ${AUDIENCE_ROLES.join(', ')}` })).min(1),
@@ -47,6 +78,25 @@ export const catalogSchema = z.strictObject({ $schema: z.string().optional(), po
   catalog.policies.forEach((p, i) => {
     if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'id'], message: `"${p.id}" appears twice` });
     ids.add(p.id);
+    if ((p.kind === 'summary') !== (p.summarizes !== undefined)) {
+      const message = p.kind === 'summary' ? 'a summary names the policy it summarises ("summarizes")' : '"summarizes" is only for kind "summary"';
+      ctx.addIssue({ code: 'custom', path: ['policies', i, 'summarizes'], message });
+    }
+    if (p.summarizes !== undefined) {
+      const target = catalog.policies.find((q) => q.id === p.summarizes);
+      if (!target || target.kind === 'summary') {
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'summarizes'], message: `"${p.summarizes}" is not a policy of this catalog` });
+      } else {
+        p.versions.forEach((v, j) => {
+          if (!target.versions.some((t) => t.version === v.version))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', i, 'versions', j, 'version'],
+              message: `"${p.summarizes}" has no version "${v.version}" to summarise`,
+            });
+        });
+      }
+    }
     const seen = new Set<string>();
     p.versions.forEach((v, j) => {
       if (seen.has(v.version))
@@ -67,6 +117,16 @@ export interface LoadedDocument {
   reviewed: boolean;
   /** The exact text; its UTF-8 bytes hash to `sha256`. */
   markdown: string;
+  /** The text read aloud, shipped with it: its bytes hash to `audio.sha256`. */
+  audio?: LoadedAudio;
+}
+
+export interface LoadedAudio {
+  file: string;
+  sha256: string;
+  /** The media type, from the file's extension (AUDIO_TYPES). */
+  type: string;
+  bytes: Buffer;
 }
 
 export interface PolicyVersion {
@@ -80,6 +140,8 @@ export interface Policy {
   kind: CatalogPolicy['kind'];
   title: Record<string, string>;
   audience: { roles: AudienceRole[]; gradeBands?: string[] };
+  /** Kind "summary": the id of the policy it summarises. */
+  summarizes?: string;
   /** Oldest first by effective date. */
   versions: PolicyVersion[];
 }
@@ -143,12 +205,38 @@ export async function loadCatalog(folder: string, options: { prefix?: string; gr
           problems.push({ path: where, message: `the file ${d.file} does not match its sha256 in catalog.json (the file is ${actual})` });
           continue;
         }
-        documents.set(language, { language, file: d.file, sha256: d.sha256, reviewed: d.reviewed ?? true, markdown: bytes.toString('utf8') });
+        let audio: LoadedAudio | undefined;
+        if (d.audio) {
+          let audioBytes: Buffer;
+          try {
+            audioBytes = await readFile(path.join(folder, d.audio.file));
+          } catch (error) {
+            problems.push({
+              path: where,
+              message: `the recording ${d.audio.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+            });
+            continue;
+          }
+          const heard = sha256Hex(audioBytes);
+          if (heard !== d.audio.sha256) {
+            problems.push({ path: where, message: `the recording ${d.audio.file} does not match its sha256 in catalog.json (the file is ${heard})` });
+            continue;
+          }
+          audio = { file: d.audio.file, sha256: d.audio.sha256, type: AUDIO_TYPES[path.extname(d.audio.file).toLowerCase()]!, bytes: audioBytes };
+        }
+        documents.set(language, {
+          language,
+          file: d.file,
+          sha256: d.sha256,
+          reviewed: d.reviewed ?? true,
+          markdown: bytes.toString('utf8'),
+          ...(audio ? { audio } : {}),
+        });
       }
       versions.push({ version: v.version, effective: v.effective, documents });
     }
     versions.sort((a, b) => (a.effective < b.effective ? -1 : a.effective > b.effective ? 1 : 0));
-    policies.push({ id: p.id, kind: p.kind, title: p.title, audience: p.audience, versions });
+    policies.push({ id: p.id, kind: p.kind, title: p.title, audience: p.audience, ...(p.summarizes ? { summarizes: p.summarizes } : {}), versions });
   }
   if (problems.length) return { ok: false, problems };
   return { ok: true, catalog: { folder, policies } };

@@ -75,3 +75,18 @@ export function resolvePolicy(
 export function findPolicy(catalog: Catalog, id: string): Policy | undefined {
   return catalog.policies.find((p) => p.id === id);
 }
+
+/**
+ * The plain-words summary shown above a resolved policy (issue 14): a catalog document of kind
+ * "summary" that summarises this policy, is for this audience (e.g. the elementary band), has the
+ * same version label and is in the language of the text shown. None: the full text alone.
+ */
+export function resolveSummary(catalog: Catalog, shown: ResolvedPolicy, audience: Audience, rules: PolicyRules): ResolvedPolicy | null {
+  for (const policy of catalog.policies) {
+    if (policy.kind !== 'summary' || policy.summarizes !== shown.policy.id || !appliesTo(policy, audience, rules.gradeBands)) continue;
+    const version = policy.versions.find((v) => v.version === shown.version.version);
+    const document = version?.documents.get(shown.language);
+    if (version && document) return { policy, version, document, language: document.language };
+  }
+  return null;
+}

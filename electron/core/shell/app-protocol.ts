@@ -20,7 +20,8 @@ export type ShellPage = keyof typeof PAGE_URLS;
 
 /**
  * No inline script or style, no eval, nothing from the network: the renderer talks to the kiosk
- * only through the preload's KioskApi. `data:` images are the renderer's icons.
+ * only through the preload's KioskApi. `data:` images are the renderer's icons; `data:` media the
+ * catalog's checked recordings.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -28,7 +29,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "media-src 'self'",
+  "media-src 'self' data:", // the catalog's read-aloud recordings, sent with the view (issue 14)
   "connect-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -308,6 +308,16 @@ describe('the classroom lock through KioskService', () => {
     expect(await ledgerText()).toMatch(/"type":"override".*"reason":"State testing make-up"/);
   });
 
+  it('a revoked student is told "revoked", a suspended one "suspended", and the room view says which', async () => {
+    const k = await kiosk();
+    const fay = await lockedStudent(k, 'fay.olsen', "Fay O'Neil-Olsen");
+    expect(fay.last()).toMatchObject({ kind: 'locked', reason: 'privileges-revoked', overrideOnly: true });
+    expect((await fay.session.presence())?.notes).toEqual(['revoked']);
+    const eli = await lockedStudent(k, 'eli.brooks', 'Eli Brooks');
+    expect(eli.last()).toMatchObject({ kind: 'locked', reason: 'privileges-suspended', overrideOnly: true });
+    expect((await eli.session.presence())?.notes).toEqual(['suspended']);
+  });
+
   it("the guardian's denial of Internet access is shown to the teacher", async () => {
     const k = await kiosk();
     const s = k.session('gia.nguyen');

@@ -16,7 +16,7 @@ interface Glossary {
   adopted: string;
   audiences: Record<string, { register: string; keys: string[] }>;
   registers: Record<string, { says: string[]; commands: string[] }>;
-  terms: { concept: string; es: string; forbidden: string[]; scope?: 'ui' }[];
+  terms: { concept: string; es: string; forbidden: string[]; scope?: 'ui'; caseSensitive?: boolean }[];
   documentsInForce: { file: string; sha256: string; effective: string }[];
 }
 interface Catalog {
@@ -36,7 +36,8 @@ const flatten = (tree: Tree, prefix = ''): [string, string][] =>
   Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as [string, string]] : flatten(v, `${prefix}${k}.`)));
 
 /** A whole word or phrase (JavaScript's \b knows no accented letters). */
-const word = (pattern: string) => new RegExp(`(?<![\\p{L}\\p{N}_])(?:${pattern})(?![\\p{L}\\p{N}_])`, 'iu');
+const word = (pattern: string, caseSensitive = false) =>
+  new RegExp(`(?<![\\p{L}\\p{N}_])(?:${pattern})(?![\\p{L}\\p{N}_])`, caseSensitive ? 'u' : 'iu');
 const prose = (text: string) => text.replace(/\{\{[^}]*\}\}/g, ' ');
 
 /** The audience of a key: its longest matching prefix in the glossary. */
@@ -64,7 +65,7 @@ function termsBroken(text: string, scope: 'ui' | 'document'): string[] {
     scope === 'document' && t.scope === 'ui'
       ? []
       : t.forbidden.flatMap((f) => {
-          const m = word(f).exec(prose(text));
+          const m = word(f, t.caseSensitive).exec(prose(text));
           return m ? [`“${m[0]}” (${t.concept}: ${t.es})`] : [];
         }),
   );
@@ -129,6 +130,8 @@ describe('the Spanish glossary', () => {
   it('catches the mistakes the issue found: “Pulsa”, “Anular el bloqueo”, tú to a teacher, usted to a student', () => {
     expect(termsBroken('Pulsa “Estoy de acuerdo”.', 'ui')).toHaveLength(1);
     expect(termsBroken('Anular el bloqueo', 'ui')).toHaveLength(1);
+    expect(termsBroken('Política de uso aceptable', 'ui')).toHaveLength(1);
+    expect(termsBroken('Política de Uso Aceptable', 'ui')).toHaveLength(0);
     expect(foreignWords('staff').some((w) => w.test('Revísalos e inténtalo de nuevo.'))).toBe(true);
     expect(foreignWords('staff').some((w) => w.test('El PIN no coincide. Espera y vuelve a intentarlo.'))).toBe(true);
     expect(foreignWords('student').some((w) => w.test('Inicie sesión con su usuario.'))).toBe(true);

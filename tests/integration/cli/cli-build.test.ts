@@ -1,0 +1,98 @@
+// The built CLI of a checkout (scripts/build-cli.mjs, bin/aup.mjs) in a copy of the repository's
+// sources: a fresh clone without the bundle builds it on first run; an edited source, one whose
+// modification time went backwards, or a removed bundle is built again before anything runs, so a
+// checkout never runs code older than its sources.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { REPO, tempDir, type TempDir } from '../../support/fixtures.ts';
+
+let tmp: TempDir;
+let root: string;
+
+beforeEach(async () => {
+  tmp = await tempDir('aup-cli-build-');
+  root = path.join(tmp.dir, 'checkout');
+  await mkdir(path.join(root, 'scripts'), { recursive: true });
+  for (const part of ['bin', 'electron/core', 'assets', 'package.json', 'scripts/build-cli.mjs'])
+    await cp(path.join(REPO, part), path.join(root, part), { recursive: true });
+  await symlink(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+});
+afterEach(() => tmp.cleanup());
+
+function aupIn(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/aup.mjs'), ...args], {
+      cwd: tmp.dir,
+      env: { ...process.env, AUP_KIOSK_CONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const bundle = () => path.join(root, 'out/cli/aup.cjs');
+const helpFile = () => path.join(root, 'electron/core/cli/help.ts');
+
+describe('the built aup CLI of a checkout', () => {
+  it('a clone without the bundle builds it on its first run and answers; the bundle needs no TypeScript at run time', async () => {
+    expect(existsSync(bundle())).toBe(false);
+    const r = await aupIn(['school-year', '--at', '2026-09-01']);
+    expect(r.stdout, r.stderr).toBe('2026-27\n');
+    expect(r.code).toBe(0);
+    const built = await readFile(bundle(), 'utf8');
+    expect(built).not.toMatch(/require\(["']tsx|from ["']tsx/);
+    expect(await readFile(path.join(root, 'bin/aup.mjs'), 'utf8')).not.toContain('tsx');
+    // The bundled catalog and demo config are found where the checkout has them.
+    const list = await aupIn(['policy', 'list', '--at', '2026-09-01']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stderr).toContain(path.join(root, 'assets/demo/config.json'));
+  });
+
+  it('an edited source is built again before the command runs', async () => {
+    expect((await aupIn(['school-year', '--help'])).stdout).toContain('the school year of an instant');
+    const before = await stat(bundle());
+    const text = await readFile(helpFile(), 'utf8');
+    await writeFile(helpFile(), text.replace('the school year of an instant', 'EDITED: the school year of an instant'));
+    const r = await aupIn(['school-year', '--help']);
+    expect(r.stdout).toContain('EDITED: the school year of an instant');
+    expect((await stat(bundle())).mtimeMs).toBeGreaterThan(before.mtimeMs);
+  });
+
+  it('a source whose modification time went backwards (a restored file) is built again too', async () => {
+    await aupIn(['school-year', '--help']);
+    const old = await stat(helpFile());
+    const text = await readFile(helpFile(), 'utf8');
+    await writeFile(helpFile(), text.replace('the school year of an instant', 'RESTORED: the school year of an instant'));
+    const past = new Date(old.mtimeMs - 86_400_000);
+    await utimes(helpFile(), past, past);
+    expect((await aupIn(['school-year', '--help'])).stdout).toContain('RESTORED: the school year of an instant');
+  });
+
+  it('a removed bundle is built again; an unchanged checkout runs the bundle as it is', async () => {
+    await aupIn(['school-year', '--help']);
+    const first = await stat(bundle());
+    await aupIn(['school-year', '--help']);
+    expect((await stat(bundle())).mtimeMs).toBe(first.mtimeMs);
+    await rm(bundle());
+    const r = await aupIn(['school-year', '--at', '2026-09-01']);
+    expect(r.stdout).toBe('2026-27\n');
+    expect(existsSync(bundle())).toBe(true);
+  });
+
+  it('a source that no longer compiles is reported, and nothing older runs in its place', async () => {
+    await aupIn(['school-year', '--help']);
+    await writeFile(helpFile(), `${await readFile(helpFile(), 'utf8')}\nexport const broken = ;\n`);
+    const r = await aupIn(['school-year', '--at', '2026-09-01']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^aup: could not start: .*help\.ts/);
+  });
+});

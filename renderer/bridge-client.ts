@@ -116,6 +116,8 @@ export function createBridgeClient(url: string, onConnection: (state: Connection
     setLanguage: (language) => outcome('setLanguage', language),
     openSafetyRules: () => outcome('openSafetyRules'),
     closeSafetyRules: () => outcome('closeSafetyRules'),
+    openPolicy: () => outcome('openPolicy'),
+    closePolicy: () => outcome('closePolicy'),
     openRoom: (r) => outcome('openRoom', r),
     endClass: (r) => outcome('endClass', r),
   };

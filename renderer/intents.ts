@@ -9,15 +9,17 @@ export function connectIntents(kiosk: KioskApi): void {
   api = kiosk;
 }
 
-export async function sendIntent(run: (kiosk: KioskApi) => Promise<Outcome>): Promise<Outcome> {
+/** `keepRefusal`: the refusal on screen stays while this intent runs and after it succeeds (a language switch). */
+export async function sendIntent(run: (kiosk: KioskApi) => Promise<Outcome>, options: { keepRefusal?: boolean } = {}): Promise<Outcome> {
   const { intentSent, outcomeReceived } = useKiosk.getState();
-  intentSent();
+  const keep = options.keepRefusal ?? false;
+  intentSent(keep);
   let outcome: Outcome;
   try {
     outcome = api ? await run(api) : { ok: false, reason: 'not-now' };
   } catch {
     outcome = { ok: false, reason: 'not-now' };
   }
-  outcomeReceived(outcome);
+  outcomeReceived(outcome, keep);
   return outcome;
 }

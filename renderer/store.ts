@@ -19,6 +19,8 @@ const PANEL_OVER: Record<Exclude<Panel, 'none'>, KioskView['kind']> = {
 export interface Refusal {
   reason: RefusalReason;
   retryAfterSeconds?: number;
+  /** When sign-ins open again, in kiosk time (ms): the wait counts down from here. */
+  retryAt?: number;
   /** Increases on each refusal so the same reason twice is announced twice. */
   seq: number;
 }
@@ -41,8 +43,9 @@ export interface KioskState {
   openRoomOpened(): void;
   endClassOpened(): void;
   panelClosed(): void;
-  intentSent(): void;
-  outcomeReceived(outcome: Outcome): void;
+  /** `keepRefusal`: an intent that does not answer the refusal on screen (a language switch keeps it, translated). */
+  intentSent(keepRefusal?: boolean): void;
+  outcomeReceived(outcome: Outcome, keepRefusal?: boolean): void;
   textSizeChosen(percent: number): void;
 }
 
@@ -79,16 +82,20 @@ export const useKiosk = create<KioskState>()((set) => ({
   openRoomOpened: () => set({ panel: 'open-room', refusal: null }),
   endClassOpened: () => set({ panel: 'end-class', refusal: null }),
   panelClosed: () => set({ panel: 'none', refusal: null }),
-  intentSent: () => set({ busy: true, refusal: null }),
-  outcomeReceived: (outcome) =>
-    set(
+  intentSent: (keepRefusal = false) => set(keepRefusal ? { busy: true } : { busy: true, refusal: null }),
+  outcomeReceived: (outcome, keepRefusal = false) =>
+    set((state) =>
       outcome.ok
-        ? { busy: false, refusal: null }
+        ? keepRefusal
+          ? { busy: false }
+          : { busy: false, refusal: null }
         : {
             busy: false,
             refusal: {
               reason: outcome.reason,
-              ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
+              ...(outcome.retryAfterSeconds !== undefined
+                ? { retryAfterSeconds: outcome.retryAfterSeconds, retryAt: Date.now() + state.clockSkewMs + outcome.retryAfterSeconds * 1000 }
+                : {}),
               seq: ++refusalSeq,
             },
           },

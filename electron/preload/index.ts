@@ -23,6 +23,8 @@ const api: KioskApi = {
   setLanguage: (language) => invoke('setLanguage', language),
   openSafetyRules: () => invoke('openSafetyRules'),
   closeSafetyRules: () => invoke('closeSafetyRules'),
+  openPolicy: () => invoke('openPolicy'),
+  closePolicy: () => invoke('closePolicy'),
   openRoom: (request) => invoke('openRoom', request),
   endClass: (request) => invoke('endClass', request),
 };

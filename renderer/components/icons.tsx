@@ -55,3 +55,8 @@ export const WarningIcon = ({ className }: { className?: string }) =>
 
 export const CheckIcon = ({ className }: { className?: string }) =>
   svg(<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-2 15-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9Z" />, className);
+
+export const DocumentIcon = () =>
+  svg(
+    <path fill="currentColor" d="M6 2a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8l-6-6H6Zm7 1.5L18.5 9H13V3.5ZM8 12h8v2H8v-2Zm0 4h8v2H8v-2Z" />,
+  );

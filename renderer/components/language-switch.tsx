@@ -1,5 +1,5 @@
 // The language choice on every screen a student sees. It asks the kiosk (`setLanguage`): the kiosk
-// answers with a view in that language, policy text included.
+// answers with a view in that language, policy text included. A refusal on screen stays, translated.
 import { useTranslation } from 'react-i18next';
 import type { ViewContext } from '../../electron/core/api/contract.ts';
 import { sendIntent } from '../intents.ts';
@@ -23,7 +23,7 @@ export function LanguageSwitch({ context }: { context: ViewContext }) {
             aria-pressed={current}
             className="language"
             onClick={() => {
-              if (!current && !busy) void sendIntent((kiosk) => kiosk.setLanguage(choice.code));
+              if (!current && !busy) void sendIntent((kiosk) => kiosk.setLanguage(choice.code), { keepRefusal: true });
             }}
           >
             {choice.name}

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { CheckIcon } from '../components/icons.tsx';
+import { ReadAgain } from '../components/read-again.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { sendIntent } from '../intents.ts';
@@ -21,6 +22,7 @@ export function FreeScreen({ view }: { view: Extract<KioskView, { kind: 'free' }
         <p>{t('free.body', { name: view.user.greetingName ?? view.user.displayName })}</p>
       </div>
       {teacher && <RoomActions view={view} />}
+      <ReadAgain safetyRules={view.user.role === 'student'} />
     </Frame>
   );
 }

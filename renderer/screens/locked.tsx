@@ -2,10 +2,10 @@
 import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
-import { LockIcon, ShieldIcon } from '../components/icons.tsx';
+import { LockIcon } from '../components/icons.tsx';
+import { ReadAgain } from '../components/read-again.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
-import { sendIntent } from '../intents.ts';
 import { formatDate, formatTime, useKioskNow } from '../kiosk-time.ts';
 import { useKiosk } from '../store.ts';
 
@@ -21,17 +21,6 @@ export function KioskClock({ timeZone }: { timeZone: string }) {
       </time>
       <span className="clock-date">{formatDate(now, i18n.language, timeZone)}</span>
     </p>
-  );
-}
-
-export function SafetyRulesButton() {
-  const { t } = useTranslation();
-  const busy = useKiosk((s) => s.busy);
-  return (
-    <button type="button" className="quiet" aria-disabled={busy} onClick={() => !busy && void sendIntent((kiosk) => kiosk.openSafetyRules())}>
-      <ShieldIcon />
-      <span>{t('common.safetyRules')}</span>
-    </button>
   );
 }
 
@@ -66,7 +55,7 @@ export function LockedScreen({ view }: { view: LockedView }) {
           </div>
           <RefusalAlert />
         </div>
-        <SafetyRulesButton />
+        <ReadAgain />
       </div>
     </Frame>
   );

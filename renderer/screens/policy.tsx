@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { Reader } from '../components/reader.tsx';
+import { ReadToEndStatus, useReadToEnd } from '../components/read-to-end.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { sendIntent } from '../intents.ts';
 import { useKiosk } from '../store.ts';
@@ -16,9 +17,7 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
   const { t } = useTranslation();
   const busy = useKiosk((s) => s.busy);
   const doc = view.document;
-  // Reaching the end counts for this document only: another language or version starts over.
-  const [readDocument, setReadDocument] = useState<string | null>(null);
-  const reachedEnd = readDocument === doc.sha256;
+  const { reachedEnd, reached } = useReadToEnd(doc);
   const [typedName, setTypedName] = useState('');
   const typed = view.signature === 'typed-name';
 
@@ -36,12 +35,10 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
         document={doc}
         label={t('policy.documentLabel')}
         intro={<p className="intro">{t('policy.intro', { name: view.user.greetingName ?? view.user.displayName })}</p>}
-        onReachedEnd={() => setReadDocument(doc.sha256)}
+        onReachedEnd={reached}
       >
         <form className={`sign sign-${view.signature}`} onSubmit={submit} noValidate>
-          <p id="accept-status" className={reachedEnd ? 'status status-done' : 'status'} aria-live="polite">
-            {reachedEnd ? t('policy.reachedEnd') : t('policy.readToEnd')}
-          </p>
+          <ReadToEndStatus id="accept-status" reachedEnd={reachedEnd} toRead={t('policy.readToEnd')} done={t('policy.reachedEnd')} />
           {typed && (
             <div className="field signature">
               <label htmlFor="typed-name">{t('policy.signatureLabel')}</label>

@@ -1,9 +1,11 @@
-// The Internet Safety rules: after accepting the policy (acknowledged once), and again whenever a
-// student opens them from the lock screen (then simply closed).
+// The Internet Safety rules: after accepting the policy (acknowledged once, like the policy only
+// once read to the end or heard to the end), and again whenever a student opens them from the lock
+// screen (then simply closed).
 import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { Reader } from '../components/reader.tsx';
+import { ReadToEndStatus, useReadToEnd } from '../components/read-to-end.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { sendIntent } from '../intents.ts';
 import { useKiosk } from '../store.ts';
@@ -14,8 +16,10 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
   const { t } = useTranslation();
   const busy = useKiosk((s) => s.busy);
   const doc = view.document;
+  const { reachedEnd, reached } = useReadToEnd(doc);
+  const gated = view.mustAcknowledge && !reachedEnd;
   const done = () => {
-    if (busy) return;
+    if (busy || gated) return;
     void sendIntent((kiosk) =>
       view.mustAcknowledge ? kiosk.acknowledgeSafetyRules({ rulesId: doc.policyId, version: doc.version }) : kiosk.closeSafetyRules(),
     );
@@ -27,10 +31,19 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
         document={doc}
         label={t('safety.documentLabel')}
         intro={<p className="intro">{t('safety.intro')}</p>}
-        onReachedEnd={() => {}}
+        onReachedEnd={reached}
       >
         <div className="sign">
-          <button type="button" className="primary" aria-disabled={busy} onClick={done}>
+          {view.mustAcknowledge && (
+            <ReadToEndStatus id="acknowledge-status" reachedEnd={reachedEnd} toRead={t('safety.readToEnd')} done={t('safety.reachedEnd')} />
+          )}
+          <button
+            type="button"
+            className="primary"
+            aria-disabled={busy || gated}
+            {...(view.mustAcknowledge ? { 'aria-describedby': 'acknowledge-status' } : {})}
+            onClick={done}
+          >
             {view.mustAcknowledge ? t('safety.acknowledge') : t('safety.close')}
           </button>
           <RefusalAlert />

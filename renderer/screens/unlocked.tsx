@@ -5,11 +5,11 @@ import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { UnlockIcon, WarningIcon } from '../components/icons.tsx';
+import { ReadAgain } from '../components/read-again.tsx';
 import { RoomComputers } from '../components/room-computers.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { formatUntil, useKioskNow } from '../kiosk-time.ts';
 import { useKiosk } from '../store.ts';
-import { SafetyRulesButton } from './locked.tsx';
 import { GuardianDenied } from './teacher-unlock.tsx';
 
 type UnlockedView = Extract<KioskView, { kind: 'unlocked' }>;
@@ -58,7 +58,7 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
           )}
         </div>
         {view.room?.computers && <RoomComputers computers={view.room.computers} room={room} timeZone={view.context.timeZone} />}
-        <SafetyRulesButton />
+        <ReadAgain />
       </div>
     </Frame>
   );

@@ -123,6 +123,8 @@ export type KioskView =
       signature: 'typed-name' | 'i-agree';
     }
   | { kind: 'safety-rules'; context: ViewContext; user: ViewUser; document: PolicyDocumentView; mustAcknowledge: boolean }
+  /** The policy this person accepted, opened again to read (`openPolicy`): nothing to accept, only to close. */
+  | { kind: 'policy-accepted'; context: ViewContext; user: ViewUser; document: PolicyDocumentView }
   | {
       kind: 'locked';
       context: ViewContext;
@@ -219,6 +221,10 @@ export interface KioskApi {
   openSafetyRules(): Promise<Outcome>;
   /** Leaves the re-opened Internet Safety rules and returns to the session's screen. */
   closeSafetyRules(): Promise<Outcome>;
+  /** Shows the policy this person accepted, to read again (no new acceptance). */
+  openPolicy(): Promise<Outcome>;
+  /** Leaves the re-opened policy and returns to the session's screen. */
+  closePolicy(): Promise<Outcome>;
   /** Opens every student computer of this room for the class period (district database only). */
   openRoom(request: OpenRoomRequest): Promise<Outcome>;
   /** Relocks every student computer of this room now. */
@@ -235,6 +241,8 @@ export const KIOSK_INTENTS = [
   'setLanguage',
   'openSafetyRules',
   'closeSafetyRules',
+  'openPolicy',
+  'closePolicy',
   'openRoom',
   'endClass',
 ] as const satisfies readonly (keyof KioskApi)[];

@@ -26,7 +26,10 @@ export type Decision =
   /** `summary`: the plain-words version shown above the policy (K-5), when the catalog has one. */
   | { next: 'policy'; schoolYear: string; policy: ResolvedPolicy; summary: ResolvedPolicy | null }
   | { next: 'safety-rules'; schoolYear: string; policy: ResolvedPolicy }
-  | ({ next: 'locked' | 'unlocked' | 'free'; schoolYear: string; safetyRules: ResolvedPolicy | null } & { lock: SessionLock });
+  /** `accepted`: the policy accepted this year, which the person may open again to read (null where none applies). */
+  | ({ next: 'locked' | 'unlocked' | 'free'; schoolYear: string; safetyRules: ResolvedPolicy | null; accepted: ResolvedPolicy | null } & {
+      lock: SessionLock;
+    });
 
 export function resolveFor(catalog: Catalog, kind: 'aup' | 'safety-rules', user: DirectoryUser, now: Date, rules: DecisionRules, language?: string) {
   return resolvePolicy(catalog, kind, { role: user.role, ...(user.grade !== undefined ? { grade: user.grade } : {}) }, now, rules, language);
@@ -53,5 +56,5 @@ export function decide(input: {
     return { next: 'safety-rules', schoolYear, policy: safetyRules };
   }
   const lock = sessionLock(user, rules.lock, input.grant, now);
-  return { next: lock.state, schoolYear, safetyRules, lock };
+  return { next: lock.state, schoolYear, safetyRules, accepted: aup, lock };
 }

@@ -6,7 +6,7 @@
 // intents to a session and views back; none of them decides anything.
 import type { ConfigProblem, KioskApi, KioskView, Outcome } from '../api/contract.ts';
 import type { Catalog } from '../policy/catalog.ts';
-import type { Directory } from '../people.ts';
+import type { Directory, DirectoryUser } from '../people.ts';
 import type { EvidenceLedger } from '../evidence/evidence-ledger.ts';
 import type { LockStore } from '../lock/lock-store.ts';
 import type { KioskLog } from '../log.ts';
@@ -71,6 +71,11 @@ export class KioskService implements KioskHost {
       : null;
     // A room opened or closed anywhere in the room: every session here looks again at once.
     this.#offRooms = parts.rooms?.onChange(() => void this.tick()) ?? null;
+  }
+
+  /** Everyone the directory can list cheaply (a roster), for the preview's "who is signing in?"; null for LDAP. */
+  listUsers(): Promise<DirectoryUser[] | null> {
+    return this.#parts.directory.listUsers();
   }
 
   get clock(): Clock {
@@ -192,6 +197,8 @@ export class ConfigErrorService implements KioskHost {
       setLanguage: () => Promise.resolve({ ok: false, reason: 'invalid-request' }),
       openSafetyRules: () => Promise.resolve({ ok: false, reason: 'not-now' }),
       closeSafetyRules: () => Promise.resolve({ ok: false, reason: 'not-now' }),
+      openPolicy: () => Promise.resolve({ ok: false, reason: 'not-now' }),
+      closePolicy: () => Promise.resolve({ ok: false, reason: 'not-now' }),
       openRoom: (r) => notNow('openRoom', r),
       endClass: (r) => notNow('endClass', r),
       dispose: () => listeners.clear(),

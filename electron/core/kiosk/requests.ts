@@ -23,6 +23,8 @@ export const requestSchemas = {
   setLanguage: z.tuple([z.string().max(10)]),
   openSafetyRules: z.tuple([]),
   closeSafetyRules: z.tuple([]),
+  openPolicy: z.tuple([]),
+  closePolicy: z.tuple([]),
   openRoom: z.tuple([
     z.strictObject({
       username: z.string().max(256),

@@ -63,6 +63,8 @@ export class KioskSession implements KioskApi {
   #user: DirectoryUser | null | undefined;
   #language: string | undefined;
   #safetyOpen = false;
+  /** The person asked to read the policy they accepted again. */
+  #policyOpen = false;
   #lookupFailedAt: number | null = null;
   #lastKey = '';
   #busy: Promise<unknown> = Promise.resolve();
@@ -103,7 +105,7 @@ export class KioskSession implements KioskApi {
     if (user.privileges === 'suspended' || user.privileges === 'revoked') notes.push(user.privileges);
     if (user.privileges === 'supervised') notes.push('supervision');
     if (user.guardianDeniedInternet) notes.push('guardian-denied');
-    const state = view.kind === 'safety-rules' ? 'policy' : view.kind;
+    const state = view.kind === 'safety-rules' || view.kind === 'policy-accepted' ? 'policy' : view.kind;
     return {
       user: { username: user.username, displayName: user.displayName, ...(user.grade !== undefined ? { grade: user.grade } : {}) },
       state,
@@ -150,7 +152,14 @@ export class KioskSession implements KioskApi {
     if (found && this.#service.rooms && (decision.next === 'locked' || decision.next === 'unlocked') && (await this.#applyRoom(found, stored, now))) {
       decision = await decide(this.#parts.lockStore.grantFor(this.#username));
     }
-    const view = viewFor({ decision, user, context: viewContext(site, now, language), gradeBands: rules.gradeBands, safetyOpen: this.#safetyOpen });
+    const view = viewFor({
+      decision,
+      user,
+      context: viewContext(site, now, language),
+      gradeBands: rules.gradeBands,
+      safetyOpen: this.#safetyOpen,
+      policyOpen: this.#policyOpen,
+    });
     if (view.kind === 'unlocked' && view.room && now.getTime() < this.#roomViewUntil) {
       return { ...view, room: { ...view.room, computers: this.#roomComputers } };
     }
@@ -393,6 +402,7 @@ export class KioskSession implements KioskApi {
       until: g.until,
     });
     this.#safetyOpen = false;
+    this.#policyOpen = false;
     await this.refresh(true);
     return { ok: true };
   }
@@ -518,6 +528,7 @@ export class KioskSession implements KioskApi {
       const user = await this.#userOf();
       if (!user || !resolveFor(this.#parts.catalog, 'safety-rules', user, this.#now(), this.#parts.rules)) return refuse('not-now');
       this.#safetyOpen = true;
+      this.#policyOpen = false;
       await this.refresh(true);
       return { ok: true };
     });
@@ -527,6 +538,31 @@ export class KioskSession implements KioskApi {
     return this.#serial(async () => {
       if (!this.#safetyOpen) return refuse('not-now');
       this.#safetyOpen = false;
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+
+  /** The policy accepted this year, to read again: only once it is accepted (before, it is the policy screen). */
+  openPolicy(): Promise<Outcome> {
+    return this.#serial(async () => {
+      const view = await this.getView();
+      if (view.kind !== 'locked' && view.kind !== 'unlocked' && view.kind !== 'free') return refuse('not-now');
+      this.#policyOpen = true;
+      this.#safetyOpen = false;
+      if ((await this.getView()).kind !== 'policy-accepted') {
+        this.#policyOpen = false; // no policy applies to this person
+        return refuse('not-now');
+      }
+      await this.refresh(true);
+      return { ok: true };
+    });
+  }
+
+  closePolicy(): Promise<Outcome> {
+    return this.#serial(async () => {
+      if (!this.#policyOpen) return refuse('not-now');
+      this.#policyOpen = false;
       await this.refresh(true);
       return { ok: true };
     });

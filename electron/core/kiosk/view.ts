@@ -95,13 +95,17 @@ export function documentView(r: ResolvedPolicy, language: string): PolicyDocumen
   };
 }
 
-/** The screen for a decision. `safetyOpen`: the person asked to read the Internet Safety rules again. */
+/**
+ * The screen for a decision. `safetyOpen`: the person asked to read the Internet Safety rules again;
+ * `policyOpen`: the policy they accepted.
+ */
 export function viewFor(input: {
   decision: Decision;
   user: DirectoryUser;
   context: ViewContext;
   gradeBands: GradeBands;
   safetyOpen: boolean;
+  policyOpen?: boolean;
 }): KioskView {
   const { decision, user, context } = input;
   const language = context.language;
@@ -118,6 +122,9 @@ export function viewFor(input: {
       };
     case 'safety-rules':
       return { kind: 'safety-rules', context, user: shownUser, document: documentView(decision.policy, language), mustAcknowledge: true };
+  }
+  if (input.policyOpen && decision.accepted) {
+    return { kind: 'policy-accepted', context, user: shownUser, document: documentView(decision.accepted, language) };
   }
   if (input.safetyOpen && decision.safetyRules) {
     return { kind: 'safety-rules', context, user: shownUser, document: documentView(decision.safetyRules, language), mustAcknowledge: false };

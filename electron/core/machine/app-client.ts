@@ -52,6 +52,8 @@ export function serviceBackedApi(client: ChannelClient): ServiceBackedApi {
     setLanguage: intent((l: string) => client.setLanguage(l)),
     openSafetyRules: intent(() => client.openSafetyRules()),
     closeSafetyRules: intent(() => client.closeSafetyRules()),
+    openPolicy: intent(() => client.openPolicy()),
+    closePolicy: intent(() => client.closePolicy()),
     openRoom: intent((r) => client.openRoom(r)),
     endClass: intent((r) => client.endClass(r)),
     close: () => client.close(),

@@ -257,6 +257,8 @@ class ChannelConnection implements ChannelClient {
   setLanguage = (language: string) => this.#call('setLanguage', language) as Promise<Outcome>;
   openSafetyRules = () => this.#call('openSafetyRules') as Promise<Outcome>;
   closeSafetyRules = () => this.#call('closeSafetyRules') as Promise<Outcome>;
+  openPolicy = () => this.#call('openPolicy') as Promise<Outcome>;
+  closePolicy = () => this.#call('closePolicy') as Promise<Outcome>;
   openRoom = (request: Parameters<KioskApi['openRoom']>[0]) => this.#call('openRoom', request) as Promise<Outcome>;
   endClass = (request: Parameters<KioskApi['endClass']>[0]) => this.#call('endClass', request) as Promise<Outcome>;
 

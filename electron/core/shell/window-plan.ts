@@ -33,6 +33,7 @@ export function shellModeFor(kind: KioskViewKind): ShellMode {
     case 'service-unavailable':
     case 'policy':
     case 'safety-rules':
+    case 'policy-accepted':
     case 'locked':
       return 'lockdown';
     case 'unlocked':

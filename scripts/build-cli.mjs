@@ -19,15 +19,20 @@ const fingerprint = (file) => {
   return [s.size, s.mtimeMs];
 };
 
+const identity = (stat) => [stat.ino, stat.size, stat.mtimeMs];
+
 /** Why the bundle cannot be run as it is (missing, or a file it was made from changed), or null. */
 export function staleReason() {
   let manifest;
+  let bundle;
   try {
     manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8'));
-    fs.statSync(BUNDLE);
+    bundle = fs.statSync(BUNDLE);
   } catch {
     return 'not built yet';
   }
+  // The manifest is the one written with this very bundle (two builds at once may each have renamed theirs).
+  if (JSON.stringify(identity(bundle)) !== JSON.stringify(manifest.bundle)) return 'the bundle is not the one its manifest describes';
   for (const [file, [size, mtime]] of Object.entries(manifest.inputs)) {
     let now;
     try {
@@ -77,9 +82,10 @@ export async function buildCli() {
     // Changed while esbuild ran: which version it read is unknown, so the next run builds again.
     inputs[file] = [size, mtime >= started ? -1 : mtime];
   }
+  const bundle = identity(fs.statSync(temp)); // a rename keeps the file's identity
   fs.renameSync(temp, BUNDLE);
   const manifestTemp = `${MANIFEST}.${process.pid}.tmp`;
-  fs.writeFileSync(manifestTemp, JSON.stringify({ entry: ENTRY, inputs }));
+  fs.writeFileSync(manifestTemp, JSON.stringify({ entry: ENTRY, bundle, inputs }));
   fs.renameSync(manifestTemp, MANIFEST);
   return { files: Object.keys(inputs).length, bytes: fs.statSync(BUNDLE).size };
 }

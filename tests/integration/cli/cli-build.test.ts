@@ -4,7 +4,7 @@
 // checkout never runs code older than its sources.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, tempDir, type TempDir } from '../../support/fixtures.ts';
@@ -85,6 +85,16 @@ describe('the built aup CLI of a checkout', () => {
     const r = await aupIn(['school-year', '--at', '2026-09-01']);
     expect(r.stdout).toBe('2026-27\n');
     expect(existsSync(bundle())).toBe(true);
+  });
+
+  it('a bundle that is not the one its manifest was written with (two builds at once) is built again', async () => {
+    await aupIn(['school-year', '--help']);
+    const other = path.join(root, 'out/cli/other.cjs');
+    await cp(bundle(), other);
+    await rename(other, bundle());
+    const swapped = await stat(bundle());
+    expect((await aupIn(['school-year', '--at', '2026-09-01'])).stdout).toBe('2026-27\n');
+    expect((await stat(bundle())).ino).not.toBe(swapped.ino);
   });
 
   it('a source that no longer compiles is reported, and nothing older runs in its place', async () => {

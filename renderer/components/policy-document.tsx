@@ -4,6 +4,8 @@
 // so what a hearing sees is what the student saw.
 //
 // A sentinel after the last line tells, through an IntersectionObserver, that the reader reached the end.
+// A K-5 student's plain-words summary (issue 14) comes first in the same region, marked as a summary:
+// the district's full text stays below it, and scrolling to its end still counts.
 import { useEffect, useMemo, useRef } from 'react';
 import { documentChunks, renderPolicyMarkdown } from '../../electron/core/api/policy-markdown.ts';
 
@@ -16,18 +18,25 @@ export interface PolicyDocumentProps {
   endLabel: string;
   onReachedEnd(): void;
   onChunks?(chunks: string[]): void;
+  /**
+   * The plain-words summary shown above the text (K-5, issue 14), marked as a summary by `note`;
+   * read aloud instead of the text (`onChunks` gets its blocks).
+   */
+  summary?: { markdown: string; language: string; note: string; unreviewed?: string | undefined } | undefined;
 }
 
-export default function PolicyDocument({ markdown, language, label, textSize, endLabel, onReachedEnd, onChunks }: PolicyDocumentProps) {
+export default function PolicyDocument({ markdown, language, label, textSize, endLabel, onReachedEnd, onChunks, summary }: PolicyDocumentProps) {
   const html = useMemo(() => renderPolicyMarkdown(markdown), [markdown]);
+  const summaryHtml = useMemo(() => (summary ? renderPolicyMarkdown(summary.markdown) : ''), [summary?.markdown]);
   const region = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLParagraphElement>(null);
   const reached = useRef(onReachedEnd);
   reached.current = onReachedEnd;
 
+  const spoken = summary?.markdown ?? markdown;
   useEffect(() => {
-    onChunks?.(documentChunks(markdown));
-  }, [markdown, onChunks]);
+    onChunks?.(documentChunks(spoken));
+  }, [spoken, onChunks]);
 
   useEffect(() => {
     const end = sentinel.current;
@@ -48,7 +57,16 @@ export default function PolicyDocument({ markdown, language, label, textSize, en
   return (
     // The region scrolls on its own, so it takes focus: arrow keys, Page Down and End read it.
     <div ref={region} className="document-scroll" role="region" aria-label={label} tabIndex={0} data-text-size={textSize}>
-      <div className="document" lang={language} dangerouslySetInnerHTML={{ __html: html }} />
+      {summary && (
+        <section className="summary" aria-labelledby="summary-note">
+          <p id="summary-note" className="summary-note">
+            {summary.note}
+          </p>
+          {summary.unreviewed && <p className="notice">{summary.unreviewed}</p>}
+          <div className="document" lang={summary.language} dangerouslySetInnerHTML={{ __html: summaryHtml }} />
+        </section>
+      )}
+      <div className={summary ? 'document document-full' : 'document'} lang={language} dangerouslySetInnerHTML={{ __html: html }} />
       <p ref={sentinel} className="document-end">
         {endLabel}
       </p>

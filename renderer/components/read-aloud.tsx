@@ -1,9 +1,13 @@
-// Read-aloud with the Web Speech API, in a voice of the document's language. Where the machine has
-// no such voice the button is not shown (an English voice reading Spanish helps nobody). Reading
-// the document to its last block counts as having reached the end, like scrolling there.
+// Read-aloud. A document the catalog ships a recording of (the K-5 summary and safety rules, issue
+// 14) plays that recording: no voice need be installed, and it is the same sound on every machine.
+// Otherwise the Web Speech API reads it, in a voice of the document's language (an English voice
+// reading Spanish helps nobody). Where neither exists, one line says why read-aloud is not offered.
+// Hearing the text to its end counts as having reached the end, like scrolling there.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PolicyAudioView } from '../../electron/core/api/contract.ts';
 import { SpeakerIcon } from './icons.tsx';
+import './read-aloud.css';
 
 function voiceFor(language: string): SpeechSynthesisVoice | null {
   if (typeof speechSynthesis === 'undefined') return null;
@@ -25,9 +29,101 @@ function useVoice(language: string): SpeechSynthesisVoice | null {
   return voice;
 }
 
-export function ReadAloud({ chunks, language, onFinished }: { chunks: string[]; language: string; onFinished(): void }) {
+/** What is read aloud: the text's words (in blocks), in its language, and its recording if it has one. */
+export interface ReadAloudTarget {
+  language: string;
+  audio?: PolicyAudioView | undefined;
+  /** A plain-words summary (issue 14): the button says it plays the short version. */
+  summary?: boolean;
+}
+
+/**
+ * How a screen may be heard, for the hints that mention listening: `summary` (the short version's
+ * recording or voice), `aloud` (the text itself), `silent` (read-aloud is not offered: no hint of it).
+ * Used as an i18next context (`policy.readToEnd_summary`, `policy.readToEnd_silent`).
+ */
+export function useListening(target: ReadAloudTarget): 'summary' | 'aloud' | 'silent' {
+  const voice = useVoice(target.language);
+  if (!target.audio && !voice) return 'silent';
+  return target.summary ? 'summary' : 'aloud';
+}
+
+export function ReadAloud({ chunks, target, onFinished }: { chunks: string[]; target: ReadAloudTarget; onFinished(): void }) {
+  const { t, i18n } = useTranslation();
+  const voice = useVoice(target.language);
+  if (target.audio) return <Recording audio={target.audio} summary={target.summary ?? false} onFinished={onFinished} />;
+  if (voice) return <Speech chunks={chunks} voice={voice} summary={target.summary ?? false} onFinished={onFinished} />;
+  let language = target.language;
+  try {
+    language = new Intl.DisplayNames([i18n.language], { type: 'language' }).of(target.language) ?? target.language;
+  } catch {
+    // an unknown code is said as it is
+  }
+  return (
+    <p className="read-aloud-none" lang={i18n.language}>
+      {t('policy.readAloudNone', { language })}
+    </p>
+  );
+}
+
+type PlayState = 'idle' | 'playing' | 'paused' | 'ended';
+
+/** The shipped recording: one button that plays and pauses it, and says which it is doing. */
+function Recording({ audio, summary, onFinished }: { audio: PolicyAudioView; summary: boolean; onFinished(): void }) {
   const { t } = useTranslation();
-  const voice = useVoice(language);
+  const player = useRef<HTMLAudioElement>(null);
+  const [state, setState] = useState<PlayState>('idle');
+  const finished = useRef(onFinished);
+  finished.current = onFinished;
+
+  // Another recording (language, version) starts over.
+  useEffect(() => setState('idle'), [audio.sha256]);
+
+  const toggle = () => {
+    const el = player.current;
+    if (!el) return;
+    if (state === 'playing') el.pause();
+    else void el.play().catch(() => setState('paused'));
+  };
+  const label =
+    state === 'playing'
+      ? t('policy.pauseRecording')
+      : state === 'paused'
+        ? t('policy.resumeRecording')
+        : summary
+          ? t('policy.listenSummary')
+          : t('policy.listen');
+  return (
+    <>
+      <button type="button" className="tool read-aloud" data-state={state} onClick={toggle}>
+        <SpeakerIcon />
+        <span>{label}</span>
+      </button>
+      <audio
+        ref={player}
+        key={audio.sha256}
+        className="read-aloud-recording"
+        src={audio.src}
+        preload="auto"
+        onPlaying={() => setState('playing')}
+        onPause={(e) => {
+          if (!e.currentTarget.ended) setState('paused');
+        }}
+        onEnded={() => {
+          setState('ended');
+          finished.current();
+        }}
+      />
+      <span className="visually-hidden" role="status">
+        {state === 'playing' ? t('policy.playing') : state === 'ended' ? t('policy.played') : ''}
+      </span>
+    </>
+  );
+}
+
+/** The machine's speech voice, one block at a time. */
+function Speech({ chunks, voice, summary, onFinished }: { chunks: string[]; voice: SpeechSynthesisVoice; summary: boolean; onFinished(): void }) {
+  const { t } = useTranslation();
   const [reading, setReading] = useState(false);
   const run = useRef(0);
 
@@ -37,9 +133,9 @@ export function ReadAloud({ chunks, language, onFinished }: { chunks: string[]; 
       run.current += 1;
       if (typeof speechSynthesis !== 'undefined') speechSynthesis.cancel();
     };
-  }, [chunks, language]);
+  }, [chunks, voice]);
 
-  if (!voice || chunks.length === 0) return null;
+  if (chunks.length === 0) return null;
 
   const stop = () => {
     run.current += 1;
@@ -74,7 +170,7 @@ export function ReadAloud({ chunks, language, onFinished }: { chunks: string[]; 
   return (
     <button type="button" className="tool read-aloud" onClick={reading ? stop : start}>
       <SpeakerIcon />
-      <span>{reading ? t('policy.stopReading') : t('policy.readAloud')}</span>
+      <span>{reading ? t('policy.stopReading') : summary ? t('policy.listenSummary') : t('policy.readAloud')}</span>
     </button>
   );
 }

@@ -5,11 +5,15 @@ import { useTranslation } from 'react-i18next';
 import type { PolicyDocumentView } from '../../electron/core/api/contract.ts';
 import { formatLocalDate } from '../kiosk-time.ts';
 import { useKiosk } from '../store.ts';
-import { ReadAloud } from './read-aloud.tsx';
+import { ReadAloud, type ReadAloudTarget } from './read-aloud.tsx';
 import { ScreenHeading } from './screen-heading.tsx';
 import { TextSize } from './text-size.tsx';
 
 const PolicyDocument = lazy(() => import('./policy-document.tsx'));
+
+/** What read-aloud reads: the summary where there is one (its recording, else a voice), else the text. */
+export const readAloudTarget = (doc: PolicyDocumentView, summary?: PolicyDocumentView): ReadAloudTarget =>
+  summary ? { language: summary.language, audio: summary.audio, summary: true } : { language: doc.language, audio: doc.audio };
 
 export interface ReaderProps {
   screen: string;
@@ -17,12 +21,14 @@ export interface ReaderProps {
   /** Accessible name of the scrolling text. */
   label: string;
   intro: ReactNode;
-  /** Scrolled to the end, or read aloud to the end. */
+  /** Scrolled to the end, or read aloud to the end (the summary, where there is one). */
   onReachedEnd(): void;
+  /** The plain-words summary shown above the text (K-5, issue 14): what read-aloud plays. */
+  summary?: PolicyDocumentView | undefined;
   children: ReactNode;
 }
 
-export function Reader({ screen, document: doc, label, intro, onReachedEnd, children }: ReaderProps) {
+export function Reader({ screen, document: doc, label, intro, onReachedEnd, summary, children }: ReaderProps) {
   const { t, i18n } = useTranslation();
   const textSize = useKiosk((s) => s.textSize);
   const [chunks, setChunks] = useState<string[]>([]);
@@ -36,7 +42,7 @@ export function Reader({ screen, document: doc, label, intro, onReachedEnd, chil
         </div>
         <div className="reader-tools">
           <TextSize />
-          <ReadAloud chunks={chunks} language={doc.language} onFinished={onReachedEnd} />
+          <ReadAloud chunks={chunks} target={readAloudTarget(doc, summary)} onFinished={onReachedEnd} />
         </div>
       </div>
       <div className="reader-intro">
@@ -63,6 +69,14 @@ export function Reader({ screen, document: doc, label, intro, onReachedEnd, chil
           endLabel={t('policy.end')}
           onReachedEnd={onReachedEnd}
           onChunks={chunksReady}
+          summary={
+            summary && {
+              markdown: summary.markdown,
+              language: summary.language,
+              note: t('policy.summaryNote'),
+              unreviewed: summary.reviewed ? undefined : t('policy.summaryUnreviewed'),
+            }
+          }
         />
       </Suspense>
       <div className="reader-foot">{children}</div>

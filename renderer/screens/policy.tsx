@@ -5,7 +5,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
-import { Reader } from '../components/reader.tsx';
+import { useListening } from '../components/read-aloud.tsx';
+import { Reader, readAloudTarget } from '../components/reader.tsx';
 import { ReadToEndStatus, useReadToEnd } from '../components/read-to-end.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { sendIntent } from '../intents.ts';
@@ -18,6 +19,9 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
   const busy = useKiosk((s) => s.busy);
   const doc = view.document;
   const { reachedEnd, reached } = useReadToEnd(doc);
+  // K-5: the plain-words summary above the text; hearing it to the end counts (issue 14). Hints
+  // mention listening only where read-aloud is offered.
+  const listening = useListening(readAloudTarget(doc, view.summary));
   const [typedName, setTypedName] = useState('');
   const typed = view.signature === 'typed-name';
 
@@ -36,9 +40,15 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
         label={t('policy.documentLabel')}
         intro={<p className="intro">{t('policy.intro', { name: view.user.greetingName ?? view.user.displayName })}</p>}
         onReachedEnd={reached}
+        summary={view.summary}
       >
         <form className={`sign sign-${view.signature}`} onSubmit={submit} noValidate>
-          <ReadToEndStatus id="accept-status" reachedEnd={reachedEnd} toRead={t('policy.readToEnd')} done={t('policy.reachedEnd')} />
+          <ReadToEndStatus
+            id="accept-status"
+            reachedEnd={reachedEnd}
+            toRead={t('policy.readToEnd', { context: listening })}
+            done={t('policy.reachedEnd')}
+          />
           {typed && (
             <div className="field signature">
               <label htmlFor="typed-name">{t('policy.signatureLabel')}</label>
@@ -67,7 +77,7 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
               {typed ? t('policy.accept') : t('policy.agree')}
             </button>
             <p id="accept-hint" className="hint">
-              {typed ? t('policy.acceptHint') : t('policy.agreeHint')}
+              {typed ? t('policy.acceptHint') : t('policy.agreeHint', { context: listening })}
             </p>
           </div>
           <RefusalAlert />

@@ -4,7 +4,8 @@
 import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
-import { Reader } from '../components/reader.tsx';
+import { useListening } from '../components/read-aloud.tsx';
+import { Reader, readAloudTarget } from '../components/reader.tsx';
 import { ReadToEndStatus, useReadToEnd } from '../components/read-to-end.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { sendIntent } from '../intents.ts';
@@ -17,6 +18,7 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
   const busy = useKiosk((s) => s.busy);
   const doc = view.document;
   const { reachedEnd, reached } = useReadToEnd(doc);
+  const listening = useListening(readAloudTarget(doc)); // the hint mentions listening only where it is offered
   const gated = view.mustAcknowledge && !reachedEnd;
   const done = () => {
     if (busy || gated) return;
@@ -35,7 +37,12 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
       >
         <div className="sign">
           {view.mustAcknowledge && (
-            <ReadToEndStatus id="acknowledge-status" reachedEnd={reachedEnd} toRead={t('safety.readToEnd')} done={t('safety.reachedEnd')} />
+            <ReadToEndStatus
+              id="acknowledge-status"
+              reachedEnd={reachedEnd}
+              toRead={t('safety.readToEnd', { context: listening })}
+              done={t('safety.reachedEnd')}
+            />
           )}
           <button
             type="button"

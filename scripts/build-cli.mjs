@@ -7,6 +7,7 @@
 // checkout never runs code older than its sources. The packaged app runs the CLI from its own main
 // process (electron/main/cli.ts), not from this file.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -45,24 +46,20 @@ export function staleReason() {
   return null;
 }
 
-/** Bundles the CLI and records what it was made from. */
-export async function buildCli() {
-  let esbuild;
+async function loadEsbuild() {
   try {
-    esbuild = await import('esbuild');
+    return await import('esbuild');
   } catch {
     throw new Error('the CLI needs building and esbuild (a devDependency) is not installed here: run npm ci');
   }
-  const started = Date.now() - 50; // file times come from a coarser clock: a little before counts as "during"
-  const dir = path.dirname(BUNDLE);
-  fs.mkdirSync(dir, { recursive: true });
-  // Unique names: several `aup` started at once after an edit may each build; the last rename wins, and
-  // every one of them is a whole bundle of the same sources.
-  const temp = path.join(dir, `.aup.${process.pid}.${Date.now()}.cjs`);
-  const result = await esbuild.build({
+}
+
+/** esbuild's options; `sourceDir`: JavaScript for the folder of config/resources.ts at run time. */
+function bundleOptions(outfile, sourceDir) {
+  return {
     absWorkingDir: root,
     entryPoints: [ENTRY],
-    outfile: temp,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -73,9 +70,33 @@ export async function buildCli() {
     // The one `import.meta.dirname` (config/resources.ts: where the checkout's catalog, migrations and
     // demo config are) is its source folder, as under tsx: the bundle finds them where they are.
     define: { 'import.meta.dirname': '__aupSourceDir' },
-    banner: { js: `var __aupSourceDir = require("node:path").join(__dirname, "../../electron/core/config");` },
+    banner: { js: `var __aupSourceDir = ${sourceDir};` },
     logOverride: { 'empty-import-meta': 'error' },
-  });
+  };
+}
+
+/**
+ * For a checkout this user cannot write (read-only, or another account's): the current sources
+ * bundled into a file of the temp folder, which the caller loads and removes. Never the stale one.
+ */
+export async function buildCliElsewhere() {
+  const esbuild = await loadEsbuild();
+  const file = path.join(os.tmpdir(), `aup-cli-${process.pid}-${Date.now()}.cjs`);
+  await esbuild.build(bundleOptions(file, JSON.stringify(path.join(root, 'electron/core/config'))));
+  return file;
+}
+
+/** Bundles the CLI and records what it was made from. */
+export async function buildCli() {
+  const esbuild = await loadEsbuild();
+  const started = Date.now() - 50; // file times come from a coarser clock: a little before counts as "during"
+  const dir = path.dirname(BUNDLE);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.accessSync(dir, fs.constants.W_OK); // EACCES or EROFS (with its code) before esbuild tries
+  // Unique names: several `aup` started at once after an edit may each build; the last rename wins, and
+  // every one of them is a whole bundle of the same sources.
+  const temp = path.join(dir, `.aup.${process.pid}.${Date.now()}.cjs`);
+  const result = await esbuild.build(bundleOptions(temp, 'require("node:path").join(__dirname, "../../electron/core/config")'));
   const inputs = {};
   for (const file of [...Object.keys(result.metafile.inputs), path.relative(root, import.meta.filename), 'package.json']) {
     const [size, mtime] = fingerprint(file);

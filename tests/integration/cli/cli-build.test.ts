@@ -4,10 +4,11 @@
 // checkout never runs code older than its sources.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, tempDir, type TempDir } from '../../support/fixtures.ts';
+import { canCreateAccounts, createTestAccounts, runAs } from '../../../harness/os-accounts.ts';
 
 let tmp: TempDir;
 let root: string;
@@ -96,6 +97,28 @@ describe('the built aup CLI of a checkout', () => {
     expect((await aupIn(['school-year', '--at', '2026-09-01'])).stdout).toBe('2026-27\n');
     expect((await stat(bundle())).ino).not.toBe(swapped.ino);
   });
+
+  it.skipIf(!canCreateAccounts)(
+    'another account, which cannot write the checkout, runs the current sources too (built in its temp folder)',
+    async () => {
+      const { accounts, remove } = await createTestAccounts(1, 'aupcli');
+      try {
+        await chmod(tmp.dir, 0o755);
+        await aupIn(['school-year', '--help']);
+        const built = await stat(bundle());
+        await writeFile(
+          helpFile(),
+          (await readFile(helpFile(), 'utf8')).replace('the school year of an instant', 'CURRENT: the school year of an instant'),
+        );
+        const r = await runAs(accounts[0]!, process.execPath, [path.join(root, 'bin/aup.mjs'), 'school-year', '--help']);
+        expect(r.stdout, r.stderr).toContain('CURRENT: the school year of an instant');
+        expect(r.code).toBe(0);
+        expect((await stat(bundle())).mtimeMs).toBe(built.mtimeMs); // out/cli is root's, left as it was
+      } finally {
+        await remove();
+      }
+    },
+  );
 
   it('a source that no longer compiles is reported, and nothing older runs in its place', async () => {
     await aupIn(['school-year', '--help']);

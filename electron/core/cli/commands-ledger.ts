@@ -256,6 +256,7 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     guardians.sort((a, b) => (a.person?.displayName ?? a.fact.username).localeCompare(b.person?.displayName ?? b.fact.username));
     const versions: VersionInForce[] = [];
     for (const policy of setup.catalog.policies) {
+      if (policy.kind === 'summary') continue; // shown above its policy, never accepted on its own
       const v = versionInForce(policy, now, tz);
       if (v)
         versions.push({

@@ -21,6 +21,9 @@ async function acceptByKeyboard(page: Page, signature?: string) {
 
 async function acknowledgeRulesByKeyboard(page: Page) {
   await expectScreen(page, /^(Internet Safety Rules|Reglas de seguridad en Internet)/);
+  // Read to the end first, as the policy.
+  await tabTo(page, page.getByRole('region', { name: /^(Internet Safety rules text|Texto de las reglas de seguridad en Internet)$/ }));
+  await page.keyboard.press('End');
   await tabTo(page, button(page, /^(I understand the rules|Entiendo las reglas)$/));
   await page.keyboard.press('Enter');
   await expectScreen(page, /^(This computer is locked|Esta computadora está bloqueada)$/);

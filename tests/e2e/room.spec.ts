@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import {
   PIN,
   acceptPolicy,
+  acknowledgeRules,
   expect,
   expectAccessible,
   expectScreen,
@@ -194,7 +195,7 @@ test.describe('on a district database', () => {
     gia.on('pageerror', (e) => errors.push(e.message));
     await openSession(gia, 'gia.nguyen');
     await acceptPolicy(gia);
-    await gia.getByRole('button', { name: /^(I understand the rules|Entiendo las reglas)$/ }).click();
+    await acknowledgeRules(gia);
     await expect(heading(gia)).toHaveText(UNLOCKED);
 
     await page.bringToFront();

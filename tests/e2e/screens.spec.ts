@@ -5,6 +5,7 @@ import { BROKEN_URL, SERVICE_DOWN_URL } from './support/run.ts';
 import {
   PIN,
   acceptPolicy,
+  acknowledgeRules,
   advanceClock,
   chooseLanguage,
   expect,
@@ -35,7 +36,7 @@ test('an elementary student’s screens: policy with “I agree”, safety rules
   await acceptPolicy(page);
   await expectScreen(page, /^Internet Safety Rules/);
   await reviewScreen(page, 'safety-rules-first');
-  await page.getByRole('button', { name: 'I understand the rules' }).click();
+  await acknowledgeRules(page);
 
   await expectScreen(page, 'This computer is locked');
   await expectNoScrolling(page);
@@ -74,7 +75,7 @@ test('a secondary student’s policy (typed name) and a suspended student’s lo
   await openSession(page, 'fay.olsen');
   await reviewScreen(page, 'policy-secondary');
   await acceptPolicy(page, "Fay O'Neil-Olsen");
-  await page.getByRole('button', { name: 'I understand the rules' }).click();
+  await acknowledgeRules(page);
   await expectScreen(page, 'This computer is locked');
   await expect(page.getByText('Your computer privileges have been revoked.')).toBeVisible();
   await reviewScreen(page, 'locked-suspended');
@@ -161,7 +162,7 @@ test('the lock screen fits without scrolling from 1024×768 to 4K, in both langu
   await setClock(request, septemberMorning(2054));
   await openSession(page, 'ana.lopez');
   await acceptPolicy(page);
-  await page.getByRole('button', { name: /^(I understand the rules|Entiendo las reglas)$/ }).click();
+  await acknowledgeRules(page);
   await expectScreen(page, /^(This computer is locked|Esta computadora está bloqueada)$/);
   for (const viewport of [
     { width: 1024, height: 768 },

@@ -123,11 +123,20 @@ export async function acceptPolicy(page: Page, signature?: string): Promise<void
   await accept.click();
 }
 
+/** Reads the Internet Safety rules to their end (scrolls the text), then acknowledges them (like the policy, only once read). */
+export async function acknowledgeRules(page: Page): Promise<void> {
+  const text = page.getByRole('region', { name: /^(Internet Safety rules text|Texto de las reglas de seguridad en Internet)$/ });
+  await text.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  const acknowledge = page.getByRole('button', { name: /^(I understand the rules|Entiendo las reglas)$/ });
+  await expect(acknowledge).toBeEnabled();
+  await acknowledge.click();
+}
+
 /** From a first login to the lock screen: the policy, then the Internet Safety rules. */
 export async function firstLoginToLock(page: Page, user: string, signature?: string): Promise<void> {
   await openSession(page, user);
   await acceptPolicy(page, signature);
-  await page.getByRole('button', { name: /^(I understand the rules|Entiendo las reglas)$/ }).click();
+  await acknowledgeRules(page);
   await expectScreen(page, /^(This computer is locked|Esta computadora está bloqueada)$/);
 }
 

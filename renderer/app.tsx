@@ -11,6 +11,7 @@ import { LoadingScreen } from './screens/loading.tsx';
 import { LockedScreen } from './screens/locked.tsx';
 import { OpenRoomScreen } from './screens/open-room.tsx';
 import { PolicyScreen } from './screens/policy.tsx';
+import { PolicyAcceptedScreen } from './screens/policy-accepted.tsx';
 import { SafetyRulesScreen } from './screens/safety-rules.tsx';
 import { TeacherUnlockScreen } from './screens/teacher-unlock.tsx';
 import { UnlockedScreen } from './screens/unlocked.tsx';
@@ -49,6 +50,8 @@ export function App() {
         return <ServiceUnavailableScreen key="service-unavailable" />;
       case 'policy':
         return <PolicyScreen key="policy" view={view} />;
+      case 'policy-accepted':
+        return <PolicyAcceptedScreen key="policy-accepted" view={view} />;
       case 'safety-rules':
         return <SafetyRulesScreen key={`safety-rules-${view.mustAcknowledge}`} view={view} />;
       case 'locked':

@@ -34,6 +34,11 @@ export interface LoopbackBridgeOptions {
   sessionFor(username: string): KioskApi;
   /** Called when the page of a session disconnects (to release it). */
   sessionClosed?(session: KioskApi): void;
+  /**
+   * The page for `/` without `?user=` (the preview's "who is signing in?", bridge/user-chooser.ts).
+   * Absent: the renderer, which has no session to show without a user.
+   */
+  userChooser?(query: URLSearchParams, acceptLanguage: string | undefined): Promise<string>;
   /** Moves the kiosk's clock (`POST /__test/clock`). Absent in every real use. */
   testHooks?: BridgeTestHooks;
   /** Where to report unexpected errors; defaults to stderr. */
@@ -126,6 +131,18 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  async function serveUserChooser(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+    chooser: NonNullable<LoopbackBridgeOptions['userChooser']>,
+  ) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    const body = Buffer.from(await chooser(query, req.headers['accept-language']));
+    res.writeHead(200, { ...securityHeaders, 'Content-Type': CONTENT_TYPES['.html']!, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
   async function testClock(req: IncomingMessage, res: ServerResponse, hooks: BridgeTestHooks) {
     if (req.method !== 'POST') return send(res, 405, 'method not allowed', { Allow: 'POST' });
     if (!originAllowed(req.headers.origin)) return send(res, 403, 'forbidden');
@@ -145,8 +162,14 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
 
   const server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host)) return send(res, 421, 'this server answers for 127.0.0.1 only');
-    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const handled = pathname === '/__test/clock' && options.testHooks ? testClock(req, res, options.testHooks) : serveStatic(req, res, pathname);
+    const { pathname, searchParams } = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const chooseUser = options.userChooser && (pathname === '/' || pathname === '/index.html') && !searchParams.get('user');
+    const handled =
+      pathname === '/__test/clock' && options.testHooks
+        ? testClock(req, res, options.testHooks)
+        : chooseUser
+          ? serveUserChooser(req, res, searchParams, options.userChooser!)
+          : serveStatic(req, res, pathname);
     handled.catch((error: unknown) => {
       log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'internal error');

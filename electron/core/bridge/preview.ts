@@ -9,6 +9,7 @@ import type { KioskApi, KioskView, Outcome } from '../api/contract.ts';
 import { connectChannel } from '../machine/channel-client.ts';
 import { serviceBackedApi, type ServiceBackedApi } from '../machine/app-client.ts';
 import { startLoopbackBridge } from './loopback-bridge.ts';
+import { chooserLanguage, userChooserPage } from './user-chooser.ts';
 
 export interface PreviewOptions {
   port: number;
@@ -58,6 +59,8 @@ function channelSession(socketPath: string, account: string): KioskApi & { dispo
     setLanguage: call('setLanguage'),
     openSafetyRules: call('openSafetyRules'),
     closeSafetyRules: call('closeSafetyRules'),
+    openPolicy: call('openPolicy'),
+    closePolicy: call('closePolicy'),
     openRoom: call('openRoom'),
     endClass: call('endClass'),
     dispose: () => void api.then((a) => a.close()).catch(() => undefined),
@@ -88,6 +91,11 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     port: options.port,
     host: '127.0.0.1',
     staticDir: options.staticDir,
+    // The page without ?user=: who is signing in (the roster's people as links), or what to add.
+    async userChooser(query, acceptLanguage) {
+      const users = 'listUsers' in kiosk ? await kiosk.listUsers().catch(() => null) : null;
+      return userChooserPage(users, chooserLanguage(query, acceptLanguage), `http://127.0.0.1:${bridge.port}`);
+    },
     sessionFor(username) {
       if (options.serviceSocket) return channelSession(options.serviceSocket, username);
       const session = kiosk.session(username);
@@ -119,7 +127,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     url: bridge.url,
     banner:
       `AUP Kiosk preview on ${bridge.url}  (config: ${kiosk.source}${manual ? `, clock: ${manual.now().toISOString()}` : ''}${options.testHooks ? ', test hooks on' : ''})\n` +
-      `open ${bridge.url}?user=ben.carter  (any username of the roster)\n`,
+      `open ${bridge.url} to choose who is signing in, or ${bridge.url}?user=USERNAME (ben.carter: a student of the demo roster)\n`,
     async close() {
       await bridge.close();
       await kiosk.close();

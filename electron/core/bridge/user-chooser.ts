@@ -93,6 +93,7 @@ export function userChooserPage(users: readonly DirectoryUser[] | null, language
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(w.title)}</title>
 </head>
 <body>

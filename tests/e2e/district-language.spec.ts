@@ -2,14 +2,29 @@
 // changes, no rebuild. This spec starts a preview of its own on a copy of the demo config that offers
 // Vietnamese and Arabic from tests/support/locales (copied to a temp folder), serving the renderer the
 // other previews built. A key the file lacks shows in English; Arabic is laid out right to left.
+// Also the bundled Spanish's times, as Texas families write them (issue 14, point 12).
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { Child } from '../support/child.ts';
 import { demoConfigIn } from '../support/fixtures.ts';
-import { FIXED_NOW, ROOT } from './support/run.ts';
-import { acceptPolicy, expect, expectAccessible, expectNoScrolling, expectScreen, saveScreen, test } from './support/kiosk.ts';
+import { ROOT } from './support/run.ts';
+import {
+  PIN,
+  acceptPolicy,
+  acknowledgeRules,
+  expect,
+  expectAccessible,
+  expectNoScrolling,
+  expectScreen,
+  saveScreen,
+  teacherSignIn,
+  test,
+} from './support/kiosk.ts';
+
+/** A Tuesday at 12:30 in Lockhart: an unlock (55 minutes) lasts until 1:25 p.m., "hasta la 1:25". */
+const HALF_PAST_NOON = '2026-09-08T12:30:00-05:00';
 
 let dir: string;
 let preview: Child;
@@ -22,7 +37,7 @@ test.beforeAll(async () => {
     await copyFile(path.join(ROOT, 'tests/support/locales', `${code}.json`), path.join(dir, 'district-languages', `${code}.json`));
   }
   const config = await demoConfigIn(dir, (c) => (c.languages = { default: 'en', offered: ['en', 'es', 'vi', 'ar'], folder: 'district-languages' }));
-  preview = new Child(path.join(ROOT, 'scripts/preview.mjs'), ['--port', '0', '--config', config, '--now', FIXED_NOW, '--no-build']);
+  preview = new Child(path.join(ROOT, 'scripts/preview.mjs'), ['--port', '0', '--config', config, '--now', HALF_PAST_NOON, '--no-build']);
   const banner = await preview.waitFor((line) => line.startsWith('AUP Kiosk preview on '), 'the preview to listen');
   url = banner.split(' ')[4]!.replace(/\/$/, '');
 });
@@ -56,7 +71,7 @@ test('Vietnamese from a vi.json the district dropped in a folder: its words on s
 test('Arabic is laid out right to left, axe-clean, and back to English left to right', async ({ page }) => {
   await page.goto(`${url}/?user=ben.carter`);
   await acceptPolicy(page);
-  await page.getByRole('button', { name: 'I understand the rules' }).click();
+  await acknowledgeRules(page);
   await expectScreen(page, 'This computer is locked');
 
   await choose(page, 'العربية', 'ar');
@@ -73,4 +88,19 @@ test('Arabic is laid out right to left, axe-clean, and back to English left to r
   await choose(page, 'English', 'en');
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This computer is locked');
+});
+
+test('Spanish times read as Texas families write them: “hasta la 1:25 p.m.”, in es-US form', async ({ page }) => {
+  await page.goto(`${url}/?user=diego.ramos`);
+  await acceptPolicy(page, 'Diego Ramos');
+  await acknowledgeRules(page);
+  await expectScreen(page, 'This computer is locked');
+  await choose(page, 'Español', 'es');
+  await expect(page.locator('.clock'), 'the clock: 12:30 p.m., not 12:30').toContainText(/^12:30\sp\.\s?m\./);
+  await choose(page, 'English', 'en');
+  await page.getByRole('button', { name: 'Teacher unlock' }).click();
+  await teacherSignIn(page, 'mr.lee', PIN['mr.lee']);
+  await expectScreen(page, 'This computer is unlocked');
+  await choose(page, 'Español', 'es');
+  await expect(page.getByText(/hasta la 1:25\sp\.\s?m\.$/), 'one period: the time’s own').toBeVisible();
 });

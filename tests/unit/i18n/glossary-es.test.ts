@@ -175,7 +175,10 @@ describe('Spanish times for Texas families', () => {
     expect(until('2026-09-08T01:19:00-05:00')).toBe('la 1:19 a.m.');
     expect(until('2026-09-08T14:19:00-05:00')).toBe('las 2:19 p.m.');
     expect(until('2026-09-08T12:30:00-05:00')).toBe('las 12:30 p.m.');
-    expect(es.unlocked.byTeacher).toBe('Desbloqueada por {{by}} hasta {{until}}.');
+    // The time ends the sentence with its own period ("p.m."): no second one ("hasta la 1:19 p.m..").
+    expect(es.unlocked.byTeacher).toBe('Desbloqueada por {{by}} hasta {{until}}');
+    for (const [key, text] of strings)
+      if (/\{\{until\}\}\.$/.test(text)) expect.fail(`${key} puts a period after a time that ends in one: “${text}”`);
     expect(formatUntil(at('2026-09-08T13:19:00-05:00'), 'en', zone).replace(/\s/g, ' ')).toBe('1:19 PM');
   });
 });

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { INSTALLED_SERVICE, SERVICE_EXE_PLACEHOLDER, servicePlan, systemTaskXml } from '../../../electron/core/machine/service-plan.ts';
-import { AUTOSTART_PLATFORMS } from '../../../electron/core/shell/autostart-plan.ts';
+import { INSTALLED_SERVICE, SERVICE_TASK_EXECUTABLE, servicePlan, systemTaskXml } from '../../../electron/core/machine/service-plan.ts';
+import { AUTOSTART_PLATFORMS, committedBytes } from '../../../electron/core/shell/autostart-plan.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 
@@ -13,8 +13,9 @@ describe('the machine service as each OS runs it', () => {
   it('the committed files are exactly what the plans generate (node build/write-autostart.mjs writes them)', () => {
     for (const platform of AUTOSTART_PLATFORMS) {
       for (const file of servicePlan(platform).files) {
-        const committed = readFileSync(path.join(REPO, 'build/machine-service', platform, file.name), 'utf8');
-        expect(committed, `${platform}/${file.name}`).toBe(platform === 'win32' ? file.text.replace(/\r?\n/g, '\r\n') : file.text);
+        const committed = readFileSync(path.join(REPO, 'build/machine-service', platform, file.name));
+        const text = platform === 'win32' ? file.text.replace(/\r?\n/g, '\r\n') : file.text;
+        expect(committed.equals(committedBytes(platform, file.name, text)), `${platform}/${file.name}`).toBe(true);
       }
     }
   });
@@ -46,7 +47,14 @@ describe('the machine service as each OS runs it', () => {
     expect(task).toContain('<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>');
     expect(task).toContain('<RestartOnFailure>');
     expect(task).toContain('<Arguments>service run</Arguments>');
-    expect(servicePlan('win32').files.find((f) => f.name === 'service-task.xml')!.text).toContain(`<Command>${SERVICE_EXE_PLACEHOLDER}</Command>`);
+    expect(servicePlan('win32').files.find((f) => f.name === 'service-task.xml')!.text).toContain(`<Command>${SERVICE_TASK_EXECUTABLE}</Command>`);
+    expect(SERVICE_TASK_EXECUTABLE.replace('%ProgramFiles%', 'C:\\Program Files')).toBe(INSTALLED_SERVICE.win32);
+    // registered by schtasks from the XML and started; no PowerShell (Constrained Language Mode)
+    expect(servicePlan('win32').files.map((f) => f.name)).toEqual(['service-task.xml']);
+    expect(servicePlan('win32').register).toEqual([
+      'schtasks.exe /Create /TN "\\AUP Kiosk\\Service" /XML "C:\\Program Files\\AUP Kiosk\\resources\\machine-service\\service-task.xml" /F',
+      'schtasks.exe /Run /TN "\\AUP Kiosk\\Service"',
+    ]);
     // an install folder with an ampersand stays well-formed XML
     expect(systemTaskXml('C:\\A&B\\aup-service.exe')).toContain('<Command>C:\\A&amp;B\\aup-service.exe</Command>');
   });

@@ -10,11 +10,12 @@ import path from 'node:path';
 import {
   APP_ID,
   AUTOSTART_PLATFORMS,
-  EXE_PLACEHOLDER,
   INSTALLED_EXECUTABLE,
   TASK_FOLDER,
   TASK_NAME,
+  TASK_EXECUTABLE,
   autostartPlan,
+  committedBytes,
   desktopExecArg,
   launchAgent,
   plistXml,
@@ -56,8 +57,9 @@ describe('the committed autostart files', () => {
   for (const platform of AUTOSTART_PLATFORMS) {
     for (const file of autostartPlan(platform).files) {
       it(`build/autostart/${platform}/${file.name} is what the plan generates (else: node build/write-autostart.mjs)`, () => {
-        const committed = readFileSync(path.join(REPO, 'build/autostart', platform, file.name), 'utf8');
-        expect(committed).toBe(platform === 'win32' ? file.text.replace(/\r?\n/g, '\r\n') : file.text);
+        const committed = readFileSync(path.join(REPO, 'build/autostart', platform, file.name));
+        const text = platform === 'win32' ? file.text.replace(/\r?\n/g, '\r\n') : file.text;
+        expect(committed.equals(committedBytes(platform, file.name, text))).toBe(true);
       });
     }
   }
@@ -131,26 +133,30 @@ describe('Windows: a Scheduled Task for every user, repeated every minute', () =
     expect(textOf(doc, 'StopIfGoingOnBatteries')).toEqual(['false']);
   });
 
-  it('runs the executable the MSI puts in at install time, XML-escaped', () => {
-    expect(textOf(doc, 'Command')).toEqual([EXE_PLACEHOLDER]);
+  it('runs the installed executable through %ProgramFiles% (Task Scheduler expands it: no script fills in a path), XML-escaped', () => {
+    expect(textOf(doc, 'Command')).toEqual([TASK_EXECUTABLE]);
+    expect(TASK_EXECUTABLE.replace('%ProgramFiles%', 'C:\\Program Files')).toBe(INSTALLED_EXECUTABLE.win32);
     const odd = parseXml(scheduledTaskXml("D:\\Apps & Tools\\O'Brien <x>\\AUP Kiosk.exe"));
     expect(textOf(odd, 'Command')).toEqual(["D:\\Apps & Tools\\O'Brien <x>\\AUP Kiosk.exe"]);
   });
 
-  it('register-task.ps1 fills in the same placeholder, reads the XML beside it, and registers the same task the MSI removes', () => {
-    const ps1 = plan.files.find((f) => f.name === 'register-task.ps1')!.text;
-    expect(ps1).toContain(`.Replace('${EXE_PLACEHOLDER}'`);
-    expect(ps1).toContain("Join-Path $PSScriptRoot 'scheduled-task.xml'");
-    expect(ps1).toContain(`-TaskPath '${TASK_FOLDER}' -TaskName '${TASK_NAME}'`);
-    expect(
-      ps1
-        .trimStart()
-        .split('\n')
-        .find((l) => !l.startsWith('#')),
-    ).toMatch(/^param\(/); // param() must come first
+  it('is shipped as UTF-16 with a byte order mark, what schtasks /Create /XML reads, and says so in its declaration', () => {
+    const bytes = readFileSync(path.join(REPO, 'build/autostart/win32/scheduled-task.xml'));
+    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    const text = bytes.subarray(2).toString('utf16le');
+    expect(text.startsWith('<?xml version="1.0" encoding="UTF-16"?>\r\n')).toBe(true);
+    expect(textOf(parseXml(text), 'Command')).toEqual([TASK_EXECUTABLE]);
+  });
+
+  it('is registered with schtasks from its XML (no PowerShell: WDAC/AppLocker Constrained Language Mode stops scripts), the same task the MSI removes', () => {
+    expect(plan.files.map((f) => f.name)).toEqual(['scheduled-task.xml']);
+    expect(existsSync(path.join(REPO, 'build/autostart/win32/register-task.ps1'))).toBe(false);
+    expect(plan.register).toEqual([
+      `schtasks.exe /Create /TN "${TASK_FOLDER}${TASK_NAME}" /XML "C:\\Program Files\\AUP Kiosk\\resources\\autostart\\scheduled-task.xml" /F`,
+    ]);
     const hook = require(path.join(REPO, 'build/msi-project-created.cjs'));
     expect(hook.TASK).toBe(`${TASK_FOLDER}${TASK_NAME}`);
-    expect(hook.REGISTER_SCRIPT).toBe('resources\\autostart\\register-task.ps1');
+    expect(hook.TASK_XML).toBe('resources\\autostart\\scheduled-task.xml');
     expect(plan.unregister).toEqual([`schtasks.exe /Delete /TN "${TASK_FOLDER}${TASK_NAME}" /F`]);
     const config = require(path.join(REPO, 'build/electron-builder.config.cjs'));
     expect(config.win.extraResources).toContainEqual({ from: 'build/autostart/win32', to: 'autostart' });

@@ -149,7 +149,7 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       expect(register.getAttribute('Execute')).toBe('deferred');
       expect(register.getAttribute('Impersonate')).toBe('no');
       expect(register.getAttribute('ExeCommand')).toBe(
-        '"[System64Folder]WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "[APPLICATIONFOLDER]resources\\autostart\\register-task.ps1" -Exe "[APPLICATIONFOLDER]AUP Kiosk.exe"',
+        '"[System64Folder]schtasks.exe" /Create /TN "\\AUP Kiosk\\Kiosk" /XML "[APPLICATIONFOLDER]resources\\autostart\\scheduled-task.xml" /F',
       );
       expect(actions.AupKioskRemoveTask.getAttribute('ExeCommand')).toBe('"[System64Folder]schtasks.exe" /Delete /TN "\\AUP Kiosk\\Kiosk" /F');
       const conditions = Object.fromEntries(all('Custom').map((c) => [c.getAttribute('Action'), c.textContent]));
@@ -163,7 +163,7 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       const register = actions.AupKioskRegisterService;
       expect(register.getAttribute('Impersonate')).toBe('no');
       expect(register.getAttribute('ExeCommand')).toBe(
-        '"[System64Folder]WindowsPowerShell\\v1.0\\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "[APPLICATIONFOLDER]resources\\machine-service\\register-service.ps1" -Exe "[APPLICATIONFOLDER]resources\\service\\aup-service.exe"',
+        '"[System64Folder]cmd.exe" /c ""[System64Folder]schtasks.exe" /Create /TN "\\AUP Kiosk\\Service" /XML "[APPLICATIONFOLDER]resources\\machine-service\\service-task.xml" /F && "[System64Folder]schtasks.exe" /Run /TN "\\AUP Kiosk\\Service""',
       );
       expect(actions.AupKioskRemoveService.getAttribute('ExeCommand')).toContain('/End /TN "\\AUP Kiosk\\Service"');
       expect(actions.AupKioskRemoveService.getAttribute('ExeCommand')).toContain('/Delete /TN "\\AUP Kiosk\\Service" /F');
@@ -172,9 +172,39 @@ describe('Windows: a per-machine, silent MSI that upgrades in place', () => {
       expect(conditions.AupKioskRemoveService).toBe('REMOVE~="ALL" AND NOT UPGRADINGPRODUCTCODE');
     });
 
+    it('gives each version a product code of its own, the same at every build of it (the template says Id="*": a new random one each build)', () => {
+      expect(wxs).toContain('<Product Id="*"');
+      const product = all('Product')[0];
+      expect(product.getAttribute('Id')).toBe(hook.productCodeFor('0.1.0.0', config.msi.upgradeCode));
+      expect(product.getAttribute('Id')).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+      expect(product.getAttribute('UpgradeCode')).toBe(config.msi.upgradeCode);
+      expect(product.getAttribute('Version')).toBe('0.1.0.0');
+      expect(hook.productCodeFor('0.1.1.0', config.msi.upgradeCode)).not.toBe(product.getAttribute('Id'));
+    });
+
+    it('CONFIGFILE=<path> copies that file to %ProgramData%\\AUP Kiosk\\config.json before the tasks start, with cmd (no script host)', () => {
+      const property = all('Property').find((p) => p.getAttribute('Id') === 'CONFIGFILE');
+      expect(property.getAttribute('Secure')).toBe('yes'); // passed from msiexec's command line to the elevated install
+      const action = all('CustomAction').find((a) => a.getAttribute('Id') === 'AupKioskInstallConfig');
+      expect(action.getAttribute('Execute')).toBe('deferred');
+      expect(action.getAttribute('Impersonate')).toBe('no');
+      expect(action.getAttribute('Return')).toBe('check'); // a path that cannot be read fails the install
+      expect(action.getAttribute('ExeCommand')).toBe('"[System64Folder]cmd.exe" /c copy /y "[CONFIGFILE]" "[AUPKIOSKMACHINE]config.json"');
+      const custom = all('Custom').find((c) => c.getAttribute('Action') === 'AupKioskInstallConfig');
+      expect(custom.getAttribute('After')).toBe('CreateFolders');
+      expect(custom.textContent).toBe('CONFIGFILE AND NOT (REMOVE~="ALL")');
+      expect(hook.CONFIG_PROPERTY).toBe('CONFIGFILE');
+    });
+
+    it('runs no PowerShell (WDAC/AppLocker script enforcement puts it in Constrained Language Mode)', () => {
+      expect(patched.toLowerCase()).not.toContain('powershell');
+      expect(patched).not.toContain('.ps1');
+    });
+
     it('applies once, and refuses a template whose shape it does not know', () => {
       expect(hook.addMachineParts(patched)).toBe(patched);
       expect(() => hook.addMachineParts('<Wix><Product></Product></Wix>')).toThrow(/expected shape/);
+      expect(() => hook.addMachineParts(wxs.replace('Id="*"', 'Id="{00000000-0000-0000-0000-000000000000}"'))).toThrow(/expected shape/);
     });
   });
 });

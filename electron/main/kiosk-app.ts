@@ -14,6 +14,7 @@ import { appPaths } from '../core/shell/app-paths.ts';
 import { forbiddenSwitches, kioskConfigLocation, type ShellArgs } from '../core/shell/args.ts';
 import { KioskShell } from '../core/shell/kiosk-shell.ts';
 import { openKioskLog } from '../core/shell/log-file.ts';
+import { withWindowsEventLog } from '../core/shell/event-log.ts';
 import { hardenSession, hardenWebContents } from './hardening.ts';
 import { bindKioskIpc } from './ipc.ts';
 import { serveApp } from './protocol.ts';
@@ -35,15 +36,14 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   // A development build may be told where to log (the end-to-end tests do); an installed kiosk
   // logs where a technician looks.
   const devLogDir = packaged ? undefined : process.env.AUP_KIOSK_LOG_DIR;
-  const {
-    log,
-    file: logFile,
-    problems: logProblems,
-  } = openKioskLog({
+  const opened = openKioskLog({
     username,
     ...(devLogDir ? { folders: [devLogDir] } : {}),
     ...(packaged ? {} : { echo: (line: string) => process.stderr.write(line) }),
   });
+  const { file: logFile, problems: logProblems } = opened;
+  // On Windows, start, config errors, refusals and the service's state also go to the Event Log.
+  const log = withWindowsEventLog(opened.log, { platform: process.platform });
   log.write('info', 'AUP Kiosk starting', {
     version,
     electron: process.versions.electron,

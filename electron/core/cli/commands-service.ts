@@ -9,6 +9,7 @@ import { readSystemValues, serviceFolders } from '../machine/folders.ts';
 import { checkFolders } from '../machine/permissions.ts';
 import { STATUS_FILE, startMachineService, type ServiceStatus } from '../machine/service.ts';
 import { osSessionHooks, processAlive } from '../machine/os-hooks.ts';
+import { withWindowsEventLog } from '../shell/event-log.ts';
 import { EXIT, UsageError, parse, type CliIo } from './io.ts';
 
 const isRoot = () => process.platform === 'win32' || process.getuid?.() === 0;
@@ -23,11 +24,13 @@ export async function serviceRun(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('NODE_OPTIONS is set: the machine service does not start with it (unset it in the unit or task that starts the service)');
   }
   const system = await readSystemValues(process.platform, { log: stderrLog });
+  // On Windows, start, config errors, refusals and the service's state also go to the Event Log.
+  const log = withWindowsEventLog(stderrLog, { platform: process.platform, systemRoot: system.systemRoot });
   const service = await startMachineService({
-    log: stderrLog,
+    log,
     ...(values.root ? { root: path.resolve(values.root) } : {}),
     bundledCatalog: io.resources.policies,
-    ...osSessionHooks(process.platform, stderrLog, undefined, system),
+    ...osSessionHooks(process.platform, log, undefined, system),
   });
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -160,6 +160,7 @@ for (const lang of ['en', 'es'] as const) {
   }) => {
     await open(p, page(`campus.${lang}.html`));
     await expect(p.getByRole('img')).toHaveCount(2);
+    await screenshot(p, `campus.${lang}`);
     // Staff have no homeroom: their list is the longest (four of five have not accepted).
     const table = p.getByRole('table', { name: lang === 'en' ? /No homeroom on the roster/ : /Sin salón asignado/ });
     const names = () => table.locator('tbody tr td:nth-child(2)').allTextContents();
@@ -175,7 +176,6 @@ for (const lang of ['en', 'es'] as const) {
     expect(await names()).toEqual([...before].sort().reverse());
     await expectAccessible(p, `campus report ${lang}`);
     await reflowsAt200(p);
-    await screenshot(p, `campus.${lang}`);
     // The summary, then one page per room (three homerooms): at least four pages.
     expect(await printedPages(p, `campus.${lang}`)).toBeGreaterThanOrEqual(4);
   });

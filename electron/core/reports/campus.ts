@@ -237,7 +237,7 @@ function missingTable(people: PersonStatus[], w: Words, caption: string): string
         `<tr><td data-key="${esc(s.person.displayName)}">${esc(s.person.displayName)}</td><td data-key="${esc(s.person.username)}">${esc(s.person.username)}</td><td data-key="${gradeKey(s.person.grade)}">${esc(w.grade(s.person.grade))}</td><td data-key="${esc(s.policyId)}">${esc(`${s.policyId} ${s.versionInForce}`)}</td><td data-key="${esc(s.lastVersion ?? '')}">${esc(s.lastVersion ?? w.none)}</td></tr>`,
     )
     .join('\n');
-  return `<table data-sortable><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>
+  return `<table data-sortable><caption class="sr-only">${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table>`;
 }
@@ -313,11 +313,11 @@ ${perRoom}
     })
     .join('\n');
   const guardians = input.guardians.length
-    ? `<table><caption>${esc(w.guardians)}</caption><thead><tr>${[w.name, w.username, w.gradeCol, w.signed, w.how, w.recorded].map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>
+    ? `<table><caption class="sr-only">${esc(w.guardians)}</caption><thead><tr>${[w.name, w.username, w.gradeCol, w.signed, w.how, w.recorded].map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>
 ${guardianRows}
 </tbody></table>`
     : `<p>${esc(w.guardiansNone)}</p>`;
-  const versions = `<table><caption>${esc(w.versions)}</caption><thead><tr>${[w.policy, w.version, w.effective, w.languages]
+  const versions = `<table><caption class="sr-only">${esc(w.versions)}</caption><thead><tr>${[w.policy, w.version, w.effective, w.languages]
     .map((h) => `<th scope="col">${esc(h)}</th>`)
     .join('')}</tr></thead><tbody>
 ${input.versions.map((v) => `<tr><td>${esc(v.title)}</td><td>${esc(v.version)}</td><td>${esc(localDay(v.effective, input.lang))}</td><td>${esc(v.languages.join(', '))}</td></tr>`).join('\n')}

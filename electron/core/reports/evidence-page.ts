@@ -186,6 +186,16 @@ const WORDS = {
 
 type Words = (typeof WORDS)[PageLanguage];
 
+/** `es` → "Spanish (es)" / "español (es)": the language's name in the page's language, and its code. */
+function languageName(code: string, lang: PageLanguage): string {
+  try {
+    const name = new Intl.DisplayNames([lang === 'es' ? 'es-US' : 'en-US'], { type: 'language' }).of(code);
+    return name && name !== code ? `${name} (${code})` : code;
+  } catch {
+    return code;
+  }
+}
+
 function method(r: LedgerRecord, w: Words, lang: PageLanguage): string {
   if (r.type !== 'acceptance' && r.type !== 'guardian-agreement') return '';
   if (r.method === 'paper') return w.paper(w.signers[r.signer ?? ''] ?? r.signer ?? '', localDay(r.signedOn ?? '', lang), r.enteredBy ?? '');
@@ -198,7 +208,11 @@ function details(r: LedgerRecord, w: Words, input: EvidencePageInput): [string, 
   switch (r.type) {
     case 'acceptance':
     case 'guardian-agreement':
-      rows.push([w.policy, `${r.policyId}, ${w.version.toLowerCase()} ${r.version}`], [w.language, r.language], [w.method, method(r, w, input.lang)]);
+      rows.push(
+        [w.policy, `${r.policyId}, ${w.version.toLowerCase()} ${r.version}`],
+        [w.language, languageName(r.language, input.lang)],
+        [w.method, method(r, w, input.lang)],
+      );
       if (r.audience)
         rows.push([
           w.audience,

@@ -19,12 +19,10 @@ import os from 'node:os';
 import { APP_VERSION } from './version.ts';
 import { NonDecreasingClock, systemClock, type Clock, type MonotonicMs } from './time.ts';
 import { stderrLog, type KioskLog } from './log.ts';
-import { ConfLockStore } from './lock/lock-store.ts';
 import { sealDirIn } from './ledger/seal.ts';
-import { RoomGrantsClient } from './central/kiosk-role/rooms.ts';
-import { openEvidenceLedger, type EvidenceLedger } from './evidence/evidence-ledger.ts';
+import type { EvidenceLedger } from './evidence/evidence-ledger.ts';
 import { decisionRulesFrom } from './kiosk/rules.ts';
-import { ConfigErrorService, KioskService } from './kiosk/kiosk-service.ts';
+import type { ConfigErrorService, KioskService } from './kiosk/kiosk-service.ts';
 
 export interface KioskSetup {
   source: string;
@@ -223,6 +221,14 @@ async function logoDataUrl(file: string): Promise<string> {
  * cannot be opened — gives a ConfigErrorService: every session then shows the problems, nothing opens.
  */
 export async function openKioskService(options: OpenKioskOptions): Promise<KioskService | ConfigErrorService> {
+  // Loaded here, not with this module: the CLI reads configs through loadSetup without paying for the
+  // lock store, the database driver and the service.
+  const [{ ConfigErrorService, KioskService }, { ConfLockStore }, { openEvidenceLedger }, { RoomGrantsClient }] = await Promise.all([
+    import('./kiosk/kiosk-service.ts'),
+    import('./lock/lock-store.ts'),
+    import('./evidence/evidence-ledger.ts'),
+    import('./central/kiosk-role/rooms.ts'),
+  ]);
   const log = options.log ?? stderrLog;
   let clock = options.clock ?? systemClock;
   const loaded = options.loaded ?? (await loadSetup(options.configFile, options));

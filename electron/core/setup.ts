@@ -9,6 +9,8 @@ import { configSchema } from './config/schema.ts';
 import { resolvePaths, type ResolvedConfig } from './config/resolve.ts';
 import { jsonErrorPosition, problemsFromZod } from './config/problems.ts';
 import { decodeJsonText } from './config/json-text.ts';
+import { isPropertyList, plutilJson, type PlistReader } from './config/managed-preferences.ts';
+import { machineFolderOf } from './config/locate.ts';
 import type { Directory } from './people.ts';
 import { loadRoster, rosterWarnings, RosterDirectory, type Roster } from './directory/roster.ts';
 import { loadCatalog, type Catalog } from './policy/catalog.ts';
@@ -39,15 +41,27 @@ export interface KioskSetup {
 
 export type SetupLoad = ({ ok: true } & KioskSetup) | { ok: false; source: string; problems: ConfigProblem[] };
 
-async function readJson(file: string): Promise<{ ok: true; json: unknown; sha256: string } | { ok: false; problem: ConfigProblem }> {
+async function readJson(
+  file: string,
+  readPlist: PlistReader = plutilJson,
+): Promise<{ ok: true; json: unknown; sha256: string } | { ok: false; problem: ConfigProblem }> {
   let textContent: string;
   let sha256: string;
   try {
     const bytes = await readFile(file);
     sha256 = createHash('sha256').update(bytes).digest('hex');
-    const decoded = decodeJsonText(bytes);
-    if (!decoded.ok) return { ok: false, problem: { path: '(file)', message: `the config file ${file} ${decoded.message}` } };
-    textContent = decoded.text;
+    // macOS managed preferences (config/managed-preferences.ts): a property list, read as JSON.
+    if (isPropertyList(file)) {
+      try {
+        textContent = await readPlist(file);
+      } catch (error) {
+        return { ok: false, problem: { path: '(file)', message: `cannot read the managed preferences ${file}: ${(error as Error).message}` } };
+      }
+    } else {
+      const decoded = decodeJsonText(bytes);
+      if (!decoded.ok) return { ok: false, problem: { path: '(file)', message: `the config file ${file} ${decoded.message}` } };
+      textContent = decoded.text;
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'there is no file there' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
@@ -89,19 +103,27 @@ export interface SetupOptions {
   bundledCatalog?: string;
   /** Where the ledger and state go when the config names no folder; the OS data folder by default. */
   dataFolder?: string;
+  /**
+   * The folder relative paths in the config are read from: the config's own folder, except for macOS
+   * managed preferences, whose paths are read from the machine folder (where the secrets are).
+   */
+  relativeTo?: string;
+  /** How a property list (macOS managed preferences) becomes JSON: plutil by default. */
+  readPlist?: PlistReader;
 }
 
 /** Reads and checks the config at `file` and all it refers to. */
 export async function loadSetup(file: string, options: SetupOptions = {}): Promise<SetupLoad> {
   const source = path.resolve(file);
-  const read = await readJson(source);
+  const read = await readJson(source, options.readPlist);
+  const relativeTo = options.relativeTo ?? (isPropertyList(source) ? machineFolderOf('darwin', {}) : path.dirname(source));
   if (!read.ok) return { ok: false, source, problems: [read.problem] };
   const parsed = configSchema.safeParse(read.json);
   if (!parsed.success) {
     // Still check the files the config names, so one pass shows every problem.
     const problems = problemsFromZod(parsed.error, read.json);
     const raw = read.json as { directory?: { type?: unknown; file?: unknown }; policies?: { catalog?: unknown } } | null;
-    const folder = path.dirname(source);
+    const folder = relativeTo;
     const clean = (p: string) => !problems.some((x) => x.path.startsWith(p));
     if (raw?.directory?.type === 'roster' && typeof raw.directory.file === 'string' && clean('directory.file')) {
       const r = await loadRoster(path.resolve(folder, raw.directory.file), 'directory.file');
@@ -115,7 +137,7 @@ export async function loadSetup(file: string, options: SetupOptions = {}): Promi
     return { ok: false, source, problems };
   }
 
-  const config = resolvePaths(parsed.data, path.dirname(source), options.dataFolder);
+  const config = resolvePaths(parsed.data, relativeTo, options.dataFolder);
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
 

@@ -28,12 +28,14 @@ export async function configValidate(args: string[], io: CliIo): Promise<number>
   const service = asService ? await serviceLocation(values.config, io) : null;
   const location = service?.location ?? locateConfig(values.config, io.env);
   const setup = await loadSetup(location.file, { bundledCatalog: io.resources.policies });
+  if (!service && location.how === 'managed')
+    io.err(`note: reading the managed preferences ${location.file} (a configuration profile), not config.json\n`);
   let problems = setup.ok ? [] : setup.problems;
   let warnings = setup.ok ? setup.warnings : [];
   if (service) {
     // At the machine location the service's own folders too; for another file, the ledger and state folders it names.
     let found = await serviceProblems(service.folders, location.file, setup.ok ? setup.config : null, {
-      foldersToCheck: location.how === 'os' ? 'all' : 'named',
+      foldersToCheck: location.how === 'os' || location.how === 'managed' ? 'all' : 'named',
     });
     // A config that cannot be read is already said once.
     if (!setup.ok && setup.problems.some((p) => p.path === '(file)')) found = found.filter((p) => p.path !== location.file);
@@ -80,7 +82,7 @@ async function serviceLocation(flag: string | undefined, io: CliIo) {
   const folders = serviceFolders(process.platform, system);
   const given = serviceConfigLocation(folders, { env: io.env });
   notes.push(...given.notes);
-  const location: ConfigLocation = flag ? locateConfig(flag, io.env) : { file: given.file, how: 'os' };
+  const location: ConfigLocation = flag ? locateConfig(flag, io.env) : { file: given.file, how: given.managed ? 'managed' : 'os' };
   if (flag) notes.push(`checking ${location.file} by the machine service's rules; the service itself reads only ${given.file}`);
   return { location, folders, notes };
 }

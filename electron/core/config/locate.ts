@@ -1,12 +1,15 @@
-// Where the machine config is: `--config FILE`, then `AUP_KIOSK_CONFIG`, then the OS location
-// (docs/design.md "Machine config"), and the OS folder the kiosk keeps its data in when the config names none.
+// Where the machine config is: `--config FILE`, then `AUP_KIOSK_CONFIG`, then (macOS) the managed
+// preferences a configuration profile installs, then the OS location (docs/design.md "Machine
+// config"), and the OS folder the kiosk keeps its data in when the config names none.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { managedPreferencesFile } from './managed-preferences.ts';
 
-export type ConfigSourceKind = 'flag' | 'env' | 'os';
+export type ConfigSourceKind = 'flag' | 'env' | 'managed' | 'os';
 
 export interface ConfigLocation {
   file: string;
-  /** How it was found: `--config`, `AUP_KIOSK_CONFIG`, or the OS location. */
+  /** How it was found: `--config`, `AUP_KIOSK_CONFIG`, macOS managed preferences, or the OS location. */
   how: ConfigSourceKind;
 }
 
@@ -56,13 +59,15 @@ export function machineConfigFile(platform: NodeJS.Platform, folder: string): st
   return platform === 'win32' ? path.win32.join(folder, 'config.json') : path.join(folder, 'config.json');
 }
 
-/** `--config FILE`, then `AUP_KIOSK_CONFIG`, then the OS location. */
+/** `--config FILE`, then `AUP_KIOSK_CONFIG`, then (macOS) the managed preferences where present, then the OS location. */
 export function locateConfig(
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  exists: (file: string) => boolean = existsSync,
 ): ConfigLocation {
   if (flag) return { file: path.resolve(flag), how: 'flag' };
   if (env.AUP_KIOSK_CONFIG) return { file: path.resolve(env.AUP_KIOSK_CONFIG), how: 'env' };
+  if (platform === 'darwin' && exists(managedPreferencesFile())) return { file: managedPreferencesFile(), how: 'managed' };
   return { file: machineConfigFile(platform, machineFolder(platform, env)), how: 'os' };
 }

@@ -4,7 +4,9 @@
 // standard users may read it); machine/permissions.ts checks them.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { DEFAULT_PROGRAM_DATA, machineConfigFile, machineDataFolderOf, machineFolderOf, type SystemValues } from '../config/locate.ts';
+import { managedPreferencesFile } from '../config/managed-preferences.ts';
 import type { KioskLog } from '../log.ts';
 
 export type { SystemValues } from '../config/locate.ts';
@@ -127,18 +129,29 @@ export function foldersForConfig(folders: ServiceFolders, dirs: { ledger: { dir:
 
 /**
  * The config the installed service reads: the machine location only. `--config` and
- * `AUP_KIOSK_CONFIG` are refused with a note (whoever starts the process chooses them).
+ * `AUP_KIOSK_CONFIG` are refused with a note (whoever starts the process chooses them). On macOS the
+ * managed preferences of a configuration profile, where present, are the machine config
+ * (config/managed-preferences.ts), and config.json beside them is not read (said in a note).
  */
 export function serviceConfigLocation(
   folders: ServiceFolders,
   given: { flag?: string; env?: NodeJS.ProcessEnv } = {},
-): { file: string; notes: string[] } {
+  options: { root?: string; exists?: (file: string) => boolean } = {},
+): { file: string; notes: string[]; managed: boolean } {
   const notes: string[] = [];
-  const file = folders.config.file;
+  const exists = options.exists ?? existsSync;
+  const managed = folders.platform === 'darwin' ? managedPreferencesFile(options.root) : null;
+  const isManaged = managed !== null && exists(managed);
+  if (isManaged) {
+    notes.push(
+      `the machine config is the managed preferences ${managed} (a configuration profile)${exists(folders.config.file) ? `; ${folders.config.file} is not read` : ''}`,
+    );
+  }
+  const file = isManaged ? managed : folders.config.file;
   if (given.flag) notes.push(`--config ${given.flag} is ignored: the machine service reads only the machine config ${file}`);
   if (given.env?.AUP_KIOSK_CONFIG)
     notes.push(`AUP_KIOSK_CONFIG (${given.env.AUP_KIOSK_CONFIG}) is ignored: the machine service reads only the machine config ${file}`);
-  return { file, notes };
+  return { file, notes, managed: isManaged };
 }
 
 // ---- Windows: %ProgramData% from the registry -------------------------------------------------

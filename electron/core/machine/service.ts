@@ -79,8 +79,9 @@ export async function startMachineService(options: MachineServiceOptions): Promi
   const since = new Date().toISOString();
   const system = await readSystemValues(platform, { log });
   let folders = serviceFolders(platform, system, options.root ? { root: options.root } : {});
-  const location = serviceConfigLocation(folders);
+  const location = serviceConfigLocation(folders, {}, options.root ? { root: options.root } : {});
   const file = location.file;
+  for (const note of location.notes) log.write('info', 'config source', { note });
   const clock = options.clock ?? systemClock;
 
   // Check before trusting: the config (root's, unchangeable by others) before it is read at all,
@@ -88,7 +89,12 @@ export async function startMachineService(options: MachineServiceOptions): Promi
   const configProblems = await machineConfigProblems(file, { platform });
   const loaded = configProblems.length
     ? { ok: false as const, source: file, problems: [] as ConfigProblem[] }
-    : await loadSetup(file, { dataFolder: folders.data.folder, ...(options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {}) });
+    : await loadSetup(file, {
+        dataFolder: folders.data.folder,
+        // Managed preferences too read their relative paths from the machine folder.
+        relativeTo: folders.config.folder,
+        ...(options.bundledCatalog ? { bundledCatalog: options.bundledCatalog } : {}),
+      });
   if (loaded.ok) folders = foldersForConfig(folders, loaded.config);
   const problems = mergeProblems(
     configProblems,

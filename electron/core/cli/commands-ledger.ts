@@ -1,6 +1,6 @@
 // `aup status`, `aup report`, `aup ledger verify`: the evidence, read (never changed) for technicians and
 // administrators. Paper forms typed in: commands-ledger-import.ts.
-import type { DirectoryUser } from '../people.ts';
+import { PRE_K, type DirectoryUser } from '../people.ts';
 import { existsSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 
@@ -134,7 +134,8 @@ export function excelCsv(rows: Record<string, unknown>[], columns: string[]): st
   return (
     '\uFEFF' +
     stringify(
-      rows.map((r) => columns.map((c) => cell(r[c]))),
+      // Pre-kindergarten is grade -1 inside; a spreadsheet reads "PK", as the roster was written.
+      rows.map((r) => columns.map((c) => cell(c === 'grade' && r[c] === PRE_K ? 'PK' : r[c]))),
       { header: true, columns, record_delimiter: 'windows' },
     )
   );

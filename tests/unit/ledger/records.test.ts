@@ -34,6 +34,23 @@ describe('what a ledger record must say', () => {
     }
   });
 
+  it('a kiosk acceptance may carry the config in force, the audience rule and the summary shown; a paper form may not; old records without them stay valid', () => {
+    const court = {
+      ...kioskAcceptance,
+      configSha256: HEX,
+      audience: { role: 'student', grade: -1, gradeBand: 'elementary' },
+      summary: { policyId: 'student-aup-summary', version: '2026-27', language: 'es', sha256: HEX },
+    } as const satisfies NewLedgerRecord;
+    expect(refusal(court)).toEqual([]);
+    // Before issue 12 a kiosk acceptance had none of them: still a sound record.
+    expect(refusal(kioskAcceptance)).toEqual([]);
+    expect(refusal({ ...court, audience: { role: 'janitor' } }).join()).toContain('audience.role');
+    expect(refusal({ ...court, configSha256: 'not-a-hash' }).join()).toContain('configSha256');
+    expect(refusal({ ...court, audience: { ...court.audience, extra: 1 } }).join()).toContain('audience');
+    expect(refusal({ ...paperAcceptance, configSha256: HEX })).toEqual(['configSha256: only for a kiosk record']);
+    expect(refusal({ ...paperAcceptance, audience: { role: 'student' } })).toEqual(['audience: only for a kiosk record']);
+  });
+
   it('an acceptance whose sha256 is not 64 lowercase hex digits is refused', () => {
     expect(refusal({ ...kioskAcceptance, sha256: 'AB'.repeat(32) }).join()).toContain('sha256');
     expect(refusal({ ...kioskAcceptance, sha256: 'ab'.repeat(31) }).join()).toContain('sha256');

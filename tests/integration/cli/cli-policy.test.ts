@@ -62,7 +62,7 @@ describe('aup policy add', () => {
     expect(await readFile(path.join(catalog, 'student-aup/2027-28.en.md'), 'utf8')).toBe(TEXT);
     const check = await aup(['policy', 'check', '--catalog', catalog]);
     expect(check.code, check.stderr).toBe(0);
-    expect(check.stdout).toMatch(/catalog OK: 6 policies, \d+ versions, \d+ documents, every hash matches/);
+    expect(check.stdout).toMatch(/catalog OK: \d+ policies, \d+ versions, \d+ documents, every hash matches/);
   });
 
   it('the kiosk serves the new text from its effective date, and the old one the day before', async () => {

@@ -122,16 +122,33 @@ export interface ReservedShortcut {
   what: string;
   /** The OS policy that covers it, named in docs/deployment.md. */
   coveredBy: string;
+  /**
+   * Windows: the Keyboard Filter predefined keys (WEKF_PredefinedKey Ids) that block it for standard
+   * accounts; build/windows/keyboard-filter.ps1 blocks exactly these (a test keeps them the same).
+   */
+  keyboardFilter?: string[];
 }
 
 /** What the OS keeps for itself: no app can swallow these. */
 export const OS_RESERVED: Record<'win32' | 'darwin' | 'linux', ReservedShortcut[]> = {
   win32: [
-    { keys: 'Ctrl+Alt+Del', what: 'the secure attention screen (Task Manager, sign out, switch user)', coveredBy: 'Keyboard Filter' },
-    { keys: 'Ctrl+Shift+Esc', what: 'Task Manager', coveredBy: 'DisableTaskMgr' },
-    { keys: 'Alt+Tab', what: 'switching to another app', coveredBy: 'Shell Launcher' },
-    { keys: 'Windows key', what: 'Start, Win+D (desktop), Win+R (Run), Win+Tab, Win+L', coveredBy: 'NoWinKeys' },
-    { keys: 'Ctrl+Esc', what: 'the Start menu', coveredBy: 'Keyboard Filter' },
+    {
+      keys: 'Ctrl+Alt+Del',
+      what: 'the secure attention screen (Task Manager, sign out, switch user)',
+      coveredBy: 'Keyboard Filter',
+      keyboardFilter: ['Ctrl+Alt+Del'],
+    },
+    { keys: 'Ctrl+Shift+Esc', what: 'Task Manager', coveredBy: 'DisableTaskMgr', keyboardFilter: ['Shift+Ctrl+Esc'] },
+    { keys: 'Alt+Tab', what: 'switching to another app', coveredBy: 'Shell Launcher', keyboardFilter: ['Alt+Tab'] },
+    // NoWinKeys turns off Win+<letter> hotkeys only: the Windows key alone still opens Start, and Win+L still locks.
+    {
+      keys: 'Windows key',
+      what: 'Start, Win+D (desktop), Win+R (Run), Win+Tab',
+      coveredBy: 'Keyboard Filter',
+      keyboardFilter: ['Windows', 'Win+D', 'Win+R', 'Win+Tab'],
+    },
+    { keys: 'Win+L', what: 'locks the PC, leaving the session signed in', coveredBy: 'DisableLockWorkstation', keyboardFilter: ['Win+L'] },
+    { keys: 'Ctrl+Esc', what: 'the Start menu', coveredBy: 'Keyboard Filter', keyboardFilter: ['Ctrl+Esc'] },
   ],
   darwin: [
     { keys: 'Cmd+Option+Esc', what: 'the Force Quit window', coveredBy: 'kiosk presentation options' },

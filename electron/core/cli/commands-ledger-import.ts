@@ -105,6 +105,8 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
       const v = policy?.versions.find((x) => x.version === version);
       const doc = v?.documents.get(language);
       if (!policy) bad(`policyId "${policyId}" is not in the catalog (${setup.catalog.policies.map((p) => p.id).join(', ')})`);
+      else if (policy.kind === 'summary')
+        bad(`policyId "${policyId}" is the plain-words summary of "${policy.summarizes}", never signed on its own: record ${policy.summarizes}`);
       else if (!v) bad(`${policyId} has no version "${version}" (${policy.versions.map((x) => x.version).join(', ')})`);
       else if (!doc) bad(`${policyId} ${version} has no "${language}" document (${[...v.documents.keys()].join(', ')})`);
       const signedOn = parseSignedOn(signedOnText);

@@ -50,6 +50,14 @@ describe('aup ledger import', () => {
     expect((await aup(['ledger', 'verify', '--config', config])).code).toBe(0);
   });
 
+  it('the K-5 plain-words summary is not a form of its own: its policy is what is signed', async () => {
+    const refused = await importCsv(header + 'ana.lopez,student-aup-summary-elementary,2026-27,es,2026-08-14,student,ms.garcia\r\n');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /line 2: policyId "student-aup-summary-elementary" is the plain-words summary of "student-aup", never signed on its own/,
+    );
+  });
+
   it('a username not in the directory is refused, or recorded and flagged with --allow-unknown', async () => {
     const forms = header + 'new.kid,student-aup,2026-27,en,2026-08-14,student,clerk.kim\r\n';
     const refused = await importCsv(forms);

@@ -26,13 +26,22 @@ export async function serviceRun(args: string[], io: CliIo): Promise<number> {
   const system = await readSystemValues(process.platform, { log: stderrLog });
   // On Windows, start, config errors, refusals and the service's state also go to the Event Log.
   const log = withWindowsEventLog(stderrLog, { platform: process.platform, systemRoot: system.systemRoot });
+  let configChanged = false;
+  let stop: () => void = () => {};
   const service = await startMachineService({
     log,
     ...(values.root ? { root: path.resolve(values.root) } : {}),
     bundledCatalog: io.resources.policies,
     ...osSessionHooks(process.platform, log, undefined, system),
+    // Started with a config error and the config came or changed: exit, to be started again on it.
+    onConfigChanged: () => {
+      configChanged = true;
+      stop();
+    },
   });
   await new Promise<void>((resolve) => {
+    stop = resolve;
+    if (configChanged) resolve();
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });

@@ -6,10 +6,11 @@
 // trusts them: a wrong owner, a mode too open or a symbolic link is a config error, and a machine with
 // a config error opens nothing. It watches the signed-in sessions and ends a locked student session
 // whose screens are gone.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigProblem, KioskViewKind } from '../api/contract.ts';
 import type { KioskLog } from '../log.ts';
+import { managedPreferencesFile } from '../config/managed-preferences.ts';
 import type { Clock, MonotonicMs } from '../time.ts';
 import { systemClock } from '../time.ts';
 import { APP_VERSION } from '../version.ts';
@@ -39,6 +40,12 @@ export interface MachineServiceOptions {
   pollMs?: number;
   /** Tests narrow how accounts resolve (never widen): passed to the channel. */
   resolveAccount?: (account: string) => Promise<AccountIdentity | null>;
+  /**
+   * Called once when the service started with config problems and a config file it may read appears or
+   * changes (the MSI landed before the config): `aup service run` then exits, and systemd, launchd or the
+   * SYSTEM task start it again on the new config. Checked every `pollMs`.
+   */
+  onConfigChanged?: () => void;
   /** Channel limits for tests (handshake timeout, rates). */
   channel?: Partial<Pick<Parameters<typeof startChannel>[0], 'handshakeTimeoutMs' | 'requestsPerSecond' | 'burst' | 'closeAfterRefusals'>>;
 }
@@ -176,8 +183,31 @@ export async function startMachineService(options: MachineServiceOptions): Promi
     }
   };
 
+  // A machine with a config error watches for the config to come (or be fixed): every file it may read.
+  const candidates = [folders.config.file, ...(folders.platform === 'darwin' ? [managedPreferencesFile(options.root)] : [])];
+  const signature = async () =>
+    (
+      await Promise.all(
+        candidates.map((f) =>
+          stat(f).then(
+            (s) => `${s.size}:${s.mtimeMs}:${s.ino}`,
+            () => '-',
+          ),
+        ),
+      )
+    ).join('|');
+  const startedWith = problems.length && options.onConfigChanged ? await signature() : null;
+  let configChangeSaid = false;
+  const watchConfig = async () => {
+    if (startedWith === null || configChangeSaid || (await signature()) === startedWith) return;
+    configChangeSaid = true;
+    log.write('info', 'the machine config changed; the service restarts to read it', { config: file });
+    options.onConfigChanged?.();
+  };
+
   let polling: NodeJS.Timeout | null = null;
   const poll = async () => {
+    await watchConfig();
     if (options.listSignedIn) {
       try {
         watch.signedIn(await options.listSignedIn());

@@ -56,7 +56,9 @@ function audienceOf(key: string): string | undefined {
 function foreignWords(audience: string): RegExp[] {
   const own = glossary.audiences[audience]!.register;
   return Object.entries(glossary.registers).flatMap(([register, { says, commands }]) =>
-    register === own ? [] : [...says.map(word), ...commands.map((c) => new RegExp(`(?:^|[.!?:;]\\s+|[“"(¿¡])(?:${c})(?![\\p{L}\\p{N}_])`, 'iu'))],
+    register === own
+      ? []
+      : [...says.map((w) => word(w)), ...commands.map((c) => new RegExp(`(?:^|[.!?:;]\\s+|[“"(¿¡])(?:${c})(?![\\p{L}\\p{N}_])`, 'iu'))],
   );
 }
 

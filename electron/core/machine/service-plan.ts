@@ -29,7 +29,10 @@ export const INSTALLED_SERVICE = {
   linux: '/opt/AUP Kiosk/resources/service/aup-service',
 } as const satisfies Record<AutostartPlatform, string>;
 export const SERVICE_ARGS = ['service', 'run'] as const;
-/** The executable as the SYSTEM task names it (Task Scheduler expands `%ProgramFiles%`; no script fills it in). */
+/**
+ * The executable as the SYSTEM task names it: Task Scheduler expands `%ProgramFiles%` in SYSTEM's own
+ * environment, which no user can change (the sign-in task, run as the user, names a literal path).
+ */
 export const SERVICE_TASK_EXECUTABLE = '%ProgramFiles%\\AUP Kiosk\\resources\\service\\aup-service.exe';
 /** NT AUTHORITY\SYSTEM, by its SID. */
 const SYSTEM_SID = 'S-1-5-18';

@@ -20,12 +20,13 @@ export const INSTALLED_EXECUTABLE = {
 export type AutostartPlatform = keyof typeof INSTALLED_EXECUTABLE;
 
 /**
- * The executable as the Scheduled Task names it: Task Scheduler expands `%ProgramFiles%` when it starts
- * the task, so the XML is registered as shipped (`schtasks /Create /XML`), with no script to fill in a
- * path: PowerShell under WDAC/AppLocker script enforcement (Constrained Language Mode) cannot run one.
- * The MSI installs into this folder (one-click: no other folder is offered).
+ * The executable as the sign-in Scheduled Task names it, a literal path: the XML is registered as
+ * shipped (`schtasks /Create /XML`), with no script to fill in a path (PowerShell under WDAC/AppLocker
+ * script enforcement, Constrained Language Mode, cannot run one). Not `%ProgramFiles%`: the task runs
+ * as the signed-in user, whose own environment variables (HKCU\Environment) override the system's, so
+ * a student could point it at a program of their own. The MSI installs here (one-click: no other folder).
  */
-export const TASK_EXECUTABLE = '%ProgramFiles%\\AUP Kiosk\\AUP Kiosk.exe';
+export const TASK_EXECUTABLE = 'C:\\Program Files\\AUP Kiosk\\AUP Kiosk.exe';
 export const TASK_FOLDER = '\\AUP Kiosk\\';
 export const TASK_NAME = 'Kiosk';
 /** BUILTIN\Users, by its SID: the same on every Windows language. */

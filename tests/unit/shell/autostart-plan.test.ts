@@ -133,9 +133,10 @@ describe('Windows: a Scheduled Task for every user, repeated every minute', () =
     expect(textOf(doc, 'StopIfGoingOnBatteries')).toEqual(['false']);
   });
 
-  it('runs the installed executable through %ProgramFiles% (Task Scheduler expands it: no script fills in a path), XML-escaped', () => {
+  it('runs the installed executable by its literal path (no script fills one in; never a variable the user can redefine), XML-escaped', () => {
     expect(textOf(doc, 'Command')).toEqual([TASK_EXECUTABLE]);
-    expect(TASK_EXECUTABLE.replace('%ProgramFiles%', 'C:\\Program Files')).toBe(INSTALLED_EXECUTABLE.win32);
+    expect(TASK_EXECUTABLE).toBe(INSTALLED_EXECUTABLE.win32);
+    expect(TASK_EXECUTABLE).not.toContain('%');
     const odd = parseXml(scheduledTaskXml("D:\\Apps & Tools\\O'Brien <x>\\AUP Kiosk.exe"));
     expect(textOf(odd, 'Command')).toEqual(["D:\\Apps & Tools\\O'Brien <x>\\AUP Kiosk.exe"]);
   });

@@ -3,11 +3,14 @@
 // as root / SYSTEM.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { INSTALLED_SERVICE, SERVICE_TASK_EXECUTABLE, servicePlan, systemTaskXml } from '../../../electron/core/machine/service-plan.ts';
 import { AUTOSTART_PLATFORMS, committedBytes } from '../../../electron/core/shell/autostart-plan.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
+// Comes with electron-builder.
+const { DOMParser } = createRequire(import.meta.url)('@xmldom/xmldom');
 
 describe('the machine service as each OS runs it', () => {
   it('the committed files are exactly what the plans generate (node build/write-autostart.mjs writes them)', () => {
@@ -55,6 +58,16 @@ describe('the machine service as each OS runs it', () => {
       'schtasks.exe /Create /TN "\\AUP Kiosk\\Service" /XML "C:\\Program Files\\AUP Kiosk\\resources\\machine-service\\service-task.xml" /F',
       'schtasks.exe /Run /TN "\\AUP Kiosk\\Service"',
     ]);
+    // the shipped file: UTF-16 with a byte order mark (what schtasks /Create /XML reads), well-formed, naming the service
+    const bytes = readFileSync(path.join(REPO, 'build/machine-service/win32/service-task.xml'));
+    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    const errors: string[] = [];
+    const doc = new DOMParser({
+      errorHandler: { warning: () => {}, error: (m: string) => errors.push(m), fatalError: (m: string) => errors.push(m) },
+    }).parseFromString(bytes.subarray(2).toString('utf16le'), 'text/xml');
+    expect(errors).toEqual([]);
+    expect(doc.getElementsByTagName('Command').item(0)!.textContent).toBe(SERVICE_TASK_EXECUTABLE);
+    expect(doc.getElementsByTagName('Arguments').item(0)!.textContent).toBe('service run');
     // an install folder with an ampersand stays well-formed XML
     expect(systemTaskXml('C:\\A&B\\aup-service.exe')).toContain('<Command>C:\\A&amp;B\\aup-service.exe</Command>');
   });

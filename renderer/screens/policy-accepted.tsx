@@ -21,6 +21,7 @@ export function PolicyAcceptedScreen({ view }: { view: AcceptedView }) {
         label={t('policy.documentLabel')}
         intro={<p className="intro">{t('policy.acceptedIntro', { name: view.user.greetingName ?? view.user.displayName })}</p>}
         onReachedEnd={() => {}}
+        summary={view.summary}
       >
         <div className="sign">
           <button type="button" className="primary" aria-disabled={busy} onClick={() => !busy && void sendIntent((kiosk) => kiosk.closePolicy())}>

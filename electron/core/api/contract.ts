@@ -124,7 +124,8 @@ export type KioskView =
     }
   | { kind: 'safety-rules'; context: ViewContext; user: ViewUser; document: PolicyDocumentView; mustAcknowledge: boolean }
   /** The policy this person accepted, opened again to read (`openPolicy`): nothing to accept, only to close. */
-  | { kind: 'policy-accepted'; context: ViewContext; user: ViewUser; document: PolicyDocumentView }
+  /** `summary`: the plain-words summary shown above it when it was accepted (K-5), shown again. */
+  | { kind: 'policy-accepted'; context: ViewContext; user: ViewUser; document: PolicyDocumentView; summary?: PolicyDocumentView }
   | {
       kind: 'locked';
       context: ViewContext;

@@ -26,8 +26,12 @@ export type Decision =
   /** `summary`: the plain-words version shown above the policy (K-5), when the catalog has one. */
   | { next: 'policy'; schoolYear: string; policy: ResolvedPolicy; summary: ResolvedPolicy | null }
   | { next: 'safety-rules'; schoolYear: string; policy: ResolvedPolicy }
-  /** `accepted`: the policy accepted this year, which the person may open again to read (null where none applies). */
+  /**
+   * `accepted`: the policy accepted this year, which the person may open again to read (null where
+   * none applies), with the plain-words summary shown above it (K-5, issue 14) in `acceptedSummary`.
+   */
   | ({ next: 'locked' | 'unlocked' | 'free'; schoolYear: string; safetyRules: ResolvedPolicy | null; accepted: ResolvedPolicy | null } & {
+      acceptedSummary?: ResolvedPolicy;
       lock: SessionLock;
     });
 
@@ -47,8 +51,8 @@ export function decide(input: {
   const { user, catalog, evidence, now, rules, language } = input;
   const schoolYear = schoolYearOf(now, { timeZone: rules.timeZone, start: rules.schoolYearStart });
   const aup = resolveFor(catalog, 'aup', user, now, rules, language);
+  const audience = { role: user.role, ...(user.grade !== undefined ? { grade: user.grade } : {}) };
   if (aup && !evidence.hasAccepted(user.username, aup.policy.id, aup.version.version, schoolYear)) {
-    const audience = { role: user.role, ...(user.grade !== undefined ? { grade: user.grade } : {}) };
     return { next: 'policy', schoolYear, policy: aup, summary: resolveSummary(catalog, aup, audience, rules) };
   }
   const safetyRules = user.role === 'student' ? resolveFor(catalog, 'safety-rules', user, now, rules, language) : null;
@@ -56,5 +60,6 @@ export function decide(input: {
     return { next: 'safety-rules', schoolYear, policy: safetyRules };
   }
   const lock = sessionLock(user, rules.lock, input.grant, now);
-  return { next: lock.state, schoolYear, safetyRules, accepted: aup, lock };
+  const acceptedSummary = aup ? resolveSummary(catalog, aup, audience, rules) : null;
+  return { next: lock.state, schoolYear, safetyRules, accepted: aup, ...(acceptedSummary ? { acceptedSummary } : {}), lock };
 }

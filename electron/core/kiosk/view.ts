@@ -124,7 +124,13 @@ export function viewFor(input: {
       return { kind: 'safety-rules', context, user: shownUser, document: documentView(decision.policy, language), mustAcknowledge: true };
   }
   if (input.policyOpen && decision.accepted) {
-    return { kind: 'policy-accepted', context, user: shownUser, document: documentView(decision.accepted, language) };
+    return {
+      kind: 'policy-accepted',
+      context,
+      user: shownUser,
+      document: documentView(decision.accepted, language),
+      ...(decision.acceptedSummary ? { summary: documentView(decision.acceptedSummary, language) } : {}),
+    };
   }
   if (input.safetyOpen && decision.safetyRules) {
     return { kind: 'safety-rules', context, user: shownUser, document: documentView(decision.safetyRules, language), mustAcknowledge: false };

@@ -78,6 +78,21 @@ describe('the acceptance record says which documents were shown', () => {
     expect(record).toMatchObject({ language: 'en', summary: { language: 'en' } });
   });
 
+  it('the accepted policy opened again shows the summary above it again', async () => {
+    const s = kiosk.session('gia.nguyen');
+    expect(await accept(s)).toEqual({ ok: true });
+    const rules = await s.getView();
+    if (rules.kind !== 'safety-rules') throw new Error(rules.kind);
+    expect(rules.document.audio?.sha256).toMatch(/^[0-9a-f]{64}$/); // the K-5 rules' recording
+    expect(await s.acknowledgeSafetyRules({ rulesId: rules.document.policyId, version: rules.document.version })).toEqual({ ok: true });
+    expect(await s.openPolicy()).toEqual({ ok: true });
+    expect(await s.getView()).toMatchObject({
+      kind: 'policy-accepted',
+      document: { policyId: 'student-aup' },
+      summary: { kind: 'summary', policyId: 'student-aup-summary-elementary', language: 'en' },
+    });
+  });
+
   it('a grade-10 student: no summary shown, none recorded', async () => {
     const s = kiosk.session('diego.ramos');
     const v = await s.getView();

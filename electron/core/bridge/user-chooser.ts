@@ -16,6 +16,8 @@ interface Words {
   students: string;
   staff: string;
   language: string;
+  /** The username in an example address. */
+  placeholder: string;
   grade(grade: number): string;
   role: Record<Role, string>;
 }
@@ -30,6 +32,7 @@ const WORDS: Record<Language, Words> = {
     students: 'Students',
     staff: 'Teachers and staff',
     language: 'Language',
+    placeholder: 'USERNAME',
     grade: (g: number) => (g === -1 ? 'pre-kindergarten' : g === 0 ? 'kindergarten' : `grade ${g}`),
     role: { student: 'student', teacher: 'teacher', substitute: 'substitute teacher', staff: 'staff', administrator: 'campus administrator' },
   },
@@ -42,6 +45,7 @@ const WORDS: Record<Language, Words> = {
     students: 'Estudiantes',
     staff: 'Maestros y personal',
     language: 'Idioma',
+    placeholder: 'USUARIO',
     grade: (g: number) => (g === -1 ? 'prekínder' : g === 0 ? 'kínder' : `${g}.º grado`),
     role: {
       student: 'estudiante',
@@ -87,7 +91,7 @@ export function userChooserPage(users: readonly DirectoryUser[] | null, language
           users.filter((u) => u.role !== 'student'),
         ),
       ].join('\n')
-    : `<p>${escapeHtml(w.none)} <code>${escapeHtml(`${origin}/?user=`)}USERNAME</code></p>`;
+    : `<p>${escapeHtml(w.none)} <code>${escapeHtml(`${origin}/?user=${w.placeholder}`)}</code></p>`;
   return `<!doctype html>
 <html lang="${language}">
 <head>

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, chooseLanguage, openSession, septemberMorning, setClock, test } from './support/kiosk.ts';
+import { acceptPolicy, chooseLanguage, expect, expectAccessible, openSession, septemberMorning, setClock, test } from './support/kiosk.ts';
 import { ROOT } from './support/run.ts';
 
 const CATALOG = path.join(ROOT, 'assets/policies');
@@ -134,4 +134,11 @@ test('grade 10: no summary; with no voice and no recording the screen says why r
   ).toBeVisible();
   await expect(page.getByText('Para aceptar, hay que llegar al final de la política desplazando el texto.')).toBeVisible();
   await expectAccessible(page, 'grade 10 policy without read-aloud (es)');
+
+  // The grade 6-12 Internet Safety rules have no recording either: the same line, and a hint without listening.
+  await chooseLanguage(page, 'en');
+  await acceptPolicy(page, 'Diego Ramos');
+  await expect(page.getByRole('heading', { level: 1, name: 'Internet Safety Rules' })).toBeVisible();
+  await expect(page.getByText('Read-aloud is not offered here: this computer has no English voice, and this text has no recording.')).toBeVisible();
+  await expect(page.getByText('Scroll to the end of the rules to go on.', { exact: true })).toBeVisible();
 });

@@ -86,7 +86,15 @@ const PAPER_ONLY = ['signedOn', 'signer', 'enteredBy'] as const;
 const KIOSK_ONLY = ['configSha256', 'audience', 'summary'] as const;
 
 function paperRule(
-  v: { method: 'kiosk' | 'paper'; signedOn?: string; signer?: string; enteredBy?: string; configSha256?: string; audience?: object; summary?: object },
+  v: {
+    method: 'kiosk' | 'paper';
+    signedOn?: string;
+    signer?: string;
+    enteredBy?: string;
+    configSha256?: string;
+    audience?: object;
+    summary?: object;
+  },
   ctx: z.RefinementCtx,
 ) {
   for (const key of PAPER_ONLY) {

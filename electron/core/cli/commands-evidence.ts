@@ -7,13 +7,12 @@ import path from 'node:path';
 import { directoryFor } from '../setup.ts';
 import type { DirectoryUser } from '../people.ts';
 import { sealDirIn } from '../ledger/seal.ts';
-import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
 import { gatherFromCentral, gatherFromLedger, shownTexts, type GatheredEvidence, type ShownText } from '../reports/evidence.ts';
 import { evidencePage } from '../reports/evidence-page.ts';
 import { pageLanguage } from '../reports/page.ts';
 import { personEvidence } from '../central/admin-role/report.ts';
 import { APP_VERSION } from '../version.ts';
-import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
+import { EXIT, UsageError, atAndYear, parse, setupFor, type CliIo } from './io.ts';
 import { CENTRAL_OPTIONS, withReportingClient } from './commands-central.ts';
 
 export const EVIDENCE_OPTIONS = {
@@ -50,9 +49,7 @@ export async function evidence(args: string[], io: CliIo): Promise<number> {
   if (!values.central && (values['password-file'] || values['ca-file'])) throw new UsageError('--password-file and --ca-file go with --central URL');
   const setup = await setupFor(io, values.config, true);
   const tz = setup.config.district.timeZone;
-  const now = parseAt(values.at, tz, io.now());
-  const year = values.year ?? schoolYearOf(now, { timeZone: tz, start: setup.config.district.schoolYearStart });
-  if (parseSchoolYear(year) === null) throw new UsageError(`--year: "${year}" is not a school year like 2026-27`);
+  const { year } = atAndYear(setup, io, values.at, values.year);
 
   const directory = await directoryFor(setup);
   let person: DirectoryUser | null;

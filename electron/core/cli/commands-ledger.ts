@@ -17,9 +17,9 @@ import { pageLanguage } from '../reports/page.ts';
 import { APP_VERSION } from '../version.ts';
 import { writeWhole } from './commands-evidence.ts';
 import path from 'node:path';
-import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
+import { schoolYearOf } from '../school-year.ts';
 import type { KioskSetup } from '../setup.ts';
-import { EXIT, UsageError, parse, parseAt, setupFor, type CliIo } from './io.ts';
+import { EXIT, UsageError, atAndYear, parse, parseAt, setupFor, type CliIo } from './io.ts';
 import { CENTRAL_OPTIONS, centralReport, centralUserEvidence, centralYearFacts } from './commands-central.ts';
 
 const decisionRules = (setup: KioskSetup) => decisionRulesFrom(setup.config);
@@ -201,9 +201,7 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('--missing goes with csv or json: the html page lists who has not accepted, room by room');
   const setup = await setupFor(io, values.config, true);
   const tz = setup.config.district.timeZone;
-  const now = parseAt(values.at, tz, io.now());
-  const year = values.year ?? schoolYearOf(now, { timeZone: tz, start: setup.config.district.schoolYearStart });
-  if (parseSchoolYear(year) === null) throw new UsageError(`--year: "${year}" is not a school year like 2026-27`);
+  const { now, year } = atAndYear(setup, io, values.at, values.year);
 
   const directory = await directoryFor(setup);
   let people: DirectoryUser[] | null;

@@ -6,6 +6,7 @@ import { locateConfig, type ConfigLocation } from '../config/locate.ts';
 import { existsSync } from 'node:fs';
 import { instantOfLocal, parseLocalDate } from '../time.ts';
 import type { Resources } from '../config/resources.ts';
+import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -107,4 +108,16 @@ export function parseAt(text: string | undefined, timeZone: string, now: Date): 
 
 export function printProblems(io: CliIo, problems: ConfigProblem[]): void {
   for (const p of problems) io.err(`  ${p.path}: ${p.message}\n`);
+}
+
+/**
+ * `--at` and `--year` together: the instant a command answers for, and the school year it reads
+ * (the year of that instant unless `--year` names one), checked.
+ */
+export function atAndYear(setup: KioskSetup, io: CliIo, at: string | undefined, year: string | undefined): { now: Date; year: string } {
+  const tz = setup.config.district.timeZone;
+  const now = parseAt(at, tz, io.now());
+  const chosen = year ?? schoolYearOf(now, { timeZone: tz, start: setup.config.district.schoolYearStart });
+  if (parseSchoolYear(chosen) === null) throw new UsageError(`--year: "${chosen}" is not a school year like 2026-27`);
+  return { now, year: chosen };
 }

@@ -28,23 +28,10 @@ beforeEach(async () => {
 });
 afterEach(() => tmp.cleanup());
 
-const add = (...extra: string[]) =>
-  aup([
-    'policy',
-    'add',
-    '--catalog',
-    catalog,
-    '--id',
-    'student-aup',
-    '--version',
-    '2027-28',
-    '--effective',
-    '2027-08-01',
-    '--lang',
-    'en',
-    ...AT,
-    ...extra,
-  ]);
+/** `aup policy add` into the test's catalog on the test's day (unless `at` is given); `flags` name the rest. */
+const addWith = (flags: Record<string, string>, ...rest: string[]) =>
+  aup(['policy', 'add', '--catalog', catalog, ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]), ...(flags.at ? [] : AT), ...rest]);
+const add = (...extra: string[]) => addWith({ id: 'student-aup', version: '2027-28', effective: '2027-08-01', lang: 'en' }, ...extra);
 
 describe('aup policy add', () => {
   it('makes the district catalog from the bundled one, copies the text, computes its hash and updates catalog.json', async () => {
@@ -105,68 +92,23 @@ describe('aup policy add', () => {
     const before = await add(fixed, '--reviewed');
     expect(before.code, before.stderr).toBe(0);
     expect(before.stdout).toMatch(/replaced the en text of student-aup 2027-28 \(not yet in force\)/);
-    const late = await aup([
-      'policy',
-      'add',
-      '--catalog',
-      catalog,
-      '--id',
-      'student-aup',
-      '--version',
-      '2027-28',
-      '--lang',
-      'en',
-      '--at',
-      '2027-09-01T12:00:00-05:00',
-      doc,
-    ]);
+    const late = await addWith({ id: 'student-aup', version: '2027-28', lang: 'en', at: '2027-09-01T12:00:00-05:00' }, doc);
     expect(late.code).toBe(2);
     expect(late.stderr).toMatch(
       /student-aup 2027-28 \(en\) took effect on 2027-08-01 .* its text cannot change\. Publish the new text as a new version \(e\.g\. --version 2028-29/,
     );
     // Nothing was changed by the refusal.
     expect(await readFile(path.join(catalog, 'student-aup/2027-28.en.md'), 'utf8')).toBe(TEXT + '\nA typo fixed before August.\n');
-    const inForce = await aup(['policy', 'add', '--catalog', catalog, '--id', 'student-aup', '--version', '2026-27', '--lang', 'en', ...AT, doc]);
+    const inForce = await addWith({ id: 'student-aup', version: '2026-27', lang: 'en' }, doc);
     expect(inForce.code).toBe(2);
     expect(inForce.stderr).toMatch(/2026-27 \(en\) took effect on 2026-08-01/);
   });
 
   it('an effective date in the past is refused unless --effective-now is given on purpose', async () => {
-    const past = await aup([
-      'policy',
-      'add',
-      '--catalog',
-      catalog,
-      '--id',
-      'student-aup',
-      '--version',
-      '2027-28b',
-      '--effective',
-      '2027-05-01',
-      '--lang',
-      'en',
-      ...AT,
-      doc,
-    ]);
+    const past = await addWith({ id: 'student-aup', version: '2027-28b', effective: '2027-05-01', lang: 'en' }, doc);
     expect(past.code).toBe(2);
     expect(past.stderr).toMatch(/--effective 2027-05-01 is not in the future \(today is 2027-06-01\).*--effective-now/);
-    const now = await aup([
-      'policy',
-      'add',
-      '--catalog',
-      catalog,
-      '--id',
-      'student-aup',
-      '--version',
-      '2027-28b',
-      '--effective',
-      '2027-05-01',
-      '--lang',
-      'en',
-      ...AT,
-      '--effective-now',
-      doc,
-    ]);
+    const now = await addWith({ id: 'student-aup', version: '2027-28b', effective: '2027-05-01', lang: 'en' }, '--effective-now', doc);
     expect(now.code, now.stderr).toBe(0);
     expect(now.stdout).toMatch(/already past/);
   });
@@ -193,43 +135,13 @@ describe('aup policy add', () => {
   });
 
   it('bad flags: an unknown policy, a missing --effective for a new version, a date that is not one', async () => {
-    const unknown = await aup([
-      'policy',
-      'add',
-      '--catalog',
-      catalog,
-      '--id',
-      'nope',
-      '--version',
-      'v1',
-      '--effective',
-      '2027-08-01',
-      '--lang',
-      'en',
-      ...AT,
-      doc,
-    ]);
+    const unknown = await addWith({ id: 'nope', version: 'v1', effective: '2027-08-01', lang: 'en' }, doc);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/no policy "nope" in .*catalog\.json \(there are: student-aup, /)]);
-    const noDate = await aup(['policy', 'add', '--catalog', catalog, '--id', 'student-aup', '--version', '2028-29', '--lang', 'en', ...AT, doc]);
+    const noDate = await addWith({ id: 'student-aup', version: '2028-29', lang: 'en' }, doc);
     expect(noDate.stderr).toMatch(/--effective YYYY-MM-DD is required for a new version/);
-    const badDate = await aup([
-      'policy',
-      'add',
-      '--catalog',
-      catalog,
-      '--id',
-      'student-aup',
-      '--version',
-      '2028-29',
-      '--effective',
-      '2028-02-30',
-      '--lang',
-      'en',
-      ...AT,
-      doc,
-    ]);
+    const badDate = await addWith({ id: 'student-aup', version: '2028-29', effective: '2028-02-30', lang: 'en' }, doc);
     expect(badDate.stderr).toMatch(/--effective: "2028-02-30" is not a date/);
-    const noFile = await aup(['policy', 'add', '--catalog', catalog, '--id', 'student-aup', '--version', '2028-29', '--lang', 'en', ...AT]);
+    const noFile = await addWith({ id: 'student-aup', version: '2028-29', lang: 'en' });
     expect(noFile.stderr).toMatch(/give one Markdown file/);
   });
 });

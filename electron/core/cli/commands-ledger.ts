@@ -18,6 +18,7 @@ import { APP_VERSION } from '../version.ts';
 import { writeWhole } from './commands-evidence.ts';
 import path from 'node:path';
 import { schoolYearOf } from '../school-year.ts';
+import { isoWithOffset } from '../time.ts';
 import type { KioskSetup } from '../setup.ts';
 import { EXIT, UsageError, atAndYear, parse, parseAt, setupFor, type CliIo } from './io.ts';
 import { CENTRAL_OPTIONS, centralReport, centralUserEvidence, centralYearFacts } from './commands-central.ts';
@@ -108,9 +109,11 @@ export async function status(args: string[], io: CliIo): Promise<number> {
     }[d.lock.reason];
   } else if (d.lock.state === 'unlocked') {
     answer.reason = d.lock.grant.kind;
-    answer.until = d.lock.grant.until;
+    // Local time with its offset, as the records and the reports print it (the lock store keeps UTC).
+    const until = isoWithOffset(new Date(d.lock.grant.until), setup.config.district.timeZone);
+    answer.until = until;
     answer.by = d.lock.grant.by;
-    why = `unlocked by ${d.lock.grant.by} (${d.lock.grant.kind}) until ${d.lock.grant.until}`;
+    why = `unlocked by ${d.lock.grant.by} (${d.lock.grant.kind}) until ${until}`;
   } else {
     answer.reason = user.role === 'student' ? 'not-locked' : 'staff';
     why = 'has accepted this year; nothing more to do';

@@ -125,6 +125,17 @@ describe('aup evidence', () => {
     expect([lang.code, lang.stderr]).toEqual([2, expect.stringMatching(/--lang and --campus go with --format html/)]);
   });
 
+  it('aup status and aup report print times alike: local, with the offset (never UTC)', async () => {
+    await benAtTheKiosk();
+    const status = await aup(['status', '--config', config, '--user', 'ben.carter', '--at', '2026-09-15T14:03:00Z', '--json']);
+    const until = JSON.parse(status.stdout).until as string;
+    expect(until).toMatch(/^2026-09-15T\d{2}:\d{2}:\d{2}(\.\d+)?-05:00$/);
+    const text = await aup(['status', '--config', config, '--user', 'ben.carter', '--at', '2026-09-15T14:03:00Z']);
+    expect(text.stdout).toContain(`until ${until}`);
+    const report = await aup(['report', '--config', config, '--year', '2026-27', '--format', 'json']);
+    expect(JSON.parse(report.stdout).rows[0].at).toMatch(/-05:00$/);
+  });
+
   it('in Spanish with --lang es', async () => {
     await benAtTheKiosk();
     const r = await aup(['evidence', '--config', config, '--user', 'ben.carter', '--year', '2026-27', '--lang', 'es', '--out', out()]);

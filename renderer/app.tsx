@@ -1,6 +1,6 @@
 // Which screen to show: the view's kind, or a sign-in form over the lock screen. Each screen is keyed,
 // so a new screen mounts fresh and its heading takes focus.
-import { useEffect } from 'react';
+import { Suspense, use, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminOverrideScreen } from './screens/admin-override.tsx';
 import { ConfigErrorScreen } from './screens/config-error.tsx';
@@ -10,12 +10,18 @@ import { FreeScreen } from './screens/free.tsx';
 import { LoadingScreen } from './screens/loading.tsx';
 import { LockedScreen } from './screens/locked.tsx';
 import { OpenRoomScreen } from './screens/open-room.tsx';
-import { PolicyScreen } from './screens/policy.tsx';
-import { PolicyAcceptedScreen } from './screens/policy-accepted.tsx';
-import { SafetyRulesScreen } from './screens/safety-rules.tsx';
 import { TeacherUnlockScreen } from './screens/teacher-unlock.tsx';
 import { UnlockedScreen } from './screens/unlocked.tsx';
 import { screenOf, useKiosk } from './store.ts';
+import { loadReaderScreens, readerScreens } from './lazy-screens.ts';
+import type { KioskView } from '../electron/core/api/contract.ts';
+
+/** The policy or the safety rules, from their own chunk (main.tsx has it loaded before such a view arrives). */
+function DocumentScreen({ view }: { view: Extract<KioskView, { kind: 'policy' | 'policy-accepted' | 'safety-rules' }> }) {
+  const screens = readerScreens() ?? use(loadReaderScreens());
+  if (view.kind === 'policy-accepted') return <screens.PolicyAcceptedScreen view={view} />;
+  return view.kind === 'policy' ? <screens.PolicyScreen view={view} /> : <screens.SafetyRulesScreen view={view} />;
+}
 
 export function App() {
   const { t } = useTranslation();
@@ -36,7 +42,7 @@ export function App() {
           {t('loading.reconnecting')}
         </p>
       )}
-      {render()}
+      <Suspense fallback={null}>{render()}</Suspense>
     </>
   );
 
@@ -49,11 +55,11 @@ export function App() {
       case 'service-unavailable':
         return <ServiceUnavailableScreen key="service-unavailable" />;
       case 'policy':
-        return <PolicyScreen key="policy" view={view} />;
+        return <DocumentScreen key="policy" view={view} />;
       case 'policy-accepted':
-        return <PolicyAcceptedScreen key="policy-accepted" view={view} />;
+        return <DocumentScreen key="policy-accepted" view={view} />;
       case 'safety-rules':
-        return <SafetyRulesScreen key={`safety-rules-${view.mustAcknowledge}`} view={view} />;
+        return <DocumentScreen key={`safety-rules-${view.mustAcknowledge}`} view={view} />;
       case 'locked':
         if (panel === 'teacher-unlock') return <TeacherUnlockScreen key="teacher-unlock" view={view} />;
         if (panel === 'admin-override') return <AdminOverrideScreen key="admin-override" view={view} />;

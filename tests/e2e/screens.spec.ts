@@ -1,6 +1,8 @@
 // Every screen, in English and in Spanish: axe-core (WCAG 2.1 A and AA) finds nothing in the default
 // colours or in forced-colors mode, and a screenshot is saved under test-results/screens/ for review.
 // Also: the lock screen never scrolls, from 1024×768 to 4K, and reading at 200% never scrolls sideways.
+import type { WebSocketRoute } from '@playwright/test';
+import { until } from '../support/until.ts';
 import { BROKEN_URL, SERVICE_DOWN_URL } from './support/run.ts';
 import {
   PIN,
@@ -148,10 +150,26 @@ test('the loading screen, while the kiosk has not answered yet', async ({ browse
   for (const locale of ['en-US', 'es-US']) {
     const context = await browser.newContext({ locale, viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
-    // The kiosk's socket is held: nothing ever answers.
-    await page.routeWebSocket(/\/kiosk/, () => {});
+    // A page served without the first view (asked for as another site's page would; lock-shell.spec.ts has the one with it)...
+    await page.route(/\?user=/, async (route) => {
+      const response = await route.fetch({ headers: { ...route.request().headers(), 'sec-fetch-site': 'cross-site' } });
+      await route.fulfill({ response });
+    });
+    // ...and the kiosk's socket held: nothing answers. The static lock shell stays, in the machine's language.
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/kiosk/, (ws) => void sockets.push(ws));
     await page.goto('/?user=ben.carter');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      locale.startsWith('es') ? 'Esta computadora está bloqueada' : 'This computer is locked',
+    );
+    await expect(page.locator('[data-lock-shell]')).toHaveCount(1);
+    await expect(page.locator('html')).toHaveAttribute('lang', locale.startsWith('es') ? /^es\b/ : /^en\b/);
+    await expectAccessible(page, `lock shell (${locale})`);
+    // The socket drops before any view: the renderer takes over and says it is reconnecting.
+    await until(() => sockets.length > 0, 'the page opened its socket');
+    await sockets[0]!.close();
     await expectScreen(page, locale.startsWith('es') ? 'Preparando' : 'Getting ready');
+    await expect(page.locator('[data-lock-shell]')).toHaveCount(0);
     await expectAccessible(page, `loading (${locale})`);
     await saveScreen(page, 'loading');
     await context.close();

@@ -11,9 +11,10 @@ import type { Duplex } from 'node:stream';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { KioskApi } from '../api/contract.ts';
+import type { KioskApi, KioskView } from '../api/contract.ts';
 import { dispatchIntent } from '../kiosk/dispatch.ts';
 import { BRIDGE_PATH, type BridgeMessage } from '../api/channels.ts';
+import { kioskPage } from './kiosk-page.ts';
 import { MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame } from './protocol.ts';
 
 export const CONTENT_SECURITY_POLICY =
@@ -92,7 +93,65 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
   // Browsers send Origin on WebSocket upgrades and POSTs; tools and tests may send none.
   const originAllowed = (origin: string | undefined) => origin === undefined || LOOPBACK_HOSTS.some((h) => origin === `http://${h}:${port}`);
 
-  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
+  /**
+   * The user whose first view this page request may carry: the one the socket would serve it (a
+   * valid ?user=, the Host and any Origin the socket checks), asked for by the user's own navigation
+   * or the kiosk page itself (Sec-Fetch-Site none or same-origin; tools send none). Another site's
+   * page, or another server on 127.0.0.1 (same-site), gets the shell without the view.
+   */
+  function firstViewUser(req: IncomingMessage, query: URLSearchParams): string | null {
+    const user = query.get('user') ?? '';
+    if (!USERNAME.test(user) || !originAllowed(req.headers.origin)) return null;
+    const site = req.headers['sec-fetch-site'];
+    return site === undefined || site === 'none' || site === 'same-origin' ? user : null;
+  }
+
+  /** The session's view now (a session opened and closed for it, as the socket would open one). */
+  async function firstViewOf(user: string): Promise<KioskView | null> {
+    let session: KioskApi;
+    try {
+      session = options.sessionFor(user);
+    } catch (error) {
+      log(`session for ${user}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+    try {
+      return await session.getView();
+    } catch (error) {
+      log(`first view for ${user}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    } finally {
+      try {
+        options.sessionClosed?.(session);
+      } catch (error) {
+        log(`session closed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** The renderer's page: its shell in the screen's language, with the first view when the request may have it. */
+  async function servePage(req: IncomingMessage, res: ServerResponse, file: string, query: URLSearchParams) {
+    let html: string;
+    try {
+      html = await readFile(file, 'utf8');
+    } catch {
+      return send(res, 404, 'not found (is the renderer built? npm run build:renderer)');
+    }
+    const user = firstViewUser(req, query);
+    const view = user === null ? null : await firstViewOf(user);
+    const body = Buffer.from(kioskPage(html, { view, acceptLanguage: req.headers['accept-language'] }));
+    res.writeHead(200, {
+      ...securityHeaders,
+      'Content-Type': CONTENT_TYPES['.html']!,
+      'Content-Length': body.length,
+      // A person's view: never kept by a cache, never embedded by another origin.
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     let relative: string;
     try {
@@ -109,6 +168,7 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
       if (path.extname(relative) !== '') return send(res, 404, 'not found');
       file = path.join(staticDir, 'index.html');
     }
+    if (file === path.join(staticDir, 'index.html')) return servePage(req, res, file, query);
     return serveFile(req, res, file);
   }
 
@@ -169,7 +229,7 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
         ? testClock(req, res, options.testHooks)
         : chooseUser
           ? serveUserChooser(req, res, searchParams, options.userChooser!)
-          : serveStatic(req, res, pathname);
+          : serveStatic(req, res, pathname, searchParams);
     handled.catch((error: unknown) => {
       log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'internal error');

@@ -49,6 +49,8 @@ export const advanceClock = (request: APIRequestContext, minutes: number) => pos
 /** Opens `user`'s session (the OS account the kiosk runs for) and waits for its first screen. */
 export async function openSession(page: Page, user: string): Promise<void> {
   await page.goto(`/?user=${encodeURIComponent(user)}`);
+  // The page opens on the static lock shell (renderer/index.html) until the renderer has drawn the view.
+  await expect(page.locator('[data-lock-shell]')).toHaveCount(0);
   await expect(page.locator('h1')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1, name: 'Getting ready' })).toHaveCount(0);
 }

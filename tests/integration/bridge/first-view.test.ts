@@ -38,7 +38,7 @@ beforeEach(async () => {
     port: 0,
     staticDir,
     sessionFor: (user) => kiosk.session(user),
-    sessionClosed: (s) => (s as { dispose(): void }).dispose(),
+    sessionClosed: (s) => (s as { dispose?: () => void }).dispose?.(),
   });
 });
 

@@ -95,7 +95,6 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
 
   await app.whenReady();
   hardenSession({ packaged, log });
-  serveApp({ renderer: paths.renderer }, log);
 
   let session: KioskApi;
   if (packaged) {
@@ -118,6 +117,9 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
       void kiosk.close();
     });
   }
+
+  // Before any window opens: the kiosk page carries the session's view (core/bridge/kiosk-page.ts).
+  serveApp({ renderer: paths.renderer }, log, () => session.getView());
 
   let shell: KioskShell | null = null;
   const host = new ElectronWindowHost({

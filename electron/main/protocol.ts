@@ -2,6 +2,8 @@
 // each response with the strict CSP. What a URL maps to is decided in core/shell/app-protocol.ts.
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
+import type { KioskView } from '../core/api/contract.ts';
+import { kioskPage } from '../core/bridge/kiosk-page.ts';
 import type { KioskLog } from '../core/log.ts';
 import { APP_SCHEME, SECURITY_HEADERS, resolveAppRequest, type AppFolders } from '../core/shell/app-protocol.ts';
 
@@ -12,7 +14,8 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export function serveApp(folders: AppFolders, log: KioskLog): void {
+/** `firstView`: the session's view now, sent inside the kiosk page so its first frame needs no IPC round trip. */
+export function serveApp(folders: AppFolders, log: KioskLog, firstView: () => Promise<KioskView>): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const answer = resolveAppRequest(request.url, request.method, folders);
     const head = request.method === 'HEAD';
@@ -22,6 +25,14 @@ export function serveApp(folders: AppFolders, log: KioskLog): void {
     if (answer.kind === 'file') {
       try {
         const body = await readFile(answer.file);
+        if (answer.kioskPage) {
+          const view = await firstView().catch((error: unknown) => {
+            log.write('warn', 'first view not sent with the kiosk page', { error: error instanceof Error ? error.message : String(error) });
+            return null;
+          });
+          const page = kioskPage(body.toString('utf8'), { view, acceptLanguage: request.headers.get('accept-language') ?? undefined });
+          return new Response(head ? null : page, { headers: { ...SECURITY_HEADERS, 'Content-Type': answer.contentType } });
+        }
         return new Response(head ? null : new Uint8Array(body), { headers: { ...SECURITY_HEADERS, 'Content-Type': answer.contentType } });
       } catch {
         log.write('warn', 'kiosk page file missing', { url: request.url.slice(0, 200) });

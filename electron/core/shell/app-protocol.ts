@@ -65,7 +65,8 @@ export const CONTENT_TYPES: Record<string, string> = {
 };
 
 export type AppResponse =
-  | { kind: 'file'; file: string; contentType: string }
+  /** `kioskPage`: the renderer's index.html, which carries the session's first view (bridge/kiosk-page.ts). */
+  | { kind: 'file'; file: string; contentType: string; kioskPage?: true }
   | { kind: 'asset'; asset: ShellAsset }
   | { kind: 'error'; status: 400 | 403 | 404 | 405; message: string };
 
@@ -104,6 +105,9 @@ export function resolveAppRequest(url: string, method: string, folders: AppFolde
   if (!file.startsWith(root + path.sep)) return error(403, 'forbidden');
   const type = typeOf(file);
   if (!type) return error(404, 'not found');
+  // Only the kiosk window loads it (the cover and the indicator are the shell's own pages, above), and
+  // its preload's KioskApi hands that window the same view: the first view tells it nothing more.
+  if (file === path.join(root, 'index.html')) return { kind: 'file', file, contentType: type, kioskPage: true };
   return { kind: 'file', file, contentType: type };
 }
 

@@ -24,8 +24,16 @@ const get = (url: string) => resolveAppRequest(url, 'GET', folders);
 
 describe('aup://kiosk/ answers from the built renderer folder', () => {
   it('the page and its assets', () => {
-    expect(get('aup://kiosk/index.html')).toEqual({ kind: 'file', file: path.join(renderer, 'index.html'), contentType: 'text/html; charset=utf-8' });
-    expect(get('aup://kiosk/')).toMatchObject({ kind: 'file', file: path.join(renderer, 'index.html') });
+    // The kiosk page carries the session's first view (electron/main/protocol.ts, bridge/kiosk-page.ts); nothing else does.
+    expect(get('aup://kiosk/index.html')).toEqual({
+      kind: 'file',
+      file: path.join(renderer, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+      kioskPage: true,
+    });
+    expect(get('aup://kiosk/')).toMatchObject({ kind: 'file', file: path.join(renderer, 'index.html'), kioskPage: true });
+    expect(get('aup://kiosk/assets/index.html')).not.toHaveProperty('kioskPage');
+    expect(get(PAGE_URLS.indicator)).not.toHaveProperty('kioskPage');
     expect(get('aup://kiosk/assets/index-abc.js?v=1#x')).toEqual({
       kind: 'file',
       file: path.join(renderer, 'assets/index-abc.js'),

@@ -24,7 +24,10 @@ async function acknowledgeRulesByKeyboard(page: Page) {
   // Read to the end first, as the policy.
   await tabTo(page, page.getByRole('region', { name: /^(Internet Safety rules text|Texto de las reglas de seguridad en Internet)$/ }));
   await page.keyboard.press('End');
-  await tabTo(page, button(page, /^(I understand the rules|Entiendo las reglas)$/));
+  const understood = button(page, /^(I understand the rules|Entiendo las reglas)$/);
+  // The end is seen a moment after the scroll: wait for the button to say so before pressing it.
+  await expect(understood).toBeEnabled();
+  await tabTo(page, understood);
   await page.keyboard.press('Enter');
   await expectScreen(page, /^(This computer is locked|Esta computadora está bloqueada)$/);
 }

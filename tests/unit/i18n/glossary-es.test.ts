@@ -150,7 +150,7 @@ describe('what the screens say, from the policy itself', () => {
   it('a substitute is refused with the policy’s own sentences, in English and in Spanish, not a paraphrase', () => {
     expect(en.refusal.substitute.startsWith('No student computer access authorized with a substitute teacher.')).toBe(true);
     expect(policy('student-aup/2026-27.en.md')).toContain(`- ${en.refusal.substitute}`);
-    expect(readFileSync(path.join(REPO, '../shared/reference/lockhart-isd-technology-aup.txt'), 'utf8')).toContain(en.refusal.substitute);
+    expect(readFileSync(path.join(REPO, 'docs/reference/lockhart-isd-technology-aup.txt'), 'utf8')).toContain(en.refusal.substitute);
     expect(policy('student-aup/2026-27.es.md')).toContain(`- ${es.refusal.substitute}`);
   });
 

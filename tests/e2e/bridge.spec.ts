@@ -92,14 +92,16 @@ test('static files: the built renderer with its content types and a strict CSP, 
     "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'",
   );
   const html = await index.text();
-  expect(html, 'no inline script').not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  // The first view is a JSON data block (never executed), the only script element without src.
+  expect(html, 'no inline script').not.toMatch(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/);
+  expect(html).toContain('<script type="application/json" id="first-view">');
 
   const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
   const style = /href="\.\/(assets\/[^"]+\.css)"/.exec(html)?.[1];
   expect((await request.get(`${KIOSK_URL}/${script}`)).headers()['content-type']).toBe('text/javascript; charset=utf-8');
   expect((await request.get(`${KIOSK_URL}/${style}`)).headers()['content-type']).toBe('text/css; charset=utf-8');
 
-  const fallback = await request.get(`${KIOSK_URL}/some/page`);
+  const fallback = await request.get(`${KIOSK_URL}/some/page?user=ben.carter`);
   expect(fallback.status()).toBe(200);
   expect(await fallback.text()).toBe(html);
   expect((await request.get(`${KIOSK_URL}/assets/missing.js`)).status()).toBe(404);

@@ -7,7 +7,8 @@
 //   domain     the policy's rules, pure: catalog and resolution, the lock, the first-login decision,
 //              the view, the signature rule, the decision rules built from config
 //   adapters   what touches the world: ledger, lock store, directory (roster, LDAP), the evidence
-//              ledger, the district database (central/kiosk-role, central/admin-role)
+//              ledger, the district database (central/kiosk-role, central/admin-role), and the pages
+//              made from them for principals (reports/: the evidence page, the campus report)
 //   service    KioskService: sessions, sign-in, intents
 //   wiring     setup.ts: reads the config, builds the adapters, composes the service
 //   front ends cli/, bridge/, shell/, machine/ (the machine service and its channel)
@@ -23,7 +24,7 @@ export const LAYERS = [
     name: 'domain',
     files: ['policy/**', 'lock/lock.ts', 'kiosk/decision.ts', 'kiosk/rules.ts', 'kiosk/view.ts', 'kiosk/signature.ts', 'kiosk/requests.ts'],
   },
-  { name: 'adapters', files: ['ledger/**', 'lock/lock-store.ts', 'directory/**', 'central/**', 'evidence/**'] },
+  { name: 'adapters', files: ['ledger/**', 'lock/lock-store.ts', 'directory/**', 'central/**', 'evidence/**', 'reports/**'] },
   { name: 'service', files: ['kiosk/**'] },
   { name: 'wiring', files: ['setup.ts'] },
   { name: 'front ends', files: ['cli/**', 'bridge/**', 'shell/**', 'machine/**'] },

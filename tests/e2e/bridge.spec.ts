@@ -68,7 +68,9 @@ test('a frame over 64 KB closes that socket, and the bridge goes on serving', as
   const { ws } = await connect('ben.carter');
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   ws.send(JSON.stringify({ id: 1, method: 'setLanguage', params: 'x'.repeat(70 * 1024) }));
-  expect(await closed).toBe(1009);
+  // 1009 ("message too big") when the close frame arrives; 1006 when the server's close races the
+  // client still writing its 70 KB (the TCP reset wins on a busy machine). Either way: closed.
+  expect([1009, 1006]).toContain(await closed);
 
   const again = await connect('ben.carter');
   again.ws.send(JSON.stringify({ id: 1, method: 'getView' }));

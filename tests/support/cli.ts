@@ -9,9 +9,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export function aup(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
+/** `checkout`: another copy of the repository whose bin/aup.mjs to run (the build tests). */
+export function aup(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string; checkout?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/aup.mjs'), ...args], {
+    const child = spawn(process.execPath, [path.join(options.checkout ?? REPO, 'bin/aup.mjs'), ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, AUP_KIOSK_CONFIG: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

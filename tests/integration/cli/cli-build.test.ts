@@ -3,11 +3,11 @@
 // modification time went backwards, or a removed bundle is built again before anything runs, so a
 // checkout never runs code older than its sources.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { chmod, cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, tempDir, type TempDir } from '../../support/fixtures.ts';
+import { aup } from '../../support/cli.ts';
 import { canCreateAccounts, createTestAccounts, runAs } from '../../../harness/os-accounts.ts';
 
 let tmp: TempDir;
@@ -23,21 +23,7 @@ beforeEach(async () => {
 });
 afterEach(() => tmp.cleanup());
 
-function aupIn(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/aup.mjs'), ...args], {
-      cwd: tmp.dir,
-      env: { ...process.env, AUP_KIOSK_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const aupIn = (args: string[]) => aup(args, { checkout: root, cwd: tmp.dir });
 
 const bundle = () => path.join(root, 'out/cli/aup.cjs');
 const helpFile = () => path.join(root, 'electron/core/cli/help.ts');

@@ -170,6 +170,16 @@ async function reportingClient(flags: CentralFlags, setup: KioskSetup): Promise<
   }
 }
 
+/** How a page names the district database it was read from: its host and database, never its user or password. */
+export function databaseLabel(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return 'the district database';
+  }
+}
+
 /** Runs `query` as the reporting role and closes the connection; a database error becomes one sentence. */
 export async function withReportingClient<T>(flags: CentralFlags, setup: KioskSetup, query: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = await reportingClient(flags, setup);

@@ -13,7 +13,7 @@ import { pageLanguage } from '../reports/page.ts';
 import { personEvidence } from '../central/admin-role/report.ts';
 import { APP_VERSION } from '../version.ts';
 import { EXIT, UsageError, atAndYear, parse, setupFor, type CliIo } from './io.ts';
-import { CENTRAL_OPTIONS, withReportingClient } from './commands-central.ts';
+import { CENTRAL_OPTIONS, databaseLabel, withReportingClient } from './commands-central.ts';
 
 export const EVIDENCE_OPTIONS = {
   config: { type: 'string' },
@@ -62,9 +62,8 @@ export async function evidence(args: string[], io: CliIo): Promise<number> {
 
   let gathered: GatheredEvidence;
   if (values.central) {
-    const url = new URL(values.central);
     const rows = await withReportingClient(values, setup, (client) => personEvidence(client, person.username, year));
-    gathered = gatherFromCentral(rows, `${url.host}${url.pathname}`);
+    gathered = gatherFromCentral(rows, databaseLabel(values.central));
   } else {
     gathered = await gatherFromLedger(setup.config.ledger.dir, year, person.username, { sealDir: sealDirIn(setup.config.state.dir) });
   }

@@ -21,7 +21,7 @@ import { schoolYearOf } from '../school-year.ts';
 import { isoWithOffset } from '../time.ts';
 import type { KioskSetup } from '../setup.ts';
 import { EXIT, UsageError, atAndYear, parse, parseAt, setupFor, type CliIo } from './io.ts';
-import { CENTRAL_OPTIONS, centralReport, centralUserEvidence, centralYearFacts } from './commands-central.ts';
+import { CENTRAL_OPTIONS, centralReport, centralUserEvidence, centralYearFacts, databaseLabel } from './commands-central.ts';
 
 const decisionRules = (setup: KioskSetup) => decisionRulesFrom(setup.config);
 
@@ -235,8 +235,7 @@ export async function report(args: string[], io: CliIo): Promise<number> {
     let source: CampusPageInput['source'];
     if (values.central) {
       facts = await centralYearFacts(values, setup, year);
-      const url = new URL(values.central);
-      source = { kind: 'central', database: `${url.host}${url.pathname}` };
+      source = { kind: 'central', database: databaseLabel(values.central) };
     } else {
       facts = [];
       for await (const r of readLedgerRecords(setup.config.ledger.dir, year))

@@ -170,6 +170,8 @@ describe('aup evidence', () => {
     const folder = await aup(['evidence', '--config', config, '--user', 'ben.carter', '--out', path.join(tmp.dir, 'no', 'such', 'x.html')]);
     expect([folder.code, folder.stderr]).toEqual([2, expect.stringMatching(/cannot write .*the folder does not exist/)]);
     expect(folder.stderr).not.toMatch(/\n\s+at /);
+    const central = await aup(['evidence', '--config', config, '--user', 'ben.carter', '--central', 'postgres://[x', '--out', out()]);
+    expect([central.code, central.stderr]).toEqual([2, expect.stringMatching(/expected a PostgreSQL connection string/)]);
   });
 
   it('a hand-edited ledger: exit 3, and the page names exactly the record that cannot be trusted', async () => {

@@ -2,7 +2,7 @@
 // one person's evidence of a school year on one printable page, for the principal at a hearing.
 // Exit 0: written (a person without records gets a page that says so); 2: bad input or an unknown
 // person; 3: written, and the ledger says some of it cannot be trusted (the page says exactly what).
-import { rename, writeFile, rm } from 'node:fs/promises';
+import { writeWhole } from '../write-whole.ts';
 import path from 'node:path';
 import { directoryFor } from '../setup.ts';
 import type { DirectoryUser } from '../people.ts';
@@ -25,14 +25,11 @@ export const EVIDENCE_OPTIONS = {
   ...CENTRAL_OPTIONS,
 } as const;
 
-/** Writes a file whole or not at all: a page is never left half-written where a principal would open it. */
-export async function writeWhole(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+/** `--out`: the page written whole (never half-written where a principal would open it), or why not, as bad input. */
+export async function writeOutput(file: string, text: string): Promise<void> {
   try {
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, file);
+    await writeWhole(file, text);
   } catch (error) {
-    await rm(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       `--out: cannot write ${file}: ${code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? error)}`,
@@ -88,7 +85,7 @@ export async function evidence(args: string[], io: CliIo): Promise<number> {
     appVersion: APP_VERSION,
   });
   const out = path.resolve(values.out);
-  await writeWhole(out, html);
+  await writeOutput(out, html);
 
   const mismatched = [...texts.values()].flat().filter((t) => t.recomputed !== t.recorded).length;
   const n = gathered.cited.length;

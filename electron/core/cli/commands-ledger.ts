@@ -15,7 +15,7 @@ import { gradeBandOf, versionInForce } from '../policy/resolve.ts';
 import { campusPage, personStatuses, type AcceptanceFact, type CampusPageInput, type VersionInForce } from '../reports/campus.ts';
 import { pageLanguage } from '../reports/page.ts';
 import { APP_VERSION } from '../version.ts';
-import { writeWhole } from './commands-evidence.ts';
+import { writeOutput } from './commands-evidence.ts';
 import path from 'node:path';
 import { schoolYearOf } from '../school-year.ts';
 import { isoWithOffset } from '../time.ts';
@@ -221,7 +221,7 @@ export async function report(args: string[], io: CliIo): Promise<number> {
   const bandOf = (g: number | undefined) => gradeBandOf(g, setup.config.district.gradeBands) ?? null;
   const emit = async (text: string) => {
     if (values.out) {
-      await writeWhole(path.resolve(values.out), text);
+      await writeOutput(path.resolve(values.out), text);
       io.out(`wrote ${path.resolve(values.out)}\n`);
     } else io.out(text);
   };

@@ -12,7 +12,7 @@ import { esc, htmlPage, localDay } from '../reports/page.ts';
 import { underHeading } from '../reports/evidence-page.ts';
 import { loadSetup } from '../setup.ts';
 import { EXIT, UsageError, parse, parseAt, type CliIo } from './io.ts';
-import { writeWhole } from './commands-evidence.ts';
+import { writeOutput } from './commands-evidence.ts';
 
 export const POLICY_ADD_OPTIONS = {
   catalog: { type: 'string' },
@@ -167,7 +167,7 @@ export async function policyShow(args: string[], io: CliIo): Promise<number> {
     footer: `<p>${esc(doc.file)}</p>`,
   });
   if (values.out) {
-    await writeWhole(path.resolve(values.out), html);
+    await writeOutput(path.resolve(values.out), html);
     io.out(`wrote ${path.resolve(values.out)}\n`);
   } else io.out(html);
   return EXIT.ok;

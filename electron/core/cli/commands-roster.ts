@@ -4,9 +4,9 @@
 // for a student's grade) is read as it is. Every bad row is reported by its line; nothing is written
 // unless every row is good; the file is replaced atomically; PIN hashes already in the roster are
 // kept (an export never has them).
-import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeWhole } from '../write-whole.ts';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { rosterSchema, rosterUserSchema, rosterWarnings, type RosterUser } from '../directory/roster.ts';
@@ -330,12 +330,9 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
   if (users.length === 0) throw new UsageError(`${file} has no users after the header (${read})`);
 
   // Atomic replace: a reader (the kiosk) sees the old roster or the new one, never half of one.
-  const tmp = `${out}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, JSON.stringify({ users }, null, 2) + '\n', { flag: 'wx' });
-    await rename(tmp, out);
+    await writeWhole(out, JSON.stringify({ users }, null, 2) + '\n');
   } catch (error) {
-    await rm(tmp, { force: true });
     throw new Error(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? error}`, { cause: error });
   }
   const warnings = rosterWarnings({ users }, out);

@@ -3,7 +3,8 @@
 // effect never changes — acceptances name its SHA-256, and a hearing must find that exact text. A
 // change is a new version. Documents are checked like the kiosk will read them: UTF-8, not empty,
 // no raw HTML (the kiosk shows raw HTML as text, so a document holding it says something it does not show).
-import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { writeWhole } from '../write-whole.ts';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { catalogSchema, sha256Hex, type CatalogJson } from './catalog.ts';
@@ -67,13 +68,6 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** Writes `text` to `file` whole or not at all. */
-async function writeWhole(file: string, data: string | Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, file);
 }
 
 export async function publishDocument(req: PublishRequest): Promise<PublishResult> {

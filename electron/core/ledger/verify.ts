@@ -44,6 +44,8 @@ export interface SealReport {
 export interface VerifyOptions {
   /** The seal's folder (the machine service's `sealDirIn(state.dir)`). */
   sealDir?: string;
+  /** Each whole line as it is checked, with its 1-based number and its record when sound (the evidence page reads one pass). */
+  onLine?: (file: string, line: number, bytes: Buffer, record: LedgerRecord | null) => void;
 }
 
 export interface VerifyReport {
@@ -95,6 +97,7 @@ export async function scanLedgerDir(dir: string, options: VerifyOptions = {}): P
       position = await readLines(handle, 0, (line) => {
         const record = scanner.push(line);
         if (record) index.add(record);
+        options.onLine?.(file, scanner.lines, line, record);
         if (scanner.lines === entry?.records) hashAtSealed = lineHash(line);
       });
     } finally {

@@ -9,11 +9,9 @@
 // lines are broken, and a cited record on a broken line is "cannot be trusted", exactly where.
 // From the district database: the records as each kiosk wrote them (their own hash is checked
 // again here) and where each stands in its machine's chain (its `prev` against the link before).
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { decodeLine, sha256Hex, type LedgerProblem } from '../ledger/chain.ts';
-import { isErrno } from '../ledger/errors.ts';
-import { ledgerFileName, readLines } from '../ledger/files.ts';
+import { ledgerFileName } from '../ledger/files.ts';
 import type { LedgerRecord } from '../ledger/records.ts';
 import { scanLedgerDir } from '../ledger/verify.ts';
 import type { Catalog } from '../policy/catalog.ts';
@@ -84,33 +82,24 @@ export async function gatherFromLedger(
   const user = username.toLowerCase();
   const cited: CitedRecord[] = [];
   const broken: BrokenLine[] = [];
-  let handle: fsp.FileHandle | null = null;
-  try {
-    handle = await fsp.open(file, 'r');
-  } catch (e) {
-    if (!isErrno(e, 'ENOENT')) throw e;
-  }
-  if (handle) {
-    try {
-      let n = 0;
-      await readLines(handle, 0, (bytes) => {
-        n++;
+  // One pass: the verify that gives the chain's verdict hands over each line of the year's file.
+  const { report } = await scanLedgerDir(path.resolve(dir), {
+    ...(options.sealDir ? { sealDir: options.sealDir } : {}),
+    onLine: (at, n, bytes, record) => {
+      if (at !== file) return;
+      if (record) {
+        if (record.user.toLowerCase() === user && CITED.has(record.type))
+          cited.push({ record, place: { kind: 'file', file, line: n }, trust: { ok: true } });
+        return;
+      }
+      // A broken line is this person's concern when it names them (or cannot be read at all).
+      const claimed = claimedUser(bytes);
+      if (claimed === null || claimed === user) {
         const decoded = decodeLine(bytes);
-        if (decoded.ok) {
-          if (decoded.record.user.toLowerCase() === user && CITED.has(decoded.record.type))
-            cited.push({ record: decoded.record, place: { kind: 'file', file, line: n }, trust: { ok: true } });
-          return;
-        }
-        // A broken line is this person's concern when it names them (or cannot be read at all).
-        const claimed = claimedUser(bytes);
-        if (claimed === null || claimed === user) broken.push({ place: { kind: 'file', file, line: n }, why: decoded.detail });
-      });
-    } finally {
-      await handle.close();
-    }
-  }
-
-  const { report } = await scanLedgerDir(path.resolve(dir), options.sealDir ? { sealDir: options.sealDir } : {});
+        broken.push({ place: { kind: 'file', file, line: n }, why: decoded.ok ? 'not a sound record' : decoded.detail });
+      }
+    },
+  });
   const mine = report.problems.filter((p) => p.file === file && p.line > 0);
   const others = report.problems.filter((p) => !(p.file === file && p.line > 0));
   for (const c of cited) {

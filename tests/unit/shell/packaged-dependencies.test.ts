@@ -52,6 +52,7 @@ describe('runtime dependencies', () => {
       'electron',
       'vitest',
       'electron-builder',
+      'aup', // the checkout's command (the bin/ workspace): the packaged app runs the CLI from its own executable
     ])
       expect(packed).not.toContain(name);
     // Nothing else from devDependencies (ldapts itself depends on @types/node, so that one comes along).

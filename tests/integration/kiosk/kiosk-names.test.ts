@@ -1,30 +1,22 @@
 // Names and grades as rosters really hold them, through the real service, the loopback bridge and the
 // CLI: a username with an apostrophe (sean.o'brien), a name kept "Last, First" and greeted as people
 // say it, and a pre-kindergarten (PK) student.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { openKioskService } from '../../../electron/core/setup.ts';
-import type { KioskHost } from '../../../electron/core/kiosk/kiosk-service.ts';
-import { MemoryLog } from '../../../electron/core/log.ts';
-import { ManualClock } from '../../../electron/core/time.ts';
 import type { KioskView } from '../../../electron/core/api/contract.ts';
 import { BRIDGE_PATH } from '../../../electron/core/api/channels.ts';
 import { startLoopbackBridge } from '../../../electron/core/bridge/loopback-bridge.ts';
 import { aup } from '../../support/cli.ts';
-import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+import { demoKiosks } from '../../support/kiosk-host.ts';
 
-let tmp: TempDir;
-let config: string;
-const clock = new ManualClock('2026-10-06T15:00:00Z');
-const open: KioskHost[] = [];
+const kiosks = demoKiosks(); // Tuesday 10:00 in Lockhart, Lab 204
+const kiosk = () => kiosks.open();
 const SEAN = "sean.o'brien";
 
 beforeEach(async () => {
-  tmp = await tempDir();
-  config = await demoConfigIn(tmp.dir);
-  const file = path.join(tmp.dir, 'roster.json');
+  const file = path.join(kiosks.dir, 'roster.json');
   const roster = JSON.parse(await readFile(file, 'utf8'));
   roster.users.push(
     { username: SEAN, displayName: "O'Brien, Seán", firstName: 'Seán', lastName: "O'Brien", role: 'student', grade: 7 },
@@ -33,17 +25,6 @@ beforeEach(async () => {
   );
   await writeFile(file, JSON.stringify(roster));
 });
-afterEach(async () => {
-  for (const k of open.splice(0)) await k.close();
-  await tmp.cleanup();
-});
-
-async function kiosk(): Promise<KioskHost> {
-  const k = await openKioskService({ configFile: config, clock, log: new MemoryLog(), machine: 'LAB204-PC07' });
-  open.push(k);
-  return k;
-}
-
 describe("a username with an apostrophe, a name kept 'Last, First', a PK student", () => {
   it("sean.o'brien is greeted as Seán O'Brien, signs with that name, and the ledger and the CLI know him", async () => {
     const k = await kiosk();
@@ -61,29 +42,28 @@ describe("a username with an apostrophe, a name kept 'Last, First', a PK student
     ).toEqual({
       ok: true,
     });
-    await k.close();
-    open.splice(0);
-    const records = (await readFile(path.join(tmp.dir, 'ledger', 'ledger-2026-27.jsonl'), 'utf8'))
+    await kiosks.close(k);
+    const records = (await readFile(path.join(kiosks.dir, 'ledger', 'ledger-2026-27.jsonl'), 'utf8'))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(records.at(-1)).toMatchObject({ type: 'acceptance', user: SEAN, typedName: "Seán O'Brien" });
 
-    const status = await aup(['status', '--config', config, '--user', SEAN, '--at', '2026-10-06T15:30:00Z', '--json']);
+    const status = await aup(['status', '--config', kiosks.config, '--user', SEAN, '--at', '2026-10-06T15:30:00Z', '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ user: SEAN, next: 'safety-rules' });
-    const csv = path.join(tmp.dir, 'forms.csv');
+    const csv = path.join(kiosks.dir, 'forms.csv');
     await writeFile(
       csv,
       `username,policyId,version,language,signedOn,signerRole,enteredBy\n${SEAN},guardian-agreement,2026-27,en,09/01/2026,guardian,clerk.kim\n`,
     );
-    const imported = await aup(['ledger', 'import', csv, '--config', config]);
+    const imported = await aup(['ledger', 'import', csv, '--config', kiosks.config]);
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toMatch(/recorded 1 paper form/);
   });
 
   it("the loopback bridge (the preview's ?user=) opens sean.o'brien's session", async () => {
     const k = await kiosk();
-    const bridge = await startLoopbackBridge({ port: 0, staticDir: tmp.dir, sessionFor: (u) => k.session(u), log: () => {} });
+    const bridge = await startLoopbackBridge({ port: 0, staticDir: kiosks.dir, sessionFor: (u) => k.session(u), log: () => {} });
     try {
       const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}${BRIDGE_PATH}?user=${encodeURIComponent(SEAN)}`);
       const view = await new Promise<KioskView>((resolve, reject) => {

@@ -1,58 +1,18 @@
 // KioskService against real folders: the demo roster, the bundled catalog, a real ledger and state
 // folder, and a clock the test moves. Restarts are new KioskHost instances on the same folders.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openKioskService } from '../../../electron/core/setup.ts';
 import type { KioskHost, KioskSessionApi } from '../../../electron/core/kiosk/kiosk-service.ts';
-import type { KioskSession } from '../../../electron/core/kiosk/session.ts';
-import { MemoryLog } from '../../../electron/core/log.ts';
-import { ManualClock } from '../../../electron/core/time.ts';
 import type { KioskView } from '../../../electron/core/api/contract.ts';
-import { catalogCopyIn, demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+import type { KioskSession } from '../../../electron/core/kiosk/session.ts';
+import { catalogCopyIn, demoConfigIn } from '../../support/fixtures.ts';
+import { acceptShown, demoKiosks, watch } from '../../support/kiosk-host.ts';
 
-let tmp: TempDir;
-let config: string;
-let clock: ManualClock;
-let log: MemoryLog;
-const open: KioskHost[] = [];
-
-beforeEach(async () => {
-  tmp = await tempDir();
-  config = await demoConfigIn(tmp.dir);
-  clock = new ManualClock('2026-10-06T15:00:00Z'); // Tuesday 10:00 in Lockhart
-  log = new MemoryLog();
-});
-afterEach(async () => {
-  for (const k of open.splice(0)) await k.close();
-  await tmp.cleanup();
-});
-
-async function kiosk(file = config): Promise<KioskHost> {
-  const k = await openKioskService({ configFile: file, clock, log, machine: 'LAB204-PC07' });
-  open.push(k);
-  return k;
-}
-
-/** A session and the views it pushes. */
-function watch(session: KioskSessionApi) {
-  const views: KioskView[] = [];
-  session.onView((v) => views.push(v));
-  return { session, views, last: () => views.at(-1) };
-}
-
-async function ledgerText(): Promise<string> {
-  const dir = path.join(tmp.dir, 'ledger');
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
-  return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('');
-}
-
-async function acceptAs(s: KioskSessionApi, typedName?: string) {
-  const v = await s.getView();
-  if (v.kind !== 'policy') throw new Error(`expected the policy, got ${v.kind}`);
-  const d = v.document;
-  return s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, ...(typedName ? { typedName } : {}) });
-}
+const kiosks = demoKiosks(); // Tuesday 10:00 in Lockhart, Lab 204
+const kiosk = (file?: string) => kiosks.open(file);
+const ledgerText = async () => (await kiosks.ledgerLines()).map((l) => `${l}\n`).join('');
+const acceptAs = async (s: KioskSessionApi, typedName?: string) => (await acceptShown(s, typedName)).result;
 
 async function throughPolicyAndRules(s: KioskSessionApi, typedName?: string) {
   expect(await acceptAs(s, typedName)).toEqual({ ok: true });
@@ -137,10 +97,10 @@ describe('the classroom lock through KioskService', () => {
       warning: false,
       until: '2026-10-06T10:55:00.000-05:00',
     });
-    clock.advance(53 * 60_000);
+    kiosks.clock.advance(53 * 60_000);
     await k.tick();
     expect(w.last()).toMatchObject({ kind: 'unlocked', warning: true });
-    clock.advance(2 * 60_000);
+    kiosks.clock.advance(2 * 60_000);
     await k.tick();
     expect(w.last()).toMatchObject({ kind: 'locked', reason: 'expired' });
     expect(await ledgerText()).toMatch(/"type":"unlock".*"by":"mr.lee"/);
@@ -186,43 +146,41 @@ describe('the classroom lock through KioskService', () => {
     });
     // failing on purpose: the machine's lockout doubles, but stops at 15 minutes
     for (let i = 0; i < 12; i++) {
-      clock.advance(20 * 60_000);
+      kiosks.clock.advance(20 * 60_000);
       await w.session.teacherUnlock({ username: `again${i}`, secret: '0000' });
     }
     const refused = await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' });
     expect(refused).toMatchObject({ ok: false, reason: 'rate-limited' });
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
-    clock.advance(15 * 60_000);
+    kiosks.clock.advance(15 * 60_000);
     expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true });
     // the unlock reset the machine's count: one more failure is not locked out
     const k2 = w.session;
-    clock.advance(60 * 60_000);
+    kiosks.clock.advance(60 * 60_000);
     await k.tick();
     expect(await k2.teacherUnlock({ username: 'guess-after', secret: '0000' })).toEqual({ ok: false, reason: 'bad-credentials' });
   });
 
   it("setting the computer's clock back does not stretch an unlock, not even across a restart", async () => {
     let mono = 0;
-    const guarded = () => openKioskService({ configFile: config, clock, monotonic: () => mono, log, machine: 'LAB204-PC07' });
+    const guarded = () => kiosks.open(kiosks.config, { monotonic: () => mono });
     const k = await guarded();
-    open.push(k);
     const w = await lockedStudent(k);
     expect(await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' })).toEqual({ ok: true }); // 10:00 to 10:55
-    clock.advance(50 * 60_000);
+    kiosks.clock.advance(50 * 60_000);
     mono += 50 * 60_000;
     await k.tick(); // 10:50: the kiosk notes how far its time has come
-    clock.set('2026-10-06T15:06:00Z'); // the student sets the clock back to 10:06
+    kiosks.clock.set('2026-10-06T15:06:00Z'); // the student sets the clock back to 10:06
     await k.tick();
     expect(w.last()).toMatchObject({ kind: 'unlocked', warning: false });
-    clock.advance(5 * 60_000);
+    kiosks.clock.advance(5 * 60_000);
     mono += 5 * 60_000;
     await k.tick();
     expect(w.last()).toMatchObject({ kind: 'locked', reason: 'expired' }); // 55 minutes, not 99
     // restarted (the monotonic clock starts over), the wall clock still set back: still locked
-    await k.close();
+    await kiosks.close(k);
     mono = 0;
     const again = await guarded();
-    open.push(again);
     expect(await again.session('diego.ramos').getView()).toMatchObject({ kind: 'locked' });
   });
 
@@ -255,17 +213,17 @@ describe('the classroom lock through KioskService', () => {
     await k.close();
     const again = await kiosk();
     const s2 = again.session('diego.ramos');
-    clock.advance(30_000);
+    kiosks.clock.advance(30_000);
     expect(await s2.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: false, reason: 'rate-limited', retryAfterSeconds: 30 });
-    clock.advance(30_000);
+    kiosks.clock.advance(30_000);
     expect(await s2.teacherUnlock({ username: 'ms.garcia', secret: '2468' })).toEqual({ ok: true });
     const text = await ledgerText();
     expect(text.match(/"type":"auth-failure"/g)?.length).toBe(5);
     // The wrong PIN never appears as a value (hashes are hex, so "0000" may occur inside one by chance).
     expect(text).not.toMatch(/(?<![0-9a-f])0000(?![0-9a-f])/);
     expect(text).toContain('"attemptedBy":"ms.garcia"');
-    expect(log.lines.join('\n')).not.toContain('0000');
-    expect(log.lines.join('\n')).not.toContain('2468');
+    expect(kiosks.log.lines.join('\n')).not.toContain('0000');
+    expect(kiosks.log.lines.join('\n')).not.toContain('2468');
   });
 
   it('a password typed into the name box is not kept as the name tried', async () => {
@@ -282,12 +240,12 @@ describe('the classroom lock through KioskService', () => {
     const w = await lockedStudent(k);
     await w.session.teacherUnlock({ username: 'mr.lee', secret: '1357' });
     await k.close();
-    clock.advance(10 * 60_000);
+    kiosks.clock.advance(10 * 60_000);
     const k2 = await kiosk();
     expect(await k2.session('diego.ramos').getView()).toMatchObject({ kind: 'unlocked', by: 'mr.lee' });
     // another student who signs in on this machine finds their own session locked
     expect(await k2.session('fay.olsen').getView()).toMatchObject({ kind: 'policy' });
-    clock.advance(50 * 60_000);
+    kiosks.clock.advance(50 * 60_000);
     const k3 = await kiosk();
     expect(await k3.session('diego.ramos').getView()).toMatchObject({ kind: 'locked', reason: 'expired' });
   });
@@ -344,23 +302,23 @@ describe('the first login of each school year', () => {
     const s = k.session('diego.ramos');
     await throughPolicyAndRules(s, 'Diego Ramos');
     await k.close();
-    clock.set('2027-05-20T15:00:00Z');
+    kiosks.clock.set('2027-05-20T15:00:00Z');
     expect(await (await kiosk()).session('diego.ramos').getView()).toMatchObject({ kind: 'locked' });
-    clock.set('2027-08-01T05:00:00Z'); // local midnight, 1 August 2027
+    kiosks.clock.set('2027-08-01T05:00:00Z'); // local midnight, 1 August 2027
     expect(await (await kiosk()).session('diego.ramos').getView()).toMatchObject({ kind: 'policy', document: { policyId: 'student-aup' } });
   });
 
   it('a version that takes effect mid-year is asked for again; the safety rules are not', async () => {
-    const folder = await catalogCopyIn(tmp.dir);
+    const folder = await catalogCopyIn(kiosks.dir);
     const catalogFile = path.join(folder, 'catalog.json');
     const catalog = JSON.parse(await readFile(catalogFile, 'utf8'));
     const student = catalog.policies.find((p: { id: string }) => p.id === 'student-aup');
     student.versions.push({ ...student.versions.at(-1), version: '2026-27-rev1', effective: '2027-01-04' });
     await writeFile(catalogFile, JSON.stringify(catalog));
-    const file = await demoConfigIn(tmp.dir, (c) => (c.policies = { catalog: 'catalog' }));
+    const file = await demoConfigIn(kiosks.dir, (c) => (c.policies = { catalog: 'catalog' }));
     const s = (await kiosk(file)).session('diego.ramos');
     await throughPolicyAndRules(s, 'Diego Ramos');
-    clock.set('2027-01-04T06:00:00Z'); // local midnight, 4 January
+    kiosks.clock.set('2027-01-04T06:00:00Z'); // local midnight, 4 January
     const k2 = await kiosk(file);
     const s2 = k2.session('diego.ramos');
     expect(await s2.getView()).toMatchObject({ kind: 'policy', document: { version: '2026-27-rev1' } });
@@ -384,22 +342,22 @@ describe('the first login of each school year', () => {
 
 describe('branding', () => {
   it('the district logo travels in the view as a data: URL, so every transport shows it', async () => {
-    await writeFile(path.join(tmp.dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
-    const file = await demoConfigIn(tmp.dir, (c) => (c.district.logo = 'logo.svg'));
+    await writeFile(path.join(kiosks.dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    const file = await demoConfigIn(kiosks.dir, (c) => (c.district.logo = 'logo.svg'));
     const v = await (await kiosk(file)).session('ben.carter').getView();
     expect('context' in v && v.context?.district.logo).toMatch(/^data:image\/svg\+xml;base64,/);
   });
 
   it('a logo that is not an image is a config error', async () => {
-    await writeFile(path.join(tmp.dir, 'logo.exe'), 'MZ');
-    const file = await demoConfigIn(tmp.dir, (c) => (c.district.logo = 'logo.exe'));
+    await writeFile(path.join(kiosks.dir, 'logo.exe'), 'MZ');
+    const file = await demoConfigIn(kiosks.dir, (c) => (c.district.logo = 'logo.exe'));
     expect(await (await kiosk(file)).session('ben.carter').getView()).toMatchObject({ kind: 'config-error', problems: [{ path: 'district.logo' }] });
   });
 });
 
 describe('a broken config', () => {
   it('shows the technician every problem and where the config was read from', async () => {
-    const bad = path.join(tmp.dir, 'bad.json');
+    const bad = path.join(kiosks.dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ district: { name: 'X' }, site: { campus: 'C' }, directory: { type: 'roster' } }));
     const k = await kiosk(bad);
     const v = await k.session('ben.carter').getView();
@@ -408,8 +366,8 @@ describe('a broken config', () => {
   });
 
   it('a ledger folder that cannot be written is a config error naming the folder', async () => {
-    await writeFile(path.join(tmp.dir, 'not-a-folder'), 'x');
-    const file = await demoConfigIn(tmp.dir, (c) => (c.ledger = { dir: 'not-a-folder/ledger' }));
+    await writeFile(path.join(kiosks.dir, 'not-a-folder'), 'x');
+    const file = await demoConfigIn(kiosks.dir, (c) => (c.ledger = { dir: 'not-a-folder/ledger' }));
     const v = await (await kiosk(file)).session('ben.carter').getView();
     expect(v).toMatchObject({ kind: 'config-error', problems: [{ path: 'ledger.dir', message: expect.stringContaining('not-a-folder') }] });
   });

@@ -1,59 +1,13 @@
 // A person opens the policy they accepted again, to read (issue 14 point 11): through the real
 // KioskService on real folders (demo roster, bundled catalog, real ledger), as the safety rules can be.
 // Nothing is accepted or recorded again; before the acceptance there is nothing to reopen.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { openKioskService } from '../../../electron/core/setup.ts';
-import type { KioskHost, KioskSessionApi } from '../../../electron/core/kiosk/kiosk-service.ts';
+import { describe, expect, it } from 'vitest';
 import { dispatchIntent } from '../../../electron/core/kiosk/dispatch.ts';
-import { MemoryLog } from '../../../electron/core/log.ts';
-import { ManualClock } from '../../../electron/core/time.ts';
-import type { KioskView } from '../../../electron/core/api/contract.ts';
-import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
+import { accept, demoKiosks, watch } from '../../support/kiosk-host.ts';
 
-let tmp: TempDir;
-let config: string;
-let clock: ManualClock;
-const open: KioskHost[] = [];
-
-beforeEach(async () => {
-  tmp = await tempDir();
-  config = await demoConfigIn(tmp.dir);
-  clock = new ManualClock('2026-10-06T15:00:00Z'); // Tuesday 10:00 in Lockhart
-});
-afterEach(async () => {
-  for (const k of open.splice(0)) await k.close();
-  await tmp.cleanup();
-});
-
-async function kiosk(): Promise<KioskHost> {
-  const k = await openKioskService({ configFile: config, clock, log: new MemoryLog(), machine: 'LAB204-PC07' });
-  open.push(k);
-  return k;
-}
-
-function watch(session: KioskSessionApi) {
-  const views: KioskView[] = [];
-  session.onView((v) => views.push(v));
-  return { session, last: () => views.at(-1) };
-}
-
-async function ledgerLines(): Promise<string[]> {
-  const dir = path.join(tmp.dir, 'ledger');
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
-  return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('').split('\n').filter(Boolean);
-}
-
-async function accept(s: KioskSessionApi, typedName?: string) {
-  const v = await s.getView();
-  if (v.kind !== 'policy') throw new Error(`expected the policy, got ${v.kind}`);
-  const d = v.document;
-  expect(
-    await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, ...(typedName ? { typedName } : {}) }),
-  ).toEqual({ ok: true });
-  return d;
-}
+const kiosks = demoKiosks(); // Tuesday 10:00 in Lockhart, Lab 204
+const kiosk = () => kiosks.open();
+const ledgerLines = () => kiosks.ledgerLines();
 
 describe('the accepted policy, opened again to read', () => {
   it('a locked student opens the policy they accepted (same document, nothing to sign), closes it, and nothing is recorded', async () => {

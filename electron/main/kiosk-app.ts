@@ -5,7 +5,9 @@
 import { app, Menu, powerMonitor, screen } from 'electron';
 import os from 'node:os';
 import { APP_VERSION } from '../core/version.ts';
-import { openKioskService } from '../core/setup.ts';
+import { loadSetup, openKioskService } from '../core/setup.ts';
+import { loadCatalog } from '../core/policy/catalog.ts';
+import { NO_RECORDINGS, recordingsOf, type RecordingIndex } from '../core/policy/recordings.ts';
 import type { KioskApi } from '../core/api/contract.ts';
 import { connectChannel } from '../core/machine/channel-client.ts';
 import { defaultChannelPaths } from '../core/machine/capability.ts';
@@ -97,6 +99,8 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   hardenSession({ packaged, log });
 
   let session: KioskApi;
+  // What aup://kiosk/audio/<sha256>.opus serves: the recordings of the catalog the views come from.
+  let recordings: () => Promise<RecordingIndex>;
   if (packaged) {
     // The service's own socket (never one named on the command line: a student could start the app).
     const channel = defaultChannelPaths(process.platform);
@@ -104,12 +108,30 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
     client.onStatus((status) => log.write(status.state === 'connected' ? 'info' : 'warn', 'machine service', { ...status }));
     const api = serviceBackedApi(client);
     session = api;
+    // The service's views name recordings by hash; the app reads the bundled catalog's own files (in the
+    // install folder, which the student cannot change), never a file the service or the page names.
+    let bundled: Promise<RecordingIndex> | null = null;
+    recordings = () =>
+      (bundled ??= loadCatalog(paths.policies).then((c) => {
+        if (c.ok) return recordingsOf(c.catalog);
+        log.write('warn', 'the bundled catalog cannot be loaded: no recording is served', { problems: c.problems });
+        return NO_RECORDINGS;
+      }));
     app.on('will-quit', () => {
       log.write('info', 'AUP Kiosk quitting');
       void api.close();
     });
   } else {
-    const kiosk = await openKioskService({ configFile: config.location.file, log, appVersion: version, bundledCatalog: paths.policies });
+    const loaded = await loadSetup(config.location.file, { bundledCatalog: paths.policies });
+    const kiosk = await openKioskService({
+      configFile: config.location.file,
+      ...(loaded.ok ? { loaded } : {}),
+      log,
+      appVersion: version,
+      bundledCatalog: paths.policies,
+    });
+    const index = loaded.ok ? recordingsOf(loaded.catalog) : NO_RECORDINGS;
+    recordings = () => Promise.resolve(index);
     kiosk.startTimer();
     session = kiosk.session(username);
     app.on('will-quit', () => {
@@ -119,7 +141,7 @@ export async function startKiosk(args: Extract<ShellArgs, { mode: 'kiosk' }>, ar
   }
 
   // Before any window opens: the kiosk page carries the session's view (core/bridge/kiosk-page.ts).
-  serveApp({ renderer: paths.renderer }, log, () => session.getView());
+  serveApp({ renderer: paths.renderer }, log, () => session.getView(), recordings);
 
   let shell: KioskShell | null = null;
   const host = new ElectronWindowHost({

@@ -1,11 +1,13 @@
 // aup://kiosk/… : the kiosk's pages from the built renderer folder (inside app.asar when packaged),
-// each response with the strict CSP. What a URL maps to is decided in core/shell/app-protocol.ts.
+// each response with the strict CSP, and the catalog's recordings by hash (aup://kiosk/audio/<sha256>.opus).
+// What a URL maps to and what a recording request answers are decided in core/shell/app-protocol.ts.
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { KioskView } from '../core/api/contract.ts';
 import { kioskPage } from '../core/bridge/kiosk-page.ts';
 import type { KioskLog } from '../core/log.ts';
-import { APP_SCHEME, SECURITY_HEADERS, resolveAppRequest, type AppFolders } from '../core/shell/app-protocol.ts';
+import type { RecordingIndex } from '../core/policy/recordings.ts';
+import { APP_SCHEME, SECURITY_HEADERS, recordingResponse, resolveAppRequest, type AppFolders } from '../core/shell/app-protocol.ts';
 
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
@@ -14,11 +16,27 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** `firstView`: the session's view now, sent inside the kiosk page so its first frame needs no IPC round trip. */
-export function serveApp(folders: AppFolders, log: KioskLog, firstView: () => Promise<KioskView>): void {
+/**
+ * `firstView`: the session's view now, sent inside the kiosk page so its first frame needs no IPC round
+ * trip. `recordings`: the recordings of the catalog the views come from, asked for at the first request.
+ */
+export function serveApp(folders: AppFolders, log: KioskLog, firstView: () => Promise<KioskView>, recordings: () => Promise<RecordingIndex>): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const answer = resolveAppRequest(request.url, request.method, folders);
     const head = request.method === 'HEAD';
+    if (answer.kind === 'recording') {
+      const index = await recordings().catch((error: unknown) => {
+        log.write('warn', 'the catalog’s recordings cannot be listed', { error: error instanceof Error ? error.message : String(error) });
+        return null;
+      });
+      const recording = index ? await index.read(answer.sha256, answer.ext) : null;
+      if (!recording) log.write('warn', 'recording not served', { url: request.url.slice(0, 200) });
+      const served = recordingResponse(recording, request.method, request.headers.get('range') ?? undefined);
+      return new Response(served.body ?? (served.status === 404 ? 'not found' : null), {
+        status: served.status,
+        headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...served.headers },
+      });
+    }
     if (answer.kind === 'asset') {
       return new Response(head ? null : answer.asset.body, { headers: { ...SECURITY_HEADERS, 'Content-Type': answer.asset.contentType } });
     }

@@ -91,7 +91,7 @@ test('static files: the built renderer with its content types and a strict CSP, 
   expect(index.status()).toBe(200);
   expect(index.headers()['content-type']).toBe('text/html; charset=utf-8');
   expect(index.headers()['content-security-policy']).toBe(
-    "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'",
+    "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'",
   );
   const html = await index.text();
   // The first view is a JSON data block (never executed), the only script element without src.

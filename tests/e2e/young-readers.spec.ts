@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { acceptPolicy, chooseLanguage, expect, expectAccessible, openSession, septemberMorning, setClock, test } from './support/kiosk.ts';
 import { ROOT } from './support/run.ts';
 
@@ -18,11 +18,21 @@ function recording(policyId: string, language: string): { file: string; sha256: 
   return policy.versions.find((v: { version: string }) => v.version === '2026-27').documents[language].audio;
 }
 
-/** What the page's media element plays: its currentSrc's bytes, hashed. */
-async function playing(page: Page): Promise<{ type: string; sha256: string }> {
+/**
+ * What the page's media element plays: its currentSrc (the recording named by hash on the page's own
+ * origin, never a data: URL), and the bytes that URL serves, hashed.
+ */
+async function playing(page: Page, request: APIRequestContext): Promise<{ src: string; type: string; sha256: string }> {
   const src = await page.locator('audio.read-aloud-recording').evaluate((el: HTMLAudioElement) => el.currentSrc);
-  const [head, base64] = src.split(',');
-  return { type: head!, sha256: createHash('sha256').update(Buffer.from(base64!, 'base64')).digest('hex') };
+  const served = await request.get(src);
+  expect(served.status()).toBe(200);
+  return {
+    src: new URL(src).pathname,
+    type: served.headers()['content-type']!,
+    sha256: createHash('sha256')
+      .update(await served.body())
+      .digest('hex'),
+  };
 }
 
 /** Skips to the last half second of the recording (the test need not wait a minute), and waits for its end. */
@@ -64,7 +74,7 @@ test('K-5: the plain-words summary above the full text, marked as a summary; its
   await expect(control).toHaveAttribute('data-state', 'playing');
   await expect(page.getByRole('button', { name: 'Pause' })).toBeFocused();
   const expected = recording('student-aup-summary-elementary', 'en');
-  expect(await playing(page)).toEqual({ type: 'data:audio/ogg;codecs=opus;base64', sha256: expected.sha256 });
+  expect(await playing(page, request)).toEqual({ src: `/audio/${expected.sha256}.opus`, type: 'audio/ogg; codecs=opus', sha256: expected.sha256 });
 
   await page.keyboard.press('Space');
   await expect(control).toHaveAttribute('data-state', 'paused');
@@ -86,7 +96,7 @@ test('K-5: the plain-words summary above the full text, marked as a summary; its
   await expect(understood).toBeDisabled();
   await page.getByRole('button', { name: 'Listen' }).click();
   await expect(control).toHaveAttribute('data-state', 'playing');
-  expect((await playing(page)).sha256).toBe(recording('safety-rules-elementary', 'en').sha256);
+  expect((await playing(page, request)).sha256).toBe(recording('safety-rules-elementary', 'en').sha256);
   await listenToTheEnd(page);
   await expect(understood).toBeEnabled();
 });
@@ -104,7 +114,7 @@ test('K-5 in Spanish: the summary and its recording in Spanish, axe clean', asyn
   await expect(page.getByText('Para aceptar, hay que escuchar la versión corta hasta el final o llegar al final de la política.')).toBeVisible();
   await page.getByRole('button', { name: 'Escuchar la versión corta' }).click();
   await expect(page.locator('button.read-aloud')).toHaveAttribute('data-state', 'playing');
-  expect((await playing(page)).sha256).toBe(recording('student-aup-summary-elementary', 'es').sha256);
+  expect((await playing(page, request)).sha256).toBe(recording('student-aup-summary-elementary', 'es').sha256);
   await expectAccessible(page, 'K-5 policy with its summary (es)');
   await page.getByRole('button', { name: 'Pausar' }).click();
   await expect(page.locator('button.read-aloud')).toHaveAttribute('data-state', 'paused');

@@ -80,8 +80,9 @@ export interface ViewContext {
 
 /**
  * A recording of a document read aloud, shipped in the catalog and hashed like the text (issue 14):
- * read-aloud without an installed voice. `src` is a data: URL of the checked bytes, so every
- * transport (aup:// in Electron, the loopback bridge) plays it alike, like the district logo.
+ * read-aloud without an installed voice. `src` names it by hash, `/audio/<sha256>.opus` on the page's
+ * own origin (aup://kiosk in Electron, the loopback bridge): the view never carries the bytes, and each
+ * transport serves them only while the catalog's file still hashes to `sha256` (policy/recordings.ts).
  */
 export interface PolicyAudioView {
   /** SHA-256 (hex) of the recording's bytes, as in the catalog. */

@@ -14,11 +14,14 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KioskApi, KioskView } from '../api/contract.ts';
 import { dispatchIntent } from '../kiosk/dispatch.ts';
 import { BRIDGE_PATH, type BridgeMessage } from '../api/channels.ts';
+import { RECORDINGS_PATH, parseRecordingPath, type RecordingIndex } from '../policy/recordings.ts';
+import { recordingResponse } from '../shell/app-protocol.ts';
 import { kioskPage } from './kiosk-page.ts';
 import { MAX_FRAME_BYTES, argumentsOf, invalidRequest, parseFrame } from './protocol.ts';
 
+/** Media from this server only: the catalog's recordings, by hash at `/audio/<sha256>.opus` (never `data:`). */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'";
+  "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'";
 
 export interface BridgeTestHooks {
   setNow(iso: string): Promise<void> | void;
@@ -40,6 +43,11 @@ export interface LoopbackBridgeOptions {
    * Absent: the renderer, which has no session to show without a user.
    */
   userChooser?(query: URLSearchParams, acceptLanguage: string | undefined): Promise<string>;
+  /**
+   * The loaded catalog's recordings, which `GET /audio/<sha256>.opus` serves (the views name them so).
+   * Absent: every such request is 404.
+   */
+  recordings?: RecordingIndex;
   /** Moves the kiosk's clock (`POST /__test/clock`). Absent in every real use. */
   testHooks?: BridgeTestHooks;
   /** Where to report unexpected errors; defaults to stderr. */
@@ -203,6 +211,17 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  /** A recording the catalog lists, by hash, as long as its file still hashes to it; anything else 404. */
+  async function serveRecording(req: IncomingMessage, res: ServerResponse, pathname: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    const named = parseRecordingPath(pathname);
+    const recording = named && options.recordings ? await options.recordings.read(named.sha256, named.ext) : null;
+    const answer = recordingResponse(recording, req.method, req.headers.range);
+    if (answer.status === 404) return send(res, 404, 'not found', answer.headers);
+    res.writeHead(answer.status, { ...securityHeaders, ...answer.headers });
+    res.end(answer.body ?? undefined);
+  }
+
   async function testClock(req: IncomingMessage, res: ServerResponse, hooks: BridgeTestHooks) {
     if (req.method !== 'POST') return send(res, 405, 'method not allowed', { Allow: 'POST' });
     if (!originAllowed(req.headers.origin)) return send(res, 403, 'forbidden');
@@ -227,9 +246,11 @@ export async function startLoopbackBridge(options: LoopbackBridgeOptions): Promi
     const handled =
       pathname === '/__test/clock' && options.testHooks
         ? testClock(req, res, options.testHooks)
-        : chooseUser
-          ? serveUserChooser(req, res, searchParams, options.userChooser!)
-          : serveStatic(req, res, pathname, searchParams);
+        : pathname.startsWith(RECORDINGS_PATH)
+          ? serveRecording(req, res, pathname)
+          : chooseUser
+            ? serveUserChooser(req, res, searchParams, options.userChooser!)
+            : serveStatic(req, res, pathname, searchParams);
     handled.catch((error: unknown) => {
       log(`${req.method} ${pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'internal error');

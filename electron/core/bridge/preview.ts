@@ -2,7 +2,8 @@
 // loopback bridge on 127.0.0.1, serving the built renderer. Never part of an installed app. Typed here
 // so tsc and the layer rule see it; scripts/preview.mjs only parses arguments and builds the pages.
 import path from 'node:path';
-import { openKioskService } from '../setup.ts';
+import { loadSetup, openKioskService } from '../setup.ts';
+import { NO_RECORDINGS, recordingsOf } from '../policy/recordings.ts';
 import { ManualClock, systemClock } from '../time.ts';
 import type { KioskSessionApi } from '../kiosk/kiosk-service.ts';
 import type { KioskApi, KioskView, Outcome } from '../api/contract.ts';
@@ -77,7 +78,9 @@ export interface Preview {
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   // The test hooks move the clock, so they need a clock that can be moved.
   const manual = options.now !== undefined || options.testHooks ? new ManualClock(options.now ?? new Date()) : null;
-  const kiosk = await openKioskService({ configFile: options.configFile, clock: manual ?? systemClock });
+  // Loaded here so the bridge serves the recordings of the very catalog the views come from.
+  const loaded = await loadSetup(options.configFile);
+  const kiosk = await openKioskService({ configFile: options.configFile, ...(loaded.ok ? { loaded } : {}), clock: manual ?? systemClock });
   if (!manual) kiosk.startTimer();
 
   /** Sessions with a page attached; after the clock moves every one gets a fresh view (the lock screen's clock too). */
@@ -91,6 +94,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     port: options.port,
     host: '127.0.0.1',
     staticDir: options.staticDir,
+    recordings: loaded.ok ? recordingsOf(loaded.catalog) : NO_RECORDINGS,
     // The page without ?user=: who is signing in (the roster's people as links), or what to add.
     async userChooser(query, acceptLanguage) {
       const users = 'listUsers' in kiosk ? await kiosk.listUsers().catch(() => null) : null;

@@ -4,7 +4,8 @@
 import type { KioskView, PolicyAudioView, PolicyDocumentView, ViewContext, ViewUser } from '../api/contract.ts';
 import type { UiStringTree } from '../api/ui-language.ts';
 import type { DirectoryUser } from '../people.ts';
-import { sha256Hex, type LoadedAudio } from '../policy/catalog.ts';
+import type { LoadedAudio } from '../policy/catalog.ts';
+import { recordingPath } from '../policy/recordings.ts';
 import { gradeBandOf, type GradeBands, type ResolvedPolicy } from '../policy/resolve.ts';
 import { isoWithOffset } from '../time.ts';
 import type { Decision } from './decision.ts';
@@ -67,16 +68,13 @@ export function viewUser(user: DirectoryUser, bands: GradeBands): ViewUser {
   };
 }
 
-/** A recording's bytes as a data: URL, made once per loaded recording and only from bytes that still match their hash. */
-const audioSources = new WeakMap<LoadedAudio, string | null>();
+/**
+ * A recording as the view names it: its hash and where each transport serves it (`/audio/<sha256>.opus`,
+ * policy/recordings.ts), never its bytes: a view is pushed on every change, the recording is fetched
+ * once, when it is played.
+ */
 function audioView(audio: LoadedAudio | undefined): PolicyAudioView | undefined {
-  if (!audio) return undefined;
-  let src = audioSources.get(audio);
-  if (src === undefined) {
-    src = sha256Hex(audio.bytes) === audio.sha256 ? `data:${audio.type.replace(/\s+/g, '')};base64,${audio.bytes.toString('base64')}` : null;
-    audioSources.set(audio, src);
-  }
-  return src ? { sha256: audio.sha256, type: audio.type, src } : undefined;
+  return audio ? { sha256: audio.sha256, type: audio.type, src: recordingPath(audio) } : undefined;
 }
 
 export function documentView(r: ResolvedPolicy, language: string): PolicyDocumentView {

@@ -4,6 +4,7 @@
 // pages may call which KioskApi intents, and which requests a page may make at all.
 import path from 'node:path';
 import type { KioskIntent } from '../api/contract.ts';
+import { RECORDINGS_PATH, parseRecordingPath, type Recording } from '../policy/recordings.ts';
 import { SHELL_ASSETS, type ShellAsset } from './shell-pages.ts';
 
 export const APP_SCHEME = 'aup';
@@ -20,8 +21,8 @@ export type ShellPage = keyof typeof PAGE_URLS;
 
 /**
  * No inline script or style, no eval, nothing from the network: the renderer talks to the kiosk
- * only through the preload's KioskApi. `data:` images are the renderer's icons; `data:` media the
- * catalog's checked recordings.
+ * only through the preload's KioskApi. `data:` images are the renderer's icons. Media only from
+ * aup://kiosk itself: the catalog's recordings by hash (`/audio/<sha256>.opus`), never `data:`.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -29,7 +30,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "media-src 'self' data:", // the catalog's read-aloud recordings, sent with the view (issue 14)
+  "media-src 'self'", // the catalog's read-aloud recordings, aup://kiosk/audio/<sha256>.opus (issue 14)
   "connect-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -68,6 +69,8 @@ export type AppResponse =
   /** `kioskPage`: the renderer's index.html, which carries the session's first view (bridge/kiosk-page.ts). */
   | { kind: 'file'; file: string; contentType: string; kioskPage?: true }
   | { kind: 'asset'; asset: ShellAsset }
+  /** A catalog recording by its hash: the transport reads it through its RecordingIndex (policy/recordings.ts). */
+  | { kind: 'recording'; sha256: string; ext: string }
   | { kind: 'error'; status: 400 | 403 | 404 | 405; message: string };
 
 export interface AppFolders {
@@ -78,7 +81,10 @@ export interface AppFolders {
 const error = (status: 400 | 403 | 404 | 405, message: string): AppResponse => ({ kind: 'error', status, message });
 const typeOf = (file: string) => CONTENT_TYPES[path.extname(file).toLowerCase()];
 
-/** What `aup://kiosk/…` answers. Only files inside the renderer folder and the shell's pages (the logo comes in the view as a data: URL). */
+/**
+ * What `aup://kiosk/…` answers. Only files inside the renderer folder, the shell's pages and the
+ * catalog's recordings by hash (the logo comes in the view as a data: URL).
+ */
 export function resolveAppRequest(url: string, method: string, folders: AppFolders): AppResponse {
   if (method !== 'GET' && method !== 'HEAD') return error(405, 'method not allowed');
   let parsed: URL;
@@ -96,6 +102,10 @@ export function resolveAppRequest(url: string, method: string, folders: AppFolde
   }
   if (pathname.includes('\0') || pathname.includes('\\')) return error(400, 'bad path');
   if (pathname === '/' || pathname === '') pathname = '/index.html';
+  if (pathname.startsWith(RECORDINGS_PATH)) {
+    const named = parseRecordingPath(pathname);
+    return named ? { kind: 'recording', ...named } : error(404, 'not found');
+  }
   if (pathname.startsWith('/_shell/')) {
     const asset = SHELL_ASSETS[pathname.slice('/_shell/'.length)];
     return asset ? { kind: 'asset', asset } : error(404, 'not found');
@@ -109,6 +119,58 @@ export function resolveAppRequest(url: string, method: string, folders: AppFolde
   // its preload's KioskApi hands that window the same view: the first view tells it nothing more.
   if (file === path.join(root, 'index.html')) return { kind: 'file', file, contentType: type, kioskPage: true };
   return { kind: 'file', file, contentType: type };
+}
+
+export interface RecordingResponse {
+  status: 200 | 206 | 404 | 416;
+  headers: Record<string, string>;
+  /** null for HEAD and for refusals (their text is the transport's). */
+  body: Uint8Array<ArrayBuffer> | null;
+}
+
+/** A year: the bytes behind a hash never change, so a cache may keep them without asking again. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The answer to a request for a recording, on either transport: its bytes (a `Range: bytes=…` request,
+ * as Chromium's media element sends to seek, gets 206 and that part), `Cache-Control: immutable`,
+ * the catalog's media type. `recording` null (not listed, or changed on disk): 404.
+ */
+export function recordingResponse(recording: Recording | null, method: string, range: string | undefined): RecordingResponse {
+  if (!recording) return { status: 404, headers: { 'Cache-Control': 'no-store' }, body: null };
+  const size = recording.bytes.length;
+  const headers: Record<string, string> = {
+    'Content-Type': recording.type,
+    'Cache-Control': IMMUTABLE,
+    ETag: `"${recording.sha256}"`,
+    'Accept-Ranges': 'bytes',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+  const part = byteRange(range, size);
+  if (part === 'unsatisfiable') return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` }, body: null };
+  const [start, end] = part ?? [0, size - 1];
+  const body = method === 'HEAD' ? null : new Uint8Array(recording.bytes.subarray(start, end + 1));
+  headers['Content-Length'] = String(end - start + 1);
+  if (!part) return { status: 200, headers, body };
+  return { status: 206, headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}` }, body };
+}
+
+/**
+ * One `bytes=` range of a `size`-byte body, inclusive (RFC 9110 §14.1.2): null to send the whole
+ * body (no header, a header this does not parse, or several ranges), or 'unsatisfiable'.
+ */
+export function byteRange(header: string | undefined, size: number): [number, number] | null | 'unsatisfiable' {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return [Math.max(0, size - suffix), size - 1];
+  }
+  const start = Number(m[1]);
+  if (start >= size) return 'unsatisfiable';
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return end < start ? null : [start, end];
 }
 
 /** Requests a kiosk page may make: its own scheme, inline images, and DevTools in a development build. */

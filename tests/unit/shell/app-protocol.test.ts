@@ -96,6 +96,8 @@ describe('the Content-Security-Policy on every response', () => {
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
     expect(directives['form-action']).toEqual(["'none'"]);
     expect(directives['base-uri']).toEqual(["'none'"]);
+    // Media only from aup://kiosk itself (the catalog's recordings by hash), never data: (issue 14).
+    expect(directives['media-src']).toEqual(["'self'"]);
     expect(SECURITY_HEADERS['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(SECURITY_HEADERS['X-Content-Type-Options']).toBe('nosniff');
   });

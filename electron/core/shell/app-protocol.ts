@@ -100,12 +100,13 @@ export function resolveAppRequest(url: string, method: string, folders: AppFolde
   } catch {
     return error(400, 'bad path');
   }
-  if (pathname.includes('\0') || pathname.includes('\\')) return error(400, 'bad path');
-  if (pathname === '/' || pathname === '') pathname = '/index.html';
+  // A recording is named by its hash and nothing else: any other path under /audio/ is not found.
   if (pathname.startsWith(RECORDINGS_PATH)) {
     const named = parseRecordingPath(pathname);
     return named ? { kind: 'recording', ...named } : error(404, 'not found');
   }
+  if (pathname.includes('\0') || pathname.includes('\\')) return error(400, 'bad path');
+  if (pathname === '/' || pathname === '') pathname = '/index.html';
   if (pathname.startsWith('/_shell/')) {
     const asset = SHELL_ASSETS[pathname.slice('/_shell/'.length)];
     return asset ? { kind: 'asset', asset } : error(404, 'not found');

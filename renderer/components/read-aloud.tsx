@@ -2,8 +2,10 @@
 // 14) plays that recording: no voice need be installed, and it is the same sound on every machine.
 // Otherwise the Web Speech API reads it, in a voice of the document's language (an English voice
 // reading Spanish helps nobody). Where neither exists, one line says why read-aloud is not offered.
-// Hearing the text to its end counts as having reached the end, like scrolling there.
-import { useEffect, useRef, useState } from 'react';
+// Hearing the text to its end counts as having reached the end, like scrolling there. The recording
+// comes from the page's own origin by its hash (`/audio/<sha256>.opus`); one the kiosk will not serve
+// (its file changed on disk, or the catalog no longer lists it) counts as no recording.
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PolicyAudioView } from '../../electron/core/api/contract.ts';
 import { SpeakerIcon } from './icons.tsx';
@@ -29,6 +31,25 @@ function useVoice(language: string): SpeechSynthesisVoice | null {
   return voice;
 }
 
+/** Recordings the page could not load (404: changed on disk, not listed), by hash, for as long as the page lives. */
+const unplayable = new Set<string>();
+const unplayableListeners = new Set<() => void>();
+function markUnplayable(sha256: string) {
+  if (unplayable.has(sha256)) return;
+  unplayable.add(sha256);
+  for (const listener of unplayableListeners) listener();
+}
+function subscribeUnplayable(listener: () => void) {
+  unplayableListeners.add(listener);
+  return () => void unplayableListeners.delete(listener);
+}
+
+/** The target's recording, unless the page could not load it. */
+function usePlayable(audio: PolicyAudioView | undefined): PolicyAudioView | undefined {
+  useSyncExternalStore(subscribeUnplayable, () => unplayable.size); // drawn again when one fails
+  return audio && !unplayable.has(audio.sha256) ? audio : undefined;
+}
+
 /** What is read aloud: the text's words (in blocks), in its language, and its recording if it has one. */
 export interface ReadAloudTarget {
   language: string;
@@ -44,14 +65,16 @@ export interface ReadAloudTarget {
  */
 export function useListening(target: ReadAloudTarget): 'summary' | 'aloud' | 'silent' {
   const voice = useVoice(target.language);
-  if (!target.audio && !voice) return 'silent';
+  const audio = usePlayable(target.audio);
+  if (!audio && !voice) return 'silent';
   return target.summary ? 'summary' : 'aloud';
 }
 
 export function ReadAloud({ chunks, target, onFinished }: { chunks: string[]; target: ReadAloudTarget; onFinished(): void }) {
   const { t, i18n } = useTranslation();
   const voice = useVoice(target.language);
-  if (target.audio) return <Recording audio={target.audio} summary={target.summary ?? false} onFinished={onFinished} />;
+  const audio = usePlayable(target.audio);
+  if (audio) return <Recording audio={audio} summary={target.summary ?? false} onFinished={onFinished} />;
   if (voice) return <Speech chunks={chunks} voice={voice} summary={target.summary ?? false} onFinished={onFinished} />;
   let language = target.language;
   try {
@@ -113,6 +136,8 @@ function Recording({ audio, summary, onFinished }: { audio: PolicyAudioView; sum
           setState('ended');
           finished.current();
         }}
+        // Not served (404) or not playable: the screen offers the voice instead, or says why there is none.
+        onError={() => markUnplayable(audio.sha256)}
       />
       <span className="visually-hidden" role="status">
         {state === 'playing' ? t('policy.playing') : state === 'ended' ? t('policy.played') : ''}

@@ -11,8 +11,12 @@ import { APP_SCHEME, SECURITY_HEADERS, recordingResponse, resolveAppRequest, typ
 
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    // standard: relative URLs and an origin; secure: treated like https; corsEnabled: module scripts.
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
+    // standard: relative URLs and an origin; secure: treated like https; corsEnabled: module scripts;
+    // stream: the media element plays (and seeks in) the catalog's recordings from aup://kiosk/audio/.
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true, stream: true },
+    },
   ]);
 }
 
@@ -32,7 +36,7 @@ export function serveApp(folders: AppFolders, log: KioskLog, firstView: () => Pr
       const recording = index ? await index.read(answer.sha256, answer.ext) : null;
       if (!recording) log.write('warn', 'recording not served', { url: request.url.slice(0, 200) });
       const served = recordingResponse(recording, request.method, request.headers.get('range') ?? undefined);
-      return new Response(served.body ?? (served.status === 404 ? 'not found' : null), {
+      return new Response(served.body ?? (served.status === 404 && !head ? 'not found' : null), {
         status: served.status,
         headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...served.headers },
       });

@@ -51,7 +51,7 @@ describe('the bundled K-5 summary and recordings', () => {
           expect(audio, `${p.id} ${v.version} ${language}`).toBeDefined();
           expect(audio!.type).toBe('audio/ogg; codecs=opus');
           expect(audio!.bytes.subarray(0, 4).toString('latin1')).toBe('OggS');
-          expect(audio!.bytes.length).toBeLessThan(256 * 1024); // it travels with the view
+          expect(audio!.bytes.length).toBeLessThan(256 * 1024); // small: fetched by hash when played
         }
   });
 

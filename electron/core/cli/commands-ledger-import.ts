@@ -84,7 +84,7 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
         continue;
       }
       const get = (c: ImportColumn) => (fields[index.get(c)!] ?? '').trim();
-      const [username, policyId, version, language, signedOnText, signer, enteredBy] = IMPORT_COLUMNS.map(get) as [
+      const [username, policyId, version, languageText, signedOnText, signerText, enteredBy] = IMPORT_COLUMNS.map(get) as [
         string,
         string,
         string,
@@ -93,6 +93,9 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
         string,
         string,
       ];
+      // As a clerk types them: "Guardian", "ES".
+      const signer = signerText.toLowerCase();
+      const language = languageText.toLowerCase();
       const before = problems.length;
       let person: DirectoryUser | null = null;
       if (!USERNAME.test(username)) bad(`username "${username}" is empty or has characters a username cannot have`);
@@ -114,7 +117,7 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
       else if (signedOn > today) bad(`signedOn ${signedOn} is in the future`);
       else if (v && signedOn < v.effective) bad(`signedOn ${signedOn} is before ${policyId} ${version} took effect (${v.effective})`);
       if (!(SIGNER_ROLES as readonly string[]).includes(signer))
-        bad(`signerRole "${signer}" must be student, guardian or staff (who signed the form, not their name)`);
+        bad(`signerRole "${signerText}" must be student, guardian or staff (who signed the form, not their name)`);
       if (!USERNAME.test(enteredBy)) bad(`enteredBy "${enteredBy}" must be the username of the staff member who typed the form in`);
       else {
         const clerk = await lookUp(enteredBy);
@@ -158,7 +161,8 @@ export async function ledgerImport(args: string[], io: CliIo, clock: Clock = { n
     if (!check.success)
       problems.push({ path: `${file} line ${line}`, message: check.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
   }
-  if (problems.length) throw new UsageError(`${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was recorded`, problems);
+  const badRows = new Set(problems.map((p) => p.path)).size;
+  if (problems.length) throw new UsageError(`${badRows} bad row${badRows === 1 ? '' : 's'}; nothing was recorded`, problems);
   if (records.length === 0) throw new UsageError(`${file} has no rows after the header`);
 
   const ledger = await Ledger.open({

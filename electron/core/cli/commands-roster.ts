@@ -102,7 +102,21 @@ function mappedRows(table: CsvTable, file: string, map: Map<Column, string>): Ro
   }));
 }
 
-const get = (fields: string[], i: number | undefined) => (i === undefined ? '' : (fields[i] ?? '').trim());
+/** A cell, its spaces trimmed and any run of white space inside made one space (a line break typed in a name cell with Alt+Enter). */
+const get = (fields: string[], i: number | undefined) => (i === undefined ? '' : (fields[i] ?? '').replace(/\s+/g, ' ').trim());
+
+/**
+ * A grade as exports and hand-kept spreadsheets write it: PK, K, KG, 05 and 5, and also "5th",
+ * "1st", "Grade 5", "Kindergarten", "Pre-K" (people.ts reads the first ones).
+ */
+export function exportGrade(text: string): number | undefined {
+  const plain = text
+    .trim()
+    .replace(/^(grade|gr\.?)\s*/i, '')
+    .replace(/^(\d{1,2})\s*(st|nd|rd|th)$/i, '$1')
+    .replace(/^kindergarten$/i, 'K');
+  return parseGrade(plain);
+}
 
 /** A OneRoster 1.1 users.csv: its header has these (1.2 keeps them, with the role in roles.csv). */
 const ONEROSTER_USER_FIELDS = ['sourcedId', 'username', 'givenName', 'familyName'];
@@ -284,8 +298,9 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
       problems.push({ path: at, message: `role "${get('role')}" must be one of ${ROLES.join(', ')}` });
     let grade: number | undefined;
     if (get('grade') !== '') {
-      grade = parseGrade(get('grade'));
-      if (grade === undefined) problems.push({ path: at, message: `grade "${get('grade')}" must be PK, K or 1 to 12` });
+      grade = exportGrade(get('grade'));
+      if (grade === undefined)
+        problems.push({ path: at, message: `grade "${get('grade')}" must be PK, K or 1 to 12 (5, 05 and 5th are read alike)` });
     }
     const privileges = (get('privileges') || 'active').toLowerCase();
     if (!(PRIVILEGES as readonly string[]).includes(privileges))
@@ -325,8 +340,8 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
     users.push(parsed.data);
   }
   const read = `read ${file} as ${oneRoster ? 'OneRoster, ' : ''}${describeCsv(table)}`;
-  if (problems.length)
-    throw new UsageError(`${problems.length} bad row${problems.length === 1 ? '' : 's'}; ${out} was not changed (${read})`, problems);
+  const badRows = new Set(problems.map((p) => p.path)).size;
+  if (problems.length) throw new UsageError(`${badRows} bad row${badRows === 1 ? '' : 's'}; ${out} was not changed (${read})`, problems);
   if (users.length === 0) throw new UsageError(`${file} has no users after the header (${read})`);
 
   // Atomic replace: a reader (the kiosk) sees the old roster or the new one, never half of one.

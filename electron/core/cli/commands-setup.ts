@@ -107,7 +107,7 @@ export async function policyList(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { config: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' } });
   const setup = await setupFor(io, values.config, true);
   const at = parseAt(values.at, setup.config.district.timeZone, io.now());
-  const rows = setup.catalog.policies.map((p) => {
+  const row = (p: (typeof setup.catalog.policies)[number]) => {
     const inForce = versionInForce(p, at, setup.config.district.timeZone);
     return {
       id: p.id,
@@ -121,17 +121,35 @@ export async function policyList(args: string[], io: CliIo): Promise<number> {
         languages: [...v.documents.values()].map((d) => ({ language: d.language, sha256: d.sha256, reviewed: d.reviewed })),
       })),
     };
-  });
+  };
+  // A plain-words summary (K-5) is part of the policy it summarises: listed under it, not as a policy of its own.
+  const isSummaryOfListed = (p: (typeof setup.catalog.policies)[number]) =>
+    p.summarizes !== undefined && setup.catalog.policies.some((q) => q.id === p.summarizes);
+  const rows = setup.catalog.policies
+    .filter((p) => !isSummaryOfListed(p))
+    .map((p) => {
+      const summaries = setup.catalog.policies.filter((s) => s.summarizes === p.id).map(row);
+      return { ...row(p), ...(summaries.length ? { summaries } : {}) };
+    });
   if (values.json) {
     io.out(JSON.stringify({ catalog: setup.catalog.folder, at: at.toISOString(), policies: rows }, null, 2) + '\n');
     return EXIT.ok;
   }
-  for (const r of rows) {
-    const who = r.audience.roles.join(', ') + (r.audience.gradeBands ? ` (${r.audience.gradeBands.join(', ')})` : '');
-    io.out(`${r.id}  ${r.kind}  "${r.title}"  for ${who}\n`);
+  const who = (r: ReturnType<typeof row>) => r.audience.roles.join(', ') + (r.audience.gradeBands ? ` (${r.audience.gradeBands.join(', ')})` : '');
+  const versions = (r: ReturnType<typeof row>, indent: string) => {
     for (const v of r.versions) {
-      const langs = v.languages.map((l) => (l.reviewed ? l.language : `${l.language} (translation awaiting review)`)).join(', ');
-      io.out(`  ${v.version === r.inForce ? '*' : ' '} ${v.version}  effective ${v.effective}  ${langs}\n`);
+      // The district's own text in its default language is not a translation, even while it awaits review (a new summary).
+      const awaiting = (l: string) => (l === setup.config.languages.default ? 'awaiting review' : 'translation awaiting review');
+      const langs = v.languages.map((l) => (l.reviewed ? l.language : `${l.language} (${awaiting(l.language)})`)).join(', ');
+      io.out(`${indent}${v.version === r.inForce ? '*' : ' '} ${v.version}  effective ${v.effective}  ${langs}\n`);
+    }
+  };
+  for (const r of rows) {
+    io.out(`${r.id}  ${r.kind}  "${r.title}"  for ${who(r)}\n`);
+    versions(r, '  ');
+    for (const s of r.summaries ?? []) {
+      io.out(`  plain-words summary, shown above it: ${s.id}  "${s.title}"  for ${who(s)}\n`);
+      versions(s, '    ');
     }
   }
   io.out('(* = in force)\n');

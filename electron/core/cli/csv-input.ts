@@ -193,7 +193,11 @@ export function parseCsvText(text: string, file: string, encoding: CsvEncoding):
   }
   const trimmed = records.map(({ record, info }) => ({ line: info.lines, fields: record.map((f) => f.trim()) }));
   // csv-parse counts the line a record ends on; a data row starts after the previous one ends.
-  const rows = trimmed.slice(1).map((r, i) => ({ line: startLine(records, i + 1), fields: r.fields }));
+  // A row of empty cells (",,,," where Excel kept formatted but empty cells below the data) is not a row.
+  const rows = trimmed
+    .slice(1)
+    .map((r, i) => ({ line: startLine(records, i + 1), fields: r.fields }))
+    .filter((r) => r.fields.some((f) => f !== ''));
   return { encoding, delimiter, header: trimmed[0]?.fields ?? [], rows };
 }
 
@@ -209,7 +213,16 @@ export async function readCsvFile(file: string): Promise<CsvTable> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no file there'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied (this account may not read it)'
+            : (code ?? String(error));
+    throw new UsageError(`cannot read ${file}: ${why}`);
   }
   const { text, encoding } = decodeCsvBytes(bytes, file);
   return parseCsvText(text, file, encoding);

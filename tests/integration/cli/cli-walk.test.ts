@@ -1,0 +1,117 @@
+// What a technician, a records clerk and a principal of another district met on a fresh clone, walking
+// the `aup` command line as the README prints it (each test failed before its fix): spreadsheets as
+// people keep them, paper forms as clerks type them, a config saved wrong, a summary listed as a policy.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { aup } from '../../support/cli.ts';
+import { demoConfigIn, tempDir, DEMO_CONFIG, type TempDir } from '../../support/fixtures.ts';
+
+let tmp: TempDir;
+beforeEach(async () => (tmp = await tempDir()));
+afterEach(() => tmp.cleanup());
+
+describe('aup policy list', () => {
+  it('lists the K-5 plain-words summary under the policy it summarises, not as a policy of its own', async () => {
+    const text = await aup(['policy', 'list', '--config', DEMO_CONFIG, '--at', '2026-09-01']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toMatch(/^student-aup-summary-elementary/m);
+    const lines = text.stdout.split('\n');
+    const policy = lines.findIndex((l) => l.startsWith('student-aup  aup'));
+    const summary = lines.findIndex((l) => /^ {2}plain-words summary, shown above it: student-aup-summary-elementary /.test(l));
+    const next = lines.findIndex((l, i) => i > policy && /^\S/.test(l));
+    expect(policy).toBeGreaterThanOrEqual(0);
+    expect(summary).toBeGreaterThan(policy);
+    expect(summary).toBeLessThan(next);
+    // The district's own English text awaits review; it is not a translation.
+    expect(lines[summary + 2]).toMatch(/\* 2026-27 .* en \(awaiting review\), es \(translation awaiting review\)/);
+
+    const json = JSON.parse((await aup(['policy', 'list', '--config', DEMO_CONFIG, '--at', '2026-09-01', '--json'])).stdout);
+    expect(json.policies.map((p: { id: string }) => p.id)).not.toContain('student-aup-summary-elementary');
+    const student = json.policies.find((p: { id: string }) => p.id === 'student-aup');
+    expect(student.summaries).toEqual([expect.objectContaining({ id: 'student-aup-summary-elementary', kind: 'summary', inForce: '2026-27' })]);
+  });
+});
+
+describe('aup roster import of spreadsheets as people keep them', () => {
+  const out = () => path.join(tmp.dir, 'roster.json');
+  async function importCsv(content: string | Buffer) {
+    const csv = path.join(tmp.dir, 'sis.csv');
+    await writeFile(csv, content);
+    return aup(['roster', 'import', csv, '--out', out()]);
+  }
+
+  it('reads grades written 5th, 1st, Grade 3 and Kindergarten', async () => {
+    const r = await importCsv(
+      'username,displayName,role,grade\r\n' +
+        'a.one,A One,student,1st\r\nb.two,B Two,student,2nd\r\nc.three,C Three,student,Grade 3\r\n' +
+        'e.five,E Five,student,5th\r\nk.kay,K Kay,student,Kindergarten\r\n',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const users = JSON.parse(await readFile(out(), 'utf8')).users;
+    expect(users.map((u: { grade: number }) => u.grade)).toEqual([1, 2, 3, 5, 0]);
+  });
+
+  it('names a grade it cannot read by its line, and says which forms it reads', async () => {
+    const r = await importCsv('username,displayName,role,grade\r\na.one,A One,student,13th\r\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sis\.csv line 2: grade "13th" must be PK, K or 1 to 12 \(5, 05 and 5th are read alike\)/);
+  });
+
+  it('passes over rows of empty cells (",,,," below the data, as Excel saves formatted cells)', async () => {
+    const r = await importCsv('username,displayName,role,grade,\r\na.one,A One,student,1,\r\n,,,,\r\n, ,,,\r\n\r\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/wrote 1 users/);
+  });
+
+  it('makes a line break typed inside a name cell (Alt+Enter) one space', async () => {
+    const r = await importCsv('username,displayName,role,grade\r\nx.y,"Smith, John\nJr.",student,7\r\n');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(await readFile(out(), 'utf8')).users[0].displayName).toBe('Smith, John Jr.');
+  });
+
+  it('says in words why a file cannot be read: missing, or a folder', async () => {
+    const missing = await aup(['roster', 'import', path.join(tmp.dir, 'nope.csv'), '--out', out()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.csv: there is no file there/);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
+    await mkdir(path.join(tmp.dir, 'forms'));
+    const config = await demoConfigIn(tmp.dir);
+    const folder = await aup(['ledger', 'import', path.join(tmp.dir, 'forms'), '--config', config]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/cannot read .*forms: it is a folder, not a file/);
+  });
+
+  it('counts bad rows, not problems', async () => {
+    const r = await importCsv('username,displayName,role,grade,privileges\r\na.one,A One,pupil,13,gone\r\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/1 bad row;/);
+  });
+});
+
+describe('aup ledger import of forms as a clerk types them', () => {
+  it('reads signerRole and language in any case ("Guardian", "ES"), and counts bad rows, not problems', async () => {
+    const config = await demoConfigIn(tmp.dir);
+    const csv = path.join(tmp.dir, 'forms.csv');
+    await writeFile(
+      csv,
+      'username,policyId,version,language,signedOn,signerRole,enteredBy\r\n' + 'diego.ramos,student-aup,2026-27,ES,09/01/2026,Guardian,clerk.kim\r\n',
+    );
+    const ok = await aup(['ledger', 'import', csv, '--config', config, '--json']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const line = JSON.parse((await readFile(path.join(tmp.dir, 'ledger', 'ledger-2026-27.jsonl'), 'utf8')).trim());
+    expect(line).toMatchObject({ type: 'guardian-agreement', user: 'diego.ramos', language: 'es', signer: 'guardian' });
+
+    await writeFile(
+      csv,
+      'username,policyId,version,language,signedOn,signerRole,enteredBy\r\n' + 'nobody.here,student-aup,2026-27,en,21/09/2026,parent,nobody\r\n',
+    );
+    const bad = await aup(['ledger', 'import', csv, '--config', config]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/1 bad row;/);
+    expect(bad.stderr).toMatch(/signerRole "parent" must be student, guardian or staff/);
+  });
+});

@@ -34,21 +34,32 @@ async function secret(file: string | undefined, what: string): Promise<string | 
   }
 }
 
+/** The options every `aup db …` command takes to reach the database as the DBA. */
+export const ADMIN_OPTIONS = {
+  config: { type: 'string' },
+  'admin-url': { type: 'string' },
+  'admin-password-file': { type: 'string' },
+  'ca-file': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+interface AdminFlags {
+  config?: string | undefined;
+  'admin-url'?: string | undefined;
+  'admin-password-file'?: string | undefined;
+  'ca-file'?: string | undefined;
+}
+
 /**
- * `aup db migrate [--config F] [--admin-url URL] [--admin-password-file F]
- *                 [--kiosk-password-file F] [--reporting-password-file F] [--ca-file F] [--json]`
- * Applies the schema as the DBA and (with the password files) lets aup_kiosk and aup_reporting sign in.
+ * The DBA's connection for an `aup db …` command: the URL from --admin-url or AUP_DB_ADMIN_URL (never
+ * with a password in it), the password from its file, the CA from --ca-file or the config. Bad input
+ * throws a UsageError; a database that cannot be reached is said on stderr and gives null (exit 1).
  */
-export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, {
-    config: { type: 'string' },
-    'admin-url': { type: 'string' },
-    'admin-password-file': { type: 'string' },
-    'kiosk-password-file': { type: 'string' },
-    'reporting-password-file': { type: 'string' },
-    'ca-file': { type: 'string' },
-    json: { type: 'boolean' },
-  });
+export async function connectAdmin(
+  values: AdminFlags,
+  io: CliIo,
+  command: string,
+): Promise<{ client: pg.Client; setup: KioskSetup | null; url: string } | null> {
   const url = values['admin-url'] ?? io.env.AUP_DB_ADMIN_URL;
   if (!url)
     throw new UsageError('give the admin connection string with --admin-url or AUP_DB_ADMIN_URL (e.g. postgres://postgres@db.district.org/aup)');
@@ -68,14 +79,11 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
   }
   const caFile = values['ca-file'] ?? setup?.config.central?.postgres.caFile;
   const password = await secret(values['admin-password-file'], '--admin-password-file');
-  const kiosk = await secret(values['kiosk-password-file'], '--kiosk-password-file');
-  const reporting = await secret(values['reporting-password-file'], '--reporting-password-file');
-
   let config: pg.ClientConfig;
   try {
     config = await clientConfig(
       { connectionString: url, ...(caFile ? { caFile } : {}) },
-      { applicationName: 'aup-migrate', connectTimeoutMs: 10_000, ...(password !== undefined ? { password } : {}) },
+      { applicationName: 'aup-admin', connectTimeoutMs: 10_000, ...(password !== undefined ? { password } : {}) },
     );
   } catch (error) {
     if (error instanceof CentralConfigError) throw new UsageError(error.message);
@@ -86,10 +94,29 @@ export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
   try {
     await client.connect();
   } catch (error) {
-    io.err(`aup db migrate: ${describeDbError(error, 'the database')}\n`);
+    io.err(`aup ${command}: ${describeDbError(error, 'the database')}\n`);
     await client.end().catch(() => undefined);
-    return EXIT.failure;
+    return null;
   }
+  return { client, setup, url };
+}
+
+/**
+ * `aup db migrate [--config F] [--admin-url URL] [--admin-password-file F]
+ *                 [--kiosk-password-file F] [--reporting-password-file F] [--ca-file F] [--json]`
+ * Applies the schema as the DBA and (with the password files) lets aup_kiosk and aup_reporting sign in.
+ */
+export async function dbMigrate(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    ...ADMIN_OPTIONS,
+    'kiosk-password-file': { type: 'string' },
+    'reporting-password-file': { type: 'string' },
+  });
+  const kiosk = await secret(values['kiosk-password-file'], '--kiosk-password-file');
+  const reporting = await secret(values['reporting-password-file'], '--reporting-password-file');
+  const admin = await connectAdmin(values, io, 'db migrate');
+  if (!admin) return EXIT.failure;
+  const { client, setup } = admin;
   try {
     const result = await setUpDatabase(
       client,

@@ -24,6 +24,14 @@ const CENTRAL = {
   '--password-file F': "a file holding the reporting role's password (with --central)",
   '--ca-file F': "the database server's CA certificate, if not the config's (with --central)",
 };
+/** How every `aup db …` command reaches the database as the DBA (commands-central.ts ADMIN_OPTIONS). */
+const DB_ADMIN = {
+  '--admin-url URL': 'the DBA connection string, without a password (or AUP_DB_ADMIN_URL)',
+  '--admin-password-file F': "a file holding the DBA's password",
+  '--ca-file F': "the database server's CA certificate",
+  ...CONFIG,
+  ...JSON_OUT,
+};
 const CATALOG = { '--catalog DIR': "the district's catalog folder (policy add makes it from the bundled one the first time)" };
 
 export const HELP: Record<string, CommandHelp> = {
@@ -195,17 +203,56 @@ export const HELP: Record<string, CommandHelp> = {
     summary: 'create or upgrade the district database and its roles',
     usage: '--admin-url URL --admin-password-file F [--kiosk-password-file F] [--reporting-password-file F] [--ca-file F] [--config F] [--json]',
     flags: {
-      '--admin-url URL': 'the DBA connection string, without a password (or AUP_DB_ADMIN_URL)',
-      '--admin-password-file F': "a file holding the DBA's password",
       '--kiosk-password-file F': 'let aup_kiosk sign in with the password in this file',
       '--reporting-password-file F': 'let aup_reporting sign in with the password in this file',
-      '--ca-file F': "the database server's CA certificate",
-      ...CONFIG,
-      ...JSON_OUT,
+      ...DB_ADMIN,
     },
     examples: [
       'aup db migrate --admin-url postgres://postgres@db.district.org/aup --admin-password-file admin.password --kiosk-password-file kiosk.password',
     ],
+  },
+  'db machine add': {
+    summary: 'give a PC its own database login (it then writes only its own records)',
+    usage: 'NAME --password-file F --admin-url URL --admin-password-file F [--ca-file F] [--config F] [--json]',
+    flags: {
+      '--password-file F': 'where the new password is written (a new file, mode 0600), or read from (a file you made, 12 characters or more)',
+      ...DB_ADMIN,
+    },
+    examples: [
+      'aup db machine add LAB204-01 --password-file LAB204-01.password --admin-url postgres://postgres@db.district.org/aup --admin-password-file admin.password',
+    ],
+    notes:
+      "NAME is the PC's host name, as its records carry it. Prints what to put in that PC's config (central.postgres).\n" +
+      'Run again to give the login the password in the file (a PC found again after "remove").',
+  },
+  'db machine remove': {
+    summary: 'shut a lost or stolen PC out: its login can no longer sign in, write or ask',
+    usage: 'NAME --admin-url URL --admin-password-file F [--ca-file F] [--config F] [--json]',
+    flags: { ...DB_ADMIN },
+    examples: ['aup db machine remove LAB204-01 --admin-url postgres://postgres@db.district.org/aup --admin-password-file admin.password'],
+    notes: 'Its records stay; sessions it has open are ended where the admin role may end them, and can call nothing either way.',
+  },
+  'db machine list': {
+    summary: 'the PCs with a database login of their own, and whether one is required',
+    usage: '--admin-url URL --admin-password-file F [--ca-file F] [--config F] [--json]',
+    flags: { ...DB_ADMIN },
+    examples: ['aup db machine list --admin-url postgres://postgres@db.district.org/aup --admin-password-file admin.password'],
+  },
+  'db reopen-chain': {
+    summary: "let a reimaged PC's fresh ledger start its chain again in the district database",
+    usage: 'NAME [--year Y] --admin-url URL --admin-password-file F [--ca-file F] [--config F] [--json]',
+    flags: { '--year Y': "the school year, e.g. 2026-27 (default: the database's current one)", ...DB_ADMIN },
+    examples: [
+      'aup db reopen-chain LAB204-01 --year 2026-27 --admin-url postgres://postgres@db.district.org/aup --admin-password-file admin.password',
+    ],
+    notes: 'Then, on the PC: stop the machine service, delete central-sync.json in its data folder, start the service (it prints this too).',
+  },
+  'db require-machine-roles': {
+    summary: 'on: refuse records sent with the shared aup_kiosk login (each PC must have its own); off: take them again',
+    usage: 'on|off --admin-url URL --admin-password-file F [--ca-file F] [--config F] [--json]',
+    flags: { ...DB_ADMIN },
+    examples: ['aup db require-machine-roles on --admin-url postgres://postgres@db.district.org/aup --admin-password-file admin.password'],
+    notes: 'With on, it lists the PCs with records this school year that have no login of their own yet.',
   },
   'service status': {
     summary: 'is the machine service running; its folders and their permissions, screens, last sync',

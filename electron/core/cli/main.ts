@@ -18,6 +18,7 @@ const setup = () => import('./commands-setup.ts');
 const ledger = () => import('./commands-ledger.ts');
 const policy = () => import('./commands-policy.ts');
 const service = () => import('./commands-service.ts');
+const dbMachines = () => import('./commands-db-machines.ts');
 
 /** Every command, by the name typed after `aup`; each has its help in help.ts under the same name. */
 export const COMMANDS: Record<string, Command> = {
@@ -37,6 +38,11 @@ export const COMMANDS: Record<string, Command> = {
   evidence: lazy(() => import('./commands-evidence.ts'), 'evidence'),
   'roster import': lazy(() => import('./commands-roster.ts'), 'rosterImport'),
   'db migrate': lazy(() => import('./commands-central.ts'), 'dbMigrate'),
+  'db machine add': lazy(dbMachines, 'dbMachineAdd'),
+  'db machine remove': lazy(dbMachines, 'dbMachineRemove'),
+  'db machine list': lazy(dbMachines, 'dbMachineList'),
+  'db reopen-chain': lazy(dbMachines, 'dbReopenChain'),
+  'db require-machine-roles': lazy(dbMachines, 'dbRequireMachineRoles'),
   'service run': lazy(service, 'serviceRun'),
   'service status': lazy(service, 'serviceStatus'),
 };
@@ -58,17 +64,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const names = Object.keys(COMMANDS);
   const two = `${argv[0]} ${argv[1] ?? ''}`;
-  const [name, rest] = COMMANDS[two] ? [two, argv.slice(2)] : [argv[0]!, argv.slice(1)];
+  // Three words for a group inside a group (`aup db machine add`).
+  const three = `${two} ${argv[2] ?? ''}`;
+  const [name, rest] = COMMANDS[three] ? [three, argv.slice(3)] : COMMANDS[two] ? [two, argv.slice(2)] : [argv[0]!, argv.slice(1)];
   const command = COMMANDS[name];
   if (!command) {
-    const group = argv[0]!;
+    const group = groupOf(two, names).length > 0 ? two : argv[0]!;
+    const words = group.split(' ').length;
     if (groupOf(group, names).length > 0) {
       // `aup config`: the group's commands (exit 2 run bare, like `aup` alone; 0 with --help).
-      if (argv.length === 1 || (argv[1]!.startsWith('-') && asksHelp(argv.slice(1)))) {
+      if (argv.length === words || (argv[words]!.startsWith('-') && asksHelp(argv.slice(words)))) {
         io.out(groupHelp(group, names));
-        return argv.length === 1 ? EXIT.badInput : EXIT.ok;
+        return argv.length === words ? EXIT.badInput : EXIT.ok;
       }
-      io.err(`aup: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${groupHelp(group, names)}`);
+      io.err(`aup: unknown command "${argv.slice(0, words + 1).join(' ')}"\n\n${groupHelp(group, names)}`);
       return EXIT.badInput;
     }
     io.err(`aup: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${USAGE}`);

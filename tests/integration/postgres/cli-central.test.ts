@@ -111,7 +111,7 @@ describe('aup db migrate', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({
       applied: [],
-      current: ['001_records.sql', '002_checked_records.sql', '003_room_grants.sql', '004_evidence.sql'],
+      current: ['001_records.sql', '002_checked_records.sql', '003_room_grants.sql', '004_evidence.sql', '005_machine_logins.sql'],
     });
   });
 

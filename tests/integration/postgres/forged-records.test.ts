@@ -573,7 +573,12 @@ describe("the district's rules and the DBA's tools", () => {
     const old = await admin.query('SELECT * FROM aup_api.record_batch($1::text[])', [[l1, l2, slipped, l3]]);
     expect(old.rows[0]).toMatchObject({ inserted: 4, rejected: [] });
 
-    expect((await migrate(admin, all)).applied).toEqual(['002_checked_records.sql', '003_room_grants.sql', '004_evidence.sql']);
+    expect((await migrate(admin, all)).applied).toEqual([
+      '002_checked_records.sql',
+      '003_room_grants.sql',
+      '004_evidence.sql',
+      '005_machine_logins.sql',
+    ]);
     expect((await admin.query('SELECT count(*)::int AS n FROM aup.records')).rows[0].n).toBe(4);
     await lab.ledger.append(acceptance('s4'));
     const l4 = (await lab.lines())[3]!;

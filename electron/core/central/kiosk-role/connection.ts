@@ -127,6 +127,8 @@ export function describeDbError(error: unknown, who = 'the central database'): s
     case '3D000':
       return `${who}: ${message} (check the database name in the connection string)`;
     case '42501':
+      // A PC's own login acting for another PC, or the shared login where each PC must have its own (migrations/005).
+      if (/^machine(-login)?: /.test(message)) return `${who} refused this login: ${message.replace(/^machine(-login)?: /, '')}`;
       return `${who} refused: ${message} (the role lacks that grant; run "aup db migrate")`;
     case '42883':
     case '3F000':
@@ -155,9 +157,12 @@ export function describeDbError(error: unknown, who = 'the central database'): s
   }
 }
 
+/** The code of the error the sync stops on when the database refuses this PC's login itself (sync.ts). */
+export const MACHINE_LOGIN_REFUSED = 'AUP_MACHINE_LOGIN';
+
 /** True for errors that may go away by themselves (the network, a restart), as opposed to a wrong setting. */
 export function isTransient(error: unknown): boolean {
   const code = (error as { code?: string })?.code ?? '';
-  if (['28P01', '28000', '3D000', '42501', '42883', '3F000', '42P01'].includes(code)) return false;
+  if (['28P01', '28000', '3D000', '42501', '42883', '3F000', '42P01', MACHINE_LOGIN_REFUSED].includes(code)) return false;
   return true;
 }

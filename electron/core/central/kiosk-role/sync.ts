@@ -19,7 +19,7 @@ import { decodeLine } from '../../ledger/chain.ts';
 import { isErrno } from '../../ledger/errors.ts';
 import { ledgerFileName, lineBatches, listLedgerFolder, type ReadPosition } from '../../ledger/files.ts';
 import type { KioskLog } from '../../log.ts';
-import { describeDbError, isTransient } from './connection.ts';
+import { describeDbError, isTransient, MACHINE_LOGIN_REFUSED } from './connection.ts';
 import { lineSha256, readCursor, removeDeadTemps, START, writeCursor, type FileCursor, type SyncCursor } from './cursor.ts';
 import type { BatchResult, BatchSink } from './store.ts';
 
@@ -180,6 +180,9 @@ export class CentralSync {
       const flush = async () => {
         if (batch.length > 0) {
           const result = await this.#o.sink.recordBatch(batch.map((l) => l.text));
+          // The district requires a login per PC and this one signs in with the shared login: nothing it
+          // sends is taken, so the cursor stays, and once the PC has its own login the same lines go.
+          if (result.reasons.some((r) => r.includes('machine-login'))) throw machineLoginRefused();
           this.#account(year, batch, result, pass);
           this.#o.onEvent?.({ kind: 'batch', year, records: batch.length, offset: at, result });
         }
@@ -295,6 +298,17 @@ export class CentralSync {
   #wakeUp(): void {
     this.#wake?.();
   }
+}
+
+function machineLoginRefused(): Error {
+  return Object.assign(
+    new Error(
+      'the district database requires each PC to sign in with its own login, and this PC signs in with the shared one: ' +
+        'a technician runs "aup db machine add <this PC\'s name>" and puts that login and its password file in central.postgres; ' +
+        'until then its records stay in the local ledger',
+    ),
+    { code: MACHINE_LOGIN_REFUSED },
+  );
 }
 
 /**

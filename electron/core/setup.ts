@@ -64,7 +64,14 @@ async function readJson(
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no file there' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    const why =
+      code === 'ENOENT'
+        ? 'there is no file there'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied (this account may not read it: run the command as root, or as an administrator)'
+            : String(code ?? error);
     return { ok: false, problem: { path: '(file)', message: `cannot read the config file ${file}: ${why}` } };
   }
   try {

@@ -20,13 +20,26 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** Zod's type names, in a technician's words. */
+const EXPECTED: Record<string, string> = {
+  object: 'an object { … }',
+  array: 'a list [ … ]',
+  string: 'text in "quotes"',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
 function message(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)`;
-    case 'invalid_type':
-      if (valueAt(input, issue.path) === undefined) return `is required: ${issue.message}`;
-      return `${issue.message}, got ${describe(valueAt(input, issue.path))}`;
+    case 'invalid_type': {
+      // Zod's own wording ("Invalid input: expected object, received undefined") said as a person would.
+      const expected = /^Invalid input: expected (\w+)/.exec(issue.message)?.[1];
+      const what = expected ? `expected ${EXPECTED[expected] ?? expected}` : issue.message;
+      if (valueAt(input, issue.path) === undefined) return expected ? `is required (${what.replace(/^expected /, '')})` : `is required: ${what}`;
+      return `${what}, got ${describe(valueAt(input, issue.path))}`;
+    }
     default:
       return issue.message;
   }
@@ -56,13 +69,43 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ''):
   return problems;
 }
 
-/** Where in a JSON text a parse error sits, as `line L, column C`. */
+/** Where in a JSON text a parse error sits, as `line L, column C`, with what is usually wrong there. */
 export function jsonErrorPosition(textContent: string, error: unknown): string {
-  const m = /position (\d+)/.exec(String((error as Error)?.message ?? ''));
-  if (!m) return String((error as Error)?.message ?? error);
-  const pos = Number(m[1]);
+  const text = String((error as Error)?.message ?? error);
+  if (/Unexpected end of JSON input/.test(text)) {
+    return textContent.trim() === '' ? 'empty (a config is one JSON object: { … })' : 'not valid JSON: it ends too soon (a } or ] missing?)';
+  }
+  const pos = errorOffset(textContent, text);
+  if (pos === null) return `not valid JSON (${text.replace(/ is not valid JSON$/, '')})`;
   const before = textContent.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line}, column ${column}`;
+  const at = textContent[pos];
+  const hint =
+    at === '/'
+      ? ' (JSON allows no comments)'
+      : at === "'"
+        ? ' (JSON takes "double quotes")'
+        : (at === '}' || at === ']') && /,\s*$/.test(before)
+          ? ' (a comma before the closing bracket: JSON allows none)'
+          : /Expected ',' or '[}\]]'/.test(text)
+            ? ' (a comma missing before it?)'
+            : '';
+  return `not valid JSON at line ${line}, column ${column}${hint}`;
+}
+
+/**
+ * The offset a JSON.parse error names: "… at position N", or for V8's "Unexpected token 'x', …"
+ * (no position) the place its quoted context shows (10 characters either side, "..." where cut).
+ */
+function errorOffset(source: string, message: string): number | null {
+  const m = /position (\d+)/.exec(message);
+  if (m) return Number(m[1]);
+  const t = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!t) return null;
+  const [, token, cutBefore, context, cutAfter] = t as unknown as [string, string, string | undefined, string, string | undefined];
+  const start = cutBefore ? source.indexOf(context) : 0;
+  if (start < 0) return null;
+  const pos = cutBefore ? start + 10 : cutAfter ? context.length - 10 : source.indexOf(token);
+  return pos >= 0 && source[pos] === token ? pos : source.indexOf(token, start);
 }

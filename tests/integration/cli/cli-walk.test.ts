@@ -2,10 +2,12 @@
 // the `aup` command line as the README prints it (each test failed before its fix): spreadsheets as
 // people keep them, paper forms as clerks type them, a config saved wrong, a summary listed as a policy.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { aup } from '../../support/cli.ts';
-import { demoConfigIn, tempDir, DEMO_CONFIG, type TempDir } from '../../support/fixtures.ts';
+import { demoConfigIn, tempDir, DEMO_CONFIG, REPO, type TempDir } from '../../support/fixtures.ts';
 
 let tmp: TempDir;
 beforeEach(async () => (tmp = await tempDir()));
@@ -113,5 +115,74 @@ describe('aup ledger import of forms as a clerk types them', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/1 bad row;/);
     expect(bad.stderr).toMatch(/signerRole "parent" must be student, guardian or staff/);
+  });
+});
+
+describe('aup config validate on a config saved wrong', () => {
+  async function validate(content: string | Buffer) {
+    const file = path.join(tmp.dir, 'config.json');
+    await writeFile(file, content);
+    return aup(['config', 'validate', '--config', file]);
+  }
+  const demo = async () => (await readFile(DEMO_CONFIG, 'utf8')).replace(/"\$schema"[^\n]*\n/, '');
+
+  it('says an empty file is empty, not "Unexpected end of JSON input"', async () => {
+    for (const empty of ['', ' \r\n', '\uFEFF']) {
+      const r = await validate(empty);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/config\.json is empty \(a config is one JSON object: \{ … \}\)/);
+      expect(r.stderr).not.toMatch(/Unexpected/);
+    }
+  });
+
+  it('names the line and column of a comment, single quotes, a trailing comma, a missing comma', async () => {
+    const text = await demo();
+    const cases: [string, RegExp][] = [
+      [`// Lab 204\n${text}`, /line 1, column 1 \(JSON allows no comments\)/],
+      [text.replace('"bundled"', "'bundled'"), /line \d+, column \d+ \(JSON takes "double quotes"\)/],
+      [text.replace('"bellSchedule": []', '"bellSchedule": [],'), /line \d+, column 3 \(a comma before the closing bracket: JSON allows none\)/],
+      [text.replace('"timeZone": "America/Chicago",', '"timeZone": "America/Chicago"'), /line \d+, column \d+ \(a comma missing before it\?\)/],
+    ];
+    for (const [content, expected] of cases) {
+      const r = await validate(content);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(expected);
+      expect(r.stderr).not.toMatch(/Unexpected token|is Unexpected/);
+    }
+  });
+
+  it("says a missing section or a list at the top in words, not in the schema library's", async () => {
+    const config = JSON.parse(await demo());
+    delete config.district;
+    const missing = await validate(JSON.stringify(config));
+    expect(missing.stderr).toMatch(/ district: is required \(an object \{ … \}\)/);
+    const list = await validate('[]');
+    expect(list.stderr).toMatch(/\(top level\): expected an object \{ … \}, got a list/);
+    for (const r of [missing, list]) expect(r.stderr).not.toMatch(/Invalid input|received/);
+  });
+
+  it('says a folder is a folder', async () => {
+    await mkdir(path.join(tmp.dir, 'config.json'));
+    const r = await aup(['config', 'validate', '--config', path.join(tmp.dir, 'config.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read the config file .*config\.json: it is a folder, not a file/);
+  });
+
+  it.runIf(process.getuid?.() === 0)('tells an account that may not read the file so, and what to do', async () => {
+    const file = await demoConfigIn(tmp.dir);
+    await chmod(tmp.dir, 0o755);
+    await chmod(file, 0o600);
+    const run = await promisify(execFile)(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(REPO, 'bin/aup.mjs'), 'config', 'validate', '--config', file],
+      { env: { ...process.env, AUP_KIOSK_CONFIG: '' } },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /cannot read the config file .*: permission denied \(this account may not read it: run the command as root, or as an administrator\)/,
+    );
   });
 });

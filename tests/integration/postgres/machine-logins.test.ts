@@ -5,7 +5,6 @@
 // them until it has its own. Kiosk clocks are ManualClocks set from the database server's clock.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { clientConfig, type PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
@@ -14,11 +13,9 @@ import { CentralStore, type BatchResult } from '../../../electron/core/central/k
 import { CentralSync } from '../../../electron/core/central/kiosk-role/sync.ts';
 import { addMachineLogin, listMachineLogins, removeMachineLogin, requireMachineLogins } from '../../../electron/core/central/admin-role/admin.ts';
 import { encodeLine, type UnhashedRecord } from '../../../electron/core/ledger/chain.ts';
-import { ledgerFileName, listLedgerFolder } from '../../../electron/core/ledger/files.ts';
-import { Ledger } from '../../../electron/core/ledger/ledger.ts';
-import { ManualClock } from '../../../electron/core/time.ts';
 import { aupDatabase, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
+import { acceptance, kioskLedger, serverNow, type KioskLedger } from './kiosk-ledger.ts';
 
 const MINUTE = 60_000;
 
@@ -52,10 +49,6 @@ async function asAdmin<T>(db: AupDatabase, run: (admin: pg.Client) => Promise<T>
   }
 }
 
-async function serverNow(db: AupDatabase): Promise<Date> {
-  return asAdmin(db, async (c) => (await c.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now);
-}
-
 /** `machine`'s own login (made as the DBA makes it), as its config would name it. Role names are the cluster's: one machine name per test. */
 async function pcLogin(db: AupDatabase, machine: string): Promise<PostgresSettings & { role: string }> {
   const password = `pc-${randomBytes(12).toString('hex')}`;
@@ -87,46 +80,9 @@ async function outcome(c: pg.Client, sql: string, values: unknown[] = []): Promi
   }
 }
 
-interface Kiosk {
-  dir: string;
-  clock: ManualClock;
-  ledger: Ledger;
-  lines(): Promise<string[]>;
+function kiosk(machine: string, at: Date): Promise<KioskLedger> {
+  return kioskLedger(path.join(tmp.dir, `${machine}-${++n}`), machine, at, cleanups);
 }
-
-async function kiosk(machine: string, at: Date): Promise<Kiosk> {
-  const dir = path.join(tmp.dir, `${machine}-${++n}`);
-  const clock = new ManualClock(at);
-  const ledger = await Ledger.open({
-    dir,
-    clock,
-    schoolYear: { timeZone: 'America/Chicago', start: '08-01' },
-    machine: { machine, campus: 'Lockhart High School', room: 'Lab 204', appVersion: '0.1.0' },
-  });
-  cleanups.push(() => ledger.close());
-  return {
-    dir,
-    clock,
-    ledger,
-    async lines() {
-      const { years } = await listLedgerFolder(dir);
-      const texts = await Promise.all(years.map((y) => readFile(path.join(dir, ledgerFileName(y)), 'utf8')));
-      return texts.join('').trimEnd().split('\n');
-    },
-  };
-}
-
-const acceptance = (user: string) =>
-  ({
-    type: 'acceptance',
-    user,
-    policyId: 'student-aup',
-    version: '2026-27',
-    language: 'en',
-    sha256: 'e3'.repeat(32),
-    method: 'kiosk',
-    typedName: user,
-  }) as const;
 
 /** A real line's record with fields changed and its own hash recomputed: what a holder of a password can make. */
 function forge(line: string, change: Record<string, unknown>): string {
@@ -158,7 +114,7 @@ async function refusalsOf(db: AupDatabase, user: string) {
 describe("a PC's own database login", () => {
   it("writes its own records; a record for another PC is refused as 'machine', logged with what to do, and moves no chain", async () => {
     const db = await fresh();
-    const now = await serverNow(db);
+    const now = await serverNow(db.admin);
     const a = await kiosk('LAB204-21', new Date(now.getTime() - 60 * MINUTE));
     const b = await kiosk('LAB204-22', new Date(now.getTime() - 60 * MINUTE));
     await a.ledger.append(acceptance('ana.lopez'));
@@ -237,7 +193,7 @@ describe("a PC's own database login", () => {
 
   it('removed, the PC can no longer sign in, write or ask; added again, it can', async () => {
     const db = await fresh();
-    const now = await serverNow(db);
+    const now = await serverNow(db.admin);
     const pc = await kiosk('LAB204-23', new Date(now.getTime() - 30 * MINUTE));
     await pc.ledger.append(acceptance('ana.lopez'));
     const login = await pcLogin(db, 'LAB204-23');
@@ -280,7 +236,7 @@ describe("a PC's own database login", () => {
 describe('a login per PC required by the district', () => {
   it("the shared login's records are refused as 'machine-login' with what to do; the PC keeps them and sends them once it has its own login", async () => {
     const db = await fresh();
-    const now = await serverNow(db);
+    const now = await serverNow(db.admin);
     const pc = await kiosk('LAB204-24', new Date(now.getTime() - 30 * MINUTE));
     await pc.ledger.append(acceptance('ana.lopez'));
     pc.clock.advance(MINUTE);

@@ -167,7 +167,7 @@ for (const lang of ['en', 'es'] as const) {
     const before = await names();
     expect(before.length).toBe(4);
     // Sort by username, descending, from the keyboard: Tab to the button, Enter twice.
-    const sortBy = table.getByRole('button', { name: lang === 'en' ? 'Username' : 'Usuario' });
+    const sortBy = table.getByRole('button', { name: lang === 'en' ? 'Username' : 'Nombre de usuario' });
     await sortBy.focus();
     await p.keyboard.press('Enter');
     await expect(table.locator('th').nth(1)).toHaveAttribute('aria-sort', 'ascending');

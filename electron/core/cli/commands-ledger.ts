@@ -1,6 +1,6 @@
 // `aup status`, `aup report`, `aup ledger verify`: the evidence, read (never changed) for technicians and
 // administrators. Paper forms typed in: commands-ledger-import.ts.
-import { PRE_K, type DirectoryUser } from '../people.ts';
+import { gradeName, type DirectoryUser } from '../people.ts';
 import { existsSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 
@@ -121,7 +121,7 @@ export async function status(args: string[], io: CliIo): Promise<number> {
   if (values.json) io.out(JSON.stringify(answer, null, 2) + '\n');
   else
     io.out(
-      `${user.username} (${user.displayName}, ${user.role}${user.grade !== undefined ? ` grade ${user.grade}` : ''}), ${d.schoolYear}: ${d.next} — ${why}\n`,
+      `${user.username} (${user.displayName}, ${user.role}${user.grade !== undefined ? ` grade ${gradeName(user.grade)}` : ''}), ${d.schoolYear}: ${d.next} — ${why}\n`,
     );
   return EXIT.ok;
 }
@@ -137,8 +137,8 @@ export function excelCsv(rows: Record<string, unknown>[], columns: string[]): st
   return (
     '\uFEFF' +
     stringify(
-      // Pre-kindergarten is grade -1 inside; a spreadsheet reads "PK", as the roster was written.
-      rows.map((r) => columns.map((c) => cell(c === 'grade' && r[c] === PRE_K ? 'PK' : r[c]))),
+      // Grades as the roster writes them: pre-kindergarten (-1 inside) "PK", kindergarten (0) "K".
+      rows.map((r) => columns.map((c) => cell(c === 'grade' && typeof r[c] === 'number' ? gradeName(r[c]) : r[c]))),
       { header: true, columns, record_delimiter: 'windows' },
     )
   );
@@ -263,6 +263,7 @@ export async function report(args: string[], io: CliIo): Promise<number> {
         versions.push({
           policyId: policy.id,
           title: policy.title[lang] ?? policy.title.en ?? policy.id,
+          ...gradesOf(policy.audience.gradeBands, setup.config.district.gradeBands),
           version: v.version,
           effective: v.effective,
           languages: [...v.documents.keys()],
@@ -382,4 +383,13 @@ function describeVerify(r: VerifyReport): string {
     out.push(`  the seal was not checked: ${seal.reason} (run this as the kiosk service's account)`);
   }
   return out.map((l) => `${l}\n`).join('');
+}
+
+/** The grades a policy's bands cover, as a range (`PK-5`, `6-12`), for telling apart two policies of one title. */
+function gradesOf(bands: string[] | undefined, defined: Record<string, [number, number]>): { grades?: string } {
+  const ranges = (bands ?? []).map((b) => defined[b]).filter((r): r is [number, number] => r !== undefined);
+  if (!ranges.length) return {};
+  const low = Math.min(...ranges.map((r) => r[0]));
+  const high = Math.max(...ranges.map((r) => r[1]));
+  return { grades: low === high ? gradeName(low) : `${gradeName(low)}-${gradeName(high)}` };
 }

@@ -39,6 +39,8 @@ export interface PersonStatus {
 export interface VersionInForce {
   policyId: string;
   title: string;
+  /** The grades it is for (`PK-5`), printed where two policies in force share a title (the two Internet Safety rules). */
+  grades?: string;
   version: string;
   effective: string;
   languages: string[];
@@ -85,7 +87,7 @@ export function personStatuses(input: {
   return out;
 }
 
-const WORDS = {
+export const WORDS = {
   en: {
     title: (year: string) => `Acceptable Use Policy: who has accepted, school year ${year}`,
     heading: 'Who has accepted the Acceptable Use Policy',
@@ -135,7 +137,7 @@ const WORDS = {
     made: 'Fecha de elaboración',
     ledger: (d: string) => `el registro de esta computadora (${d})`,
     central: (d: string) => `la base de datos del distrito (${d})`,
-    campus: (c: string) => `Escuela: ${c}`,
+    campus: (c: string) => `Plantel: ${c}`,
     byGrade: 'Por grado',
     byRoom: 'Por salón',
     accepted: 'Aceptada',
@@ -147,14 +149,14 @@ const WORDS = {
     missingHeading: (room: string, c: string) => `Todavía no la aceptan: ${room}, ${c}`,
     everyone: (room: string) => `Todos en ${room} la aceptaron.`,
     name: 'Nombre',
-    username: 'Usuario',
+    username: 'Nombre de usuario',
     gradeCol: 'Grado',
     policy: 'Política vigente',
     last: 'Última aceptada este ciclo',
     none: 'ninguna',
     sortHint: 'Seleccione el encabezado de una columna para ordenar la lista.',
-    guardians: 'Acuerdos de padres o tutores recibidos',
-    guardiansNone: 'No se ha registrado ningún acuerdo de padres o tutores en este ciclo escolar.',
+    guardians: 'Acuerdos del padre, madre o tutor recibidos',
+    guardiansNone: 'No se ha registrado ningún acuerdo del padre, madre o tutor en este ciclo escolar.',
     signed: 'Firmado el',
     how: 'Cómo',
     paper: (by: string) => `formulario en papel, registrado por ${by}`,
@@ -171,6 +173,8 @@ const WORDS = {
 } as const;
 
 type Words = (typeof WORDS)[PageLanguage];
+
+const sharedTitle = (v: VersionInForce, all: VersionInForce[]) => all.some((o) => o !== v && o.title === v.title);
 
 interface Bar {
   label: string;
@@ -320,7 +324,7 @@ ${guardianRows}
   const versions = `<table><caption class="sr-only">${esc(w.versions)}</caption><thead><tr>${[w.policy, w.version, w.effective, w.languages]
     .map((h) => `<th scope="col">${esc(h)}</th>`)
     .join('')}</tr></thead><tbody>
-${input.versions.map((v) => `<tr><td>${esc(v.title)}</td><td>${esc(v.version)}</td><td>${esc(localDay(v.effective, input.lang))}</td><td>${esc(v.languages.join(', '))}</td></tr>`).join('\n')}
+${input.versions.map((v) => `<tr><td>${esc(sharedTitle(v, input.versions) && v.grades ? `${v.title} (${v.grades})` : v.title)}</td><td>${esc(v.version)}</td><td>${esc(localDay(v.effective, input.lang))}</td><td>${esc(v.languages.join(', '))}</td></tr>`).join('\n')}
 </tbody></table>`;
 
   const main = `${sections.join('\n')}

@@ -29,7 +29,7 @@ export interface EvidencePageInput {
   appVersion: string;
 }
 
-const WORDS = {
+export const WORDS = {
   en: {
     title: (name: string, year: string) => `Technology policy evidence: ${name}, school year ${year}`,
     heading: 'Technology policy evidence',
@@ -108,10 +108,10 @@ const WORDS = {
     title: (name: string, year: string) => `Constancia de la política de tecnología: ${name}, ciclo escolar ${year}`,
     heading: 'Constancia de la política de tecnología',
     name: 'Nombre',
-    username: 'Usuario',
+    username: 'Nombre de usuario',
     role: 'Función',
     grade: 'Grado',
-    campus: 'Escuela',
+    campus: 'Plantel',
     year: 'Ciclo escolar',
     made: 'Fecha de elaboración',
     source: 'Leído de',

@@ -186,3 +186,32 @@ describe('aup config validate on a config saved wrong', () => {
     );
   });
 });
+
+describe('aup report as a principal reads it', () => {
+  it('tells apart two policies in force of one title by their grades (the two Internet Safety rules)', async () => {
+    const config = await demoConfigIn(tmp.dir);
+    for (const [lang, title] of [
+      ['en', 'Internet Safety Rules'],
+      ['es', 'Reglas de seguridad en Internet'],
+    ]) {
+      const out = path.join(tmp.dir, `campus.${lang}.html`);
+      const r = await aup(['report', '--format', 'html', '--lang', lang!, '--at', '2026-09-16', '--out', out, '--config', config]);
+      expect(r.code, r.stderr).toBe(0);
+      const html = await readFile(out, 'utf8');
+      expect(html).toContain(`<td>${title} (PK-5)</td>`);
+      expect(html).toContain(`<td>${title} (6-12)</td>`);
+      // A title no other policy shares is printed alone.
+      expect(html).toMatch(/<td>(Student Technology Acceptable Use Policy|Política de Uso Aceptable de la Tecnología para Estudiantes)<\/td>/);
+    }
+  });
+
+  it('writes grades in the CSV as the roster does: K and PK, not 0 and -1', async () => {
+    const config = await demoConfigIn(tmp.dir, (c) => (c.district.gradeBands.elementary = [-1, 5]));
+    const r = await aup(['report', '--missing', '--at', '2026-09-16', '--config', config]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\r\nana\.lopez,Ana López,student,K,/);
+    expect(r.stdout).not.toMatch(/,student,0,/);
+    const status = await aup(['status', '--user', 'ana.lopez', '--at', '2026-09-16', '--config', config]);
+    expect(status.stdout).toMatch(/ana\.lopez \(Ana López, student grade K\)/);
+  });
+});

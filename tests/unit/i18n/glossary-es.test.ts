@@ -9,6 +9,8 @@ import path from 'node:path';
 import en from '../../../assets/locales/en.json';
 import es from '../../../assets/locales/es.json';
 import { formatTime, formatUntil } from '../../../renderer/kiosk-time.ts';
+import { WORDS as CAMPUS_WORDS } from '../../../electron/core/reports/campus.ts';
+import { WORDS as EVIDENCE_WORDS } from '../../../electron/core/reports/evidence-page.ts';
 import { REPO } from '../../support/fixtures.ts';
 
 interface Glossary {
@@ -182,5 +184,78 @@ describe('Spanish times for Texas families', () => {
     for (const [key, text] of strings)
       if (/\{\{until\}\}\.$/.test(text)) expect.fail(`${key} puts a period after a time that ends in one: “${text}”`);
     expect(formatUntil(at('2026-09-08T13:19:00-05:00'), 'en', zone).replace(/\s/g, ' ')).toBe('1:19 PM');
+  });
+});
+
+/**
+ * Every Spanish string of a principal's page (`aup report --format html`, `aup evidence`): the plain
+ * ones, and each function's text for arguments that take every branch (a grade of -1, 0 or 5, staff
+ * with none, a file's chain or the database's, the policy's text or its summary).
+ */
+function pageStrings(words: Record<string, unknown>, prefix: string): [string, string][] {
+  const samples: unknown[][] = [
+    ['X', 'Y', 'Z'],
+    [undefined],
+    [-1],
+    [0],
+    [5, 10],
+    [{ chain: 'X', kind: 'file', from: 1, to: 2, breaks: [], file: 'ledger-2026-27.jsonl', line: 3 }],
+    [{ kind: 'central', machine: 'LAB204-01', link: 4 }],
+    [{ role: 'summary', title: 'X', version: '2026-27', language: 'es' }],
+    [{ role: 'policy', title: 'X', version: '2026-27', language: 'es' }],
+  ];
+  return Object.entries(words).flatMap(([key, value]): [string, string][] => {
+    if (typeof value === 'string') return [[`${prefix}${key}`, value]];
+    if (typeof value === 'function') {
+      const texts = new Set<string>();
+      for (const args of samples) {
+        try {
+          const text = (value as (...a: unknown[]) => unknown)(...args);
+          if (typeof text === 'string') texts.add(text);
+        } catch {
+          // not this function's arguments
+        }
+      }
+      return [...texts].map((t) => [`${prefix}${key}()`, t]);
+    }
+    if (value && typeof value === 'object') return pageStrings(value as Record<string, unknown>, `${prefix}${key}.`);
+    return [];
+  });
+}
+
+describe("the principal's pages in Spanish (the campus report and the evidence page)", () => {
+  // Read by principals, teachers, hearing officers and parents: adults, addressed as staff are (usted).
+  const pages = [...pageStrings(CAMPUS_WORDS.es, 'report.campus.'), ...pageStrings(EVIDENCE_WORDS.es, 'report.evidence.')];
+
+  it('are found: every English string of each page has its Spanish', () => {
+    expect(pages.length).toBeGreaterThan(100);
+    for (const [words, prefix] of [
+      [CAMPUS_WORDS, 'report.campus.'],
+      [EVIDENCE_WORDS, 'report.evidence.'],
+    ] as const) {
+      const keys = (lang: 'en' | 'es') => [...new Set(pageStrings(words[lang], prefix).map(([k]) => k))].sort();
+      expect(keys('es')).toEqual(keys('en'));
+    }
+  });
+
+  it('use one term per concept, in Texas usage (plantel, nombre de usuario, padre, madre o tutor …)', () => {
+    const wrong = pages.flatMap(([key, text]) => termsBroken(text, 'ui').map((w) => `${key}: ${w} — “${text}”`));
+    expect(wrong).toEqual([]);
+  });
+
+  it('speak to adults with usted, never tú', () => {
+    const wrong = pages.flatMap(([key, text]) => {
+      const said = foreignWords('staff').flatMap((w) => w.exec(prose(text))?.[0].trim() ?? []);
+      return said.length ? [`${key}: ${said.join(', ')} — “${text}”`] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('catch what they said before: “Escuela” for the campus, “Usuario” alone, “padres o tutores”', () => {
+    expect(termsBroken('Usuario', 'ui')).toHaveLength(1);
+    expect(termsBroken('Acuerdos de padres o tutores recibidos', 'ui')).toHaveLength(1);
+    // "escuela" is a word of its own (a school); as the label of a campus the pages say "Plantel".
+    expect(CAMPUS_WORDS.es.campus('Lockhart High School')).toBe('Plantel: Lockhart High School');
+    expect(EVIDENCE_WORDS.es.campus).toBe('Plantel');
   });
 });

@@ -1,7 +1,7 @@
 // `aup service run` (the machine service in the foreground: what systemd, launchd and the SYSTEM
 // task start) and `aup service status` (is it running, since when, its folders and their
 // permissions, the screens connected, the last sync) for technicians.
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stderrLog } from '../log.ts';
 import { readCursor } from '../central/kiosk-role/cursor.ts';
@@ -82,7 +82,19 @@ export async function serviceStatus(args: string[], io: CliIo): Promise<number> 
         }
       : {}),
     ...(unreadable ? { status: unreadable } : {}),
-    folders: folders.required.map((r) => ({ path: r.path, what: r.what, problem: folderProblems.find((p) => p.path === r.path)?.message ?? null })),
+    folders: await Promise.all(
+      folders.required.map(async (r) => ({
+        path: r.path,
+        what: r.what,
+        // A folder the service makes at start (or one it may do without) is not a problem while absent, but it is not "ok" either.
+        exists: await lstat(r.path).then(
+          () => true,
+          () => false,
+        ),
+        problem: folderProblems.find((p) => p.path === r.path)?.message ?? null,
+        ...(r.create ? { createdByService: true } : {}),
+      })),
+    ),
     lastSync: cursor ? cursor : null,
   };
   if (values.json) {
@@ -98,8 +110,25 @@ export async function serviceStatus(args: string[], io: CliIo): Promise<number> 
       io.out(`screens connected: ${screens.length ? screens.map(([a, n]) => `${a} (${n})`).join(', ') : 'none'}\n`);
     }
     io.out('folders:\n');
-    for (const f of report.folders) io.out(`  ${f.problem ? 'WRONG' : 'ok   '} ${f.path}${f.problem ? ` — ${f.problem}` : ''}\n`);
-    io.out(`last sync: ${cursor ? JSON.stringify(cursor) : 'none (no district database, or nothing sent yet)'}\n`);
+    for (const f of report.folders) {
+      const absent = f.createdByService ? ' — not there yet (the service makes it when it starts)' : ' — not there (not needed yet)';
+      io.out(`  ${f.problem ? 'WRONG' : f.exists ? 'ok   ' : 'none '} ${f.path}${f.problem ? ` — ${f.problem}` : f.exists ? '' : absent}\n`);
+    }
+    io.out(`last sync: ${lastSyncText(cursor)}\n`);
   }
   return running && folderProblems.length === 0 ? EXIT.ok : EXIT.failure;
+}
+
+/** The sync cursor as a technician reads it: per school year, the records the district database has confirmed. */
+function lastSyncText(read: Awaited<ReturnType<typeof readCursor>> | null): string {
+  if (!read) return 'cannot be read (run it as root: sudo aup service status)';
+  const years = Object.entries(read.cursor.files);
+  const sent = years.length
+    ? years
+        .map(
+          ([year, c]) => `${year}: ${c.lines} record${c.lines === 1 ? '' : 's'} confirmed by the district database (${c.offset} bytes of the ledger)`,
+        )
+        .join('; ')
+    : 'none (no district database, or nothing sent yet)';
+  return read.problem ? `${sent}; ${read.problem}` : sent;
 }

@@ -215,3 +215,27 @@ describe('aup report as a principal reads it', () => {
     expect(status.stdout).toMatch(/ana\.lopez \(Ana López, student grade K\)/);
   });
 });
+
+describe('aup service status before the service has run', () => {
+  it('does not call a folder that is not there "ok", and says the last sync in words', async () => {
+    const r = await aup(['service', 'status', '--root', tmp.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^not running \(the service has not run on this machine\)$/m);
+    expect(r.stdout).toMatch(/^ {2}none {2}.*\/var\/lib\/aup-kiosk\/ledger — not there yet \(the service makes it when it starts\)$/m);
+    expect(r.stdout).not.toMatch(/^ {2}ok /m);
+    expect(r.stdout).toMatch(/^last sync: none \(no district database, or nothing sent yet\)$/m);
+
+    const ledger = path.join(tmp.dir, 'var/lib/aup-kiosk/ledger');
+    await mkdir(ledger, { recursive: true, mode: 0o700 });
+    await chmod(path.dirname(ledger), 0o755);
+    await chmod(ledger, 0o700);
+    await writeFile(
+      path.join(ledger, 'central-sync.json'),
+      JSON.stringify({ version: 1, files: { '2026-27': { offset: 1234, lines: 5, last: null } } }),
+    );
+    const synced = await aup(['service', 'status', '--root', tmp.dir]);
+    expect(synced.stdout).toMatch(/^ {2}(ok {3}|WRONG) .*\/var\/lib\/aup-kiosk\/ledger( — .*)?$/m);
+    expect(synced.stdout).toMatch(/^last sync: 2026-27: 5 records confirmed by the district database \(1234 bytes of the ledger\)$/m);
+    expect(synced.stdout).not.toMatch(/\{"cursor"/);
+  });
+});

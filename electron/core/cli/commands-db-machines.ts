@@ -89,12 +89,20 @@ async function passwordIn(file: string): Promise<{ password: string; made: boole
   return { password, made: false, openMode: open };
 }
 
+/** Stands for the server's name where the admin connection does not give one. */
+const DB_HOST = 'DB-HOST';
+
 /** What the PC's config names: the kiosks' connection string (the config's, else the admin's) with the PC's login. */
 function pcConnectionString(setup: KioskSetup | null, adminUrl: string, role: string): string {
   const url = new URL(setup?.config.central?.postgres.connectionString ?? adminUrl);
+  for (const key of ['user', 'password', 'application_name']) url.searchParams.delete(key);
+  // An admin on the server's own socket (postgres:///aup?host=/run/postgresql): the PCs need its network name.
+  if (url.hostname === '' || url.searchParams.get('host')?.startsWith('/')) {
+    url.searchParams.delete('host');
+    return `postgres://${role}@${DB_HOST}${url.port ? `:${url.port}` : ''}${url.pathname}${url.search}`;
+  }
   url.username = role;
   url.password = '';
-  for (const key of ['user', 'password', 'application_name']) url.searchParams.delete(key);
   return url.toString();
 }
 
@@ -118,6 +126,8 @@ export async function dbMachineAdd(args: string[], io: CliIo): Promise<number> {
       `${machine} ${created ? 'has a new database login' : 'keeps its database login'}, ${role}` +
         `, with the password ${made ? `just written to ${file} (mode 0600)` : `from ${file}`}.\n`,
     );
+    if (connectionString.includes(`@${DB_HOST}`))
+      io.out(`note: replace ${DB_HOST} with the database server's name as the PCs reach it (the admin connection is the server's own socket)\n`);
     if (openMode) io.out(`note: ${file} is readable by others (mode ${openMode}): chmod 600 ${file}\n`);
     io.out(
       `\nOn ${machine}: put that file beside its config (the machine service's, mode 0600, nobody else may read it),\n` +

@@ -113,6 +113,16 @@ describe('aup db machine add', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(`aup db machine add: --password-file: the password in ${short} is shorter than 12 characters\n`);
   });
+
+  it("through the server's own socket, the printed connection string asks for the server's network name", async () => {
+    const passwordFile = file('LAB204-37.password');
+    const socket = `postgres:///${db.name}?host=${encodeURIComponent(path.join(server.dir, 'run'))}&port=${server.port}&user=postgres`;
+    const r = await aup(['db', 'machine', 'add', 'LAB204-37', '--password-file', passwordFile, '--admin-url', socket]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`"connectionString":"postgres://aup_pc_lab204_37@DB-HOST/${db.name}?port=${server.port}"`);
+    expect(r.stdout).toContain("note: replace DB-HOST with the database server's name as the PCs reach it");
+  });
 });
 
 describe('aup db machine list and remove', () => {

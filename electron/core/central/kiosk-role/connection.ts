@@ -26,7 +26,14 @@ export async function readPasswordFile(file: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CentralConfigError(`cannot read the database password file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no file there'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied (this account may not read it)'
+          : (code ?? String(error));
+    throw new CentralConfigError(`cannot read the database password file ${file}: ${why}`);
   }
   const password = text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
   if (!password) throw new CentralConfigError(`the database password file ${file} is empty`);
@@ -153,6 +160,9 @@ export function describeDbError(error: unknown, who = 'the central database'): s
     default:
       if (/timeout/i.test(message)) return `${who} did not answer in time (${message})`;
       if (/does not support SSL|server does not support SSL/i.test(message)) return `${who} does not offer TLS (${message})`;
+      // pg's SCRAM client without a password ("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string").
+      if (/client password must be a string/.test(message))
+        return `${who} asks for a password and none was given: name the file that holds it (--password-file, --admin-password-file, or central.postgres.passwordFile)`;
       return `${who}: ${message}`;
   }
 }

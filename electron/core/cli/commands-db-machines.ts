@@ -16,7 +16,7 @@ import {
   KIOSK_ROLE,
   listMachineLogins,
   machineNameProblem,
-  machinesWithChains,
+  machinesHeardFrom,
   MachineLoginError,
   removeMachineLogin,
   reopenChain,
@@ -200,13 +200,13 @@ export async function dbReopenChain(args: string[], io: CliIo): Promise<number> 
     throw new UsageError(`--year: "${values.year}" is not a school year like 2026-27`);
   return asAdmin(values, io, 'db reopen-chain', async ({ client }) => {
     const year = values.year ?? (await currentSchoolYear(client));
-    const known = await machinesWithChains(client, year);
+    const known = await machinesHeardFrom(client, year);
     if (!known.includes(machine)) {
       const alike = known.find((m) => m.toLowerCase() === machine.toLowerCase());
       throw new UsageError(
         alike
           ? `the database has no ${year} records from "${machine}", but has from "${alike}" (names are compared exactly here): aup db reopen-chain ${alike} --year ${year}`
-          : `the database has no ${year} records from "${machine}": nothing to reopen (check the PC's name, and --year)`,
+          : `the database has no ${year} records, stored or refused, from "${machine}": nothing to reopen (check the PC's name, and --year)`,
       );
     }
     await reopenChain(client, machine, year);
@@ -262,10 +262,10 @@ export async function dbRequireMachineRoles(args: string[], io: CliIo): Promise<
   });
 }
 
-/** The machines with a chain this school year and no login of their own (they signed in as aup_kiosk). */
+/** The machines heard from this school year with no login of their own (they signed in as aup_kiosk). */
 async function machinesWithoutLogin(client: pg.ClientBase): Promise<string[]> {
   const year = await currentSchoolYear(client);
   const { machines } = await listMachineLogins(client);
   const own = new Set(machines.filter((m) => !m.removedAt).map((m) => m.machine.toLowerCase()));
-  return (await machinesWithChains(client, year)).filter((m) => !own.has(m.toLowerCase()));
+  return (await machinesHeardFrom(client, year)).filter((m) => !own.has(m.toLowerCase()));
 }

@@ -206,6 +206,25 @@ describe('aup db reopen-chain', () => {
     await rm(path.join(after.dir, CURSOR_FILE));
     expect(await new CentralSync({ dir: after.dir, sink: s }).syncOnce()).toMatchObject({ sent: 2, inserted: 2, rejected: 0 });
   });
+
+  it('reopens the chain of a PC renamed mid-year, which the database knows only from its refused records', async () => {
+    const now = await serverNow(db.admin);
+    const shared = await store(db.kiosk);
+    const old = await kiosk('LAB204-38', new Date(now.getTime() - 60 * MINUTE));
+    await old.ledger.append(acceptance('ana.lopez'));
+    expect(await new CentralSync({ dir: old.dir, sink: shared }).syncOnce()).toMatchObject({ inserted: 1 });
+    await old.ledger.close();
+    // The same ledger folder, the PC now named LAB204-40: its next record follows a line of LAB204-38's chain.
+    const renamed = await kioskLedger(old.dir, 'LAB204-40', new Date(now.getTime() - 30 * MINUTE), cleanups);
+    await renamed.ledger.append(acceptance('ben.carter'));
+    expect(await new CentralSync({ dir: old.dir, sink: shared }).syncOnce()).toMatchObject({ sent: 1, inserted: 0, rejected: 1 });
+
+    const r = await aup(['db', 'reopen-chain', 'LAB204-40', ...admin()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    await rm(path.join(old.dir, CURSOR_FILE));
+    expect(await new CentralSync({ dir: old.dir, sink: shared }).syncOnce()).toMatchObject({ sent: 2, duplicates: 1, inserted: 1, rejected: 0 });
+  });
 });
 
 describe('bad input is exit 2, naming the problem', () => {
@@ -233,7 +252,7 @@ describe('bad input is exit 2, naming the problem', () => {
     expect(remove.stderr).toContain('no PC named LAB204-99 has a login in this database ("aup db machine list" shows those that do)');
     const reopen = await aup(['db', 'reopen-chain', 'LAB204-99', '--year', '2026-27', ...admin()]);
     expect(reopen.code).toBe(2);
-    expect(reopen.stderr).toContain('the database has no 2026-27 records from "LAB204-99": nothing to reopen');
+    expect(reopen.stderr).toContain('the database has no 2026-27 records, stored or refused, from "LAB204-99": nothing to reopen');
     const none = await aup(['db', 'machine', 'list']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('give the admin connection string with --admin-url or AUP_DB_ADMIN_URL');

@@ -277,10 +277,17 @@ export async function currentSchoolYear(client: pg.ClientBase): Promise<string> 
   return rows[0]!.year;
 }
 
-/** The machines with a chain (records, or a reopening) in `schoolYear`, by name. */
-export async function machinesWithChains(client: pg.ClientBase, schoolYear: string): Promise<string[]> {
-  const { rows } = await client.query<{ machine: string }>('SELECT DISTINCT machine FROM aup.chain_links WHERE school_year = $1 ORDER BY machine', [
-    schoolYear,
-  ]);
+/**
+ * The machines the database has heard from in `schoolYear`, by name: a chain (records, or a
+ * reopening), or only refused records (a PC renamed mid-year, whose first record under its new name
+ * follows a line of its old one).
+ */
+export async function machinesHeardFrom(client: pg.ClientBase, schoolYear: string): Promise<string[]> {
+  const { rows } = await client.query<{ machine: string }>(
+    `SELECT machine FROM aup.chain_links WHERE school_year = $1
+     UNION SELECT machine FROM aup.refusals WHERE school_year = $1 AND machine IS NOT NULL
+     ORDER BY machine`,
+    [schoolYear],
+  );
   return rows.map((r) => r.machine);
 }

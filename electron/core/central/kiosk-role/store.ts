@@ -13,7 +13,9 @@ export interface BatchResult {
   rejected: number[];
   /**
    * Why each rejected line was refused, in the same order: `malformed`, `school-year`, `future`,
-   * `until`, `chain` (migrations/002_checked_records.sql). Empty lists from a database before 002.
+   * `until`, `chain` (migrations/002_checked_records.sql), `machine`, `machine-login` (a PC's own
+   * login naming another PC, the shared login where each PC must have its own: 005_machine_logins.sql).
+   * Empty lists from a database before 002.
    */
   reasons: string[][];
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { clientConfig, type PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
 import { readCursor } from '../../../electron/core/central/kiosk-role/cursor.ts';
+import { RoomGrantsClient } from '../../../electron/core/central/kiosk-role/rooms.ts';
 import { CentralStore, type BatchResult } from '../../../electron/core/central/kiosk-role/store.ts';
 import { CentralSync } from '../../../electron/core/central/kiosk-role/sync.ts';
 import { addMachineLogin, listMachineLogins, removeMachineLogin, requireMachineLogins } from '../../../electron/core/central/admin-role/admin.ts';
@@ -159,6 +160,18 @@ describe("a PC's own database login", () => {
     expect(await outcome(c, open, ['LAB204-21'])).toBe('ok');
     expect(await outcome(c, "SELECT aup_api.end_room('Lockhart High School', 'Lab 204', 'LAB204-22', 'ms.garcia')")).toBe('42501');
     expect(await outcome(c, "SELECT aup_api.end_room('Lockhart High School', 'Lab 204', 'lab204-21', 'ms.garcia')")).toBe('ok');
+    // A kiosk configured with another PC's login is told so in words, not "run aup db migrate".
+    const rooms = await RoomGrantsClient.open(
+      loginA,
+      { campus: 'Lockhart High School', room: 'Lab 204', machine: 'LAB204-22' },
+      { listen: false, pollMs: 60_000 },
+    );
+    cleanups.push(() => rooms.close());
+    const refused = await rooms.openRoom({ by: 'ms.garcia', byName: 'Ms. Garcia', kind: 'teacher', minutes: 30 }).catch((e: Error) => e);
+    expect(refused).toMatchObject({ code: 'unavailable' });
+    expect((refused as Error).message).toBe(
+      `the central database refused this login: ${loginA.role} is the database login of LAB204-21, not of LAB204-22: a PC's config names another PC's login, or someone holding that PC's password wrote for another (if that PC is lost: "aup db machine remove LAB204-21")`,
+    );
   });
 
   it('reads no table, cannot reach the unchecked functions, reopen a chain, change the setting or make roles', async () => {

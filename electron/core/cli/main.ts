@@ -104,6 +104,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** The real process's streams. `resources`: the packaged app's and the single executable's own folders. */
 export function processIo(resources: Resources = checkoutResources()): CliIo {
+  // `aup report | head`, `aup policy list | findstr …`: the reader went away, so there is no one left to
+  // write to; stop quietly (not Node's "Unhandled 'error' event" and its stack trace).
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

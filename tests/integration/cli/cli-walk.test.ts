@@ -3,7 +3,7 @@
 // people keep them, paper forms as clerks type them, a config saved wrong, a summary listed as a policy.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { aup } from '../../support/cli.ts';
@@ -237,5 +237,20 @@ describe('aup service status before the service has run', () => {
     expect(synced.stdout).toMatch(/^ {2}(ok {3}|WRONG) .*\/var\/lib\/aup-kiosk\/ledger( — .*)?$/m);
     expect(synced.stdout).toMatch(/^last sync: 2026-27: 5 records confirmed by the district database \(1234 bytes of the ledger\)$/m);
     expect(synced.stdout).not.toMatch(/\{"cursor"/);
+  });
+});
+
+describe('aup piped into a command that stops reading (| head, | findstr)', () => {
+  it('ends quietly with its own exit code, not with an unhandled EPIPE and a stack trace', async () => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/aup.mjs'), 'policy', 'list', '--config', DEMO_CONFIG], {
+      env: { ...process.env, AUP_KIOSK_CONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.cjs:\d+/);
+    expect(code).toBe(0);
   });
 });

@@ -270,7 +270,7 @@ export const HELP: Record<string, CommandHelp> = {
 
 const FOOTER = `Without --config the config is looked up like the kiosk does: AUP_KIOSK_CONFIG, then the machine location.
 Exit codes: 0 success, 1 failure, 2 bad input or invalid config, 3 ledger tampered.
-"aup <command> --help" shows a command's options and examples.
+"aup <command> --help" shows a command's options and examples; "aup --version" the version.
 `;
 
 /** The command groups (`config`, `policy`, …): the first word of a two-word command. */

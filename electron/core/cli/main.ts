@@ -3,6 +3,7 @@
 import { ArgumentError, EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { commandHelp, groupHelp, groupOf, usage } from './help.ts';
 import { checkoutResources, type Resources } from '../config/resources.ts';
+import { APP_VERSION } from '../version.ts';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 /**
@@ -57,6 +58,11 @@ function asksHelp(args: string[]): boolean {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // `aup --version`: what a technician checks first on a PC (the MSI, the DMG and the deb carry the same number).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version')) {
+    io.out(`aup ${APP_VERSION}\n`);
+    return EXIT.ok;
+  }
   if (argv[0] === 'help' && argv.length > 1) return runCli([...argv.slice(1), '--help'], io);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(USAGE);

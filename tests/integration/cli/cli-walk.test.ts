@@ -254,3 +254,14 @@ describe('aup piped into a command that stops reading (| head, | findstr)', () =
     expect(code).toBe(0);
   });
 });
+
+describe('aup --version', () => {
+  it('prints the version of package.json, exit 0, as a technician checks it on a PC', async () => {
+    const { version } = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V', 'version']) {
+      const r = await aup([flag]);
+      expect(r).toMatchObject({ code: 0, stdout: `aup ${version}\n`, stderr: '' });
+    }
+    expect((await aup(['--help'])).stdout).toMatch(/"aup --version" the version/);
+  });
+});

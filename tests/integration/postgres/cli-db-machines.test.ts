@@ -97,6 +97,12 @@ describe('aup db machine add', () => {
     const s = await store(settings);
     expect(await new CentralSync({ dir: pc.dir, sink: s }).syncOnce()).toMatchObject({ inserted: 1, rejected: 0 });
     expect(await ask(s, 'ana.lopez', JSON.parse((await pc.lines())[0]!).schoolYear)).toBe(true);
+
+    // Run again (a script run twice): the login is kept, with the password in the file.
+    const again = await aup(['db', 'machine', 'add', 'LAB204-31', '--password-file', passwordFile, ...admin()]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`LAB204-31 keeps its database login, aup_pc_lab204_31, with the password from ${passwordFile}.`);
+    expect(await ask(await store(settings))).toBe(false);
   });
 
   it('reads the password from a file the technician made, and refuses one too short (exit 2)', async () => {

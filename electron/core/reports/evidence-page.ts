@@ -72,6 +72,9 @@ export const WORDS = {
     } as Record<string, string>,
     time: 'Time',
     machine: 'Computer',
+    enteredAt: 'Typed in',
+    enteredOn: 'Typed in on the computer',
+    paperHead: (day: string) => `paper form signed ${day}`,
     room: 'Room',
     language: 'Language',
     method: 'How',
@@ -149,6 +152,9 @@ export const WORDS = {
     } as Record<string, string>,
     time: 'Hora',
     machine: 'Computadora',
+    enteredAt: 'Registrado',
+    enteredOn: 'Registrado en la computadora',
+    paperHead: (day: string) => `formulario en papel firmado el ${day}`,
     room: 'Salón',
     language: 'Idioma',
     method: 'Cómo',
@@ -272,12 +278,16 @@ ${body}
 
 function entry(c: CitedRecord, input: EvidencePageInput, w: Words, index: number): string {
   const r = c.record;
-  const head = `${index}. ${w.types[r.type] ?? r.type} — ${localTime(r.at, input.timeZone, input.lang)}`;
+  // A paper form was signed on its own day, away from any kiosk: its record's time, computer and room are
+  // where a clerk typed it in, and say so (the room of the clerk's computer says nothing of the signing).
+  const paper = (r.type === 'acceptance' || r.type === 'guardian-agreement') && r.method === 'paper' ? r : null;
+  const when = paper?.signedOn ? w.paperHead(localDay(paper.signedOn, input.lang)) : localTime(r.at, input.timeZone, input.lang);
+  const head = `${index}. ${w.types[r.type] ?? r.type} — ${when}`;
   const trust = c.trust.ok ? `<p class="ok">✓ ${esc(w.trusted)}</p>` : `<p class="bad">✗ ${esc(w.untrusted)}: ${esc(c.trust.why)}</p>`;
   const rows: [string, string][] = [
-    [w.time, esc(localTime(r.at, input.timeZone, input.lang))],
-    [w.machine, esc(r.machine)],
-    [w.room, esc(r.room)],
+    [paper ? w.enteredAt : w.time, esc(localTime(r.at, input.timeZone, input.lang))],
+    [paper ? w.enteredOn : w.machine, esc(r.machine)],
+    ...(paper ? [] : ([[w.room, esc(r.room)]] as [string, string][])),
     [w.campus, esc(r.campus)],
     ...details(r, w, input),
     [w.recordId, `<span class="hash">${esc(r.id)}</span>`],

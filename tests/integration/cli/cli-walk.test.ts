@@ -265,3 +265,28 @@ describe('aup --version', () => {
     expect((await aup(['--help'])).stdout).toMatch(/"aup --version" the version/);
   });
 });
+
+describe('aup evidence of a paper form, as a hearing officer reads it', () => {
+  it('heads it with the day it was signed, and calls the time and computer where it was typed in so, without the room', async () => {
+    const config = await demoConfigIn(tmp.dir);
+    const csv = path.join(tmp.dir, 'forms.csv');
+    await writeFile(
+      csv,
+      'username,policyId,version,language,signedOn,signerRole,enteredBy\r\nben.carter,guardian-agreement,2026-27,es,08/20/2026,guardian,clerk.kim\r\n',
+    );
+    expect((await aup(['ledger', 'import', csv, '--config', config])).code).toBe(0);
+    for (const [lang, head, typed, on] of [
+      ['en', 'Parent or guardian agreement — paper form signed Aug 20, 2026', 'Typed in', 'Typed in on the computer'],
+      ['es', 'Acuerdo del padre, madre o tutor — formulario en papel firmado el 20 ago 2026', 'Registrado', 'Registrado en la computadora'],
+    ] as const) {
+      const out = path.join(tmp.dir, `ben.${lang}.html`);
+      const r = await aup(['evidence', '--user', 'ben.carter', '--year', '2026-27', '--lang', lang, '--out', out, '--config', config]);
+      expect(r.code, r.stderr).toBe(0);
+      const html = await readFile(out, 'utf8');
+      expect(html).toContain(`<h3 id="e1">1. ${head}</h3>`);
+      expect(html).toContain(`<dt>${typed}</dt>`);
+      expect(html).toContain(`<dt>${on}</dt>`);
+      expect(html).not.toMatch(/<dt>(Room|Salón)<\/dt>/);
+    }
+  });
+});

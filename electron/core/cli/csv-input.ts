@@ -193,10 +193,15 @@ export function parseCsvText(text: string, file: string, encoding: CsvEncoding):
   }
   const trimmed = records.map(({ record, info }) => ({ line: info.lines, fields: record.map((f) => f.trim()) }));
   // csv-parse counts the line a record ends on; a data row starts after the previous one ends.
-  // A row of empty cells (",,,," where Excel kept formatted but empty cells below the data) is not a row.
+  // A row of empty cells (",,,," where Excel kept formatted but empty cells below the data) is not a row,
+  // and empty cells past the header's last column (a cell right of the table once typed in) are none.
+  const width = trimmed[0]?.fields.length ?? 0;
   const rows = trimmed
     .slice(1)
-    .map((r, i) => ({ line: startLine(records, i + 1), fields: r.fields }))
+    .map((r, i) => ({
+      line: startLine(records, i + 1),
+      fields: r.fields.length > width && r.fields.slice(width).every((f) => f === '') ? r.fields.slice(0, width) : r.fields,
+    }))
     .filter((r) => r.fields.some((f) => f !== ''));
   return { encoding, delimiter, header: trimmed[0]?.fields ?? [], rows };
 }

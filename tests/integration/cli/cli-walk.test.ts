@@ -68,6 +68,14 @@ describe('aup roster import of spreadsheets as people keep them', () => {
     expect(r.stdout).toMatch(/wrote 1 users/);
   });
 
+  it("passes over empty cells right of the header's last column, and still names a row that is short", async () => {
+    const ok = await importCsv('username,displayName,role,grade\r\na.one,A One,student,1,,\r\nb.two,B Two,student,2\r\n');
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/wrote 2 users/);
+    const extra = await importCsv('username,displayName,role,grade\r\na.one,A One,student,1,x\r\n');
+    expect(extra.stderr).toMatch(/sis\.csv line 2: expected 4 fields, found 5/);
+  });
+
   it('makes a line break typed inside a name cell (Alt+Enter) one space', async () => {
     const r = await importCsv('username,displayName,role,grade\r\nx.y,"Smith, John\nJr.",student,7\r\n');
     expect(r.code).toBe(0);

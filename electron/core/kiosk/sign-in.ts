@@ -3,6 +3,10 @@
 // administrator override, so both are limited and recorded alike. Failures are counted per name
 // typed, with a machine-wide ceiling; a count goes back to zero only when a sign-in unlocks
 // (a student's own valid sign-in, refused for the role, resets nothing).
+// Attempts on the machine are taken one at a time, and each is counted as a failure before the
+// secret is checked (taken back once it proved right or could not be checked): guesses sent at
+// once, from several connections or several students, each see the ones before them, and a guess
+// whose answer never came (the service killed meanwhile, the state unwritable) has still counted.
 import type { Outcome } from '../api/contract.ts';
 import type { EvidenceLedger } from '../evidence/evidence-ledger.ts';
 import type { Directory, DirectoryUser } from '../people.ts';
@@ -33,23 +37,41 @@ export class SignIn {
     this.#parts = parts;
   }
 
-  /** Checks `secret` for `username`, at the kiosk of `student`. */
-  async attempt(username: string, secret: string, student: DirectoryUser): Promise<SignInResult> {
+  /** Checks `secret` for `username`, at the kiosk of `student`; one attempt at a time on the machine. */
+  attempt(username: string, secret: string, student: DirectoryUser): Promise<SignInResult> {
+    const turn = this.#queue.then(() => this.#attempt(username, secret, student));
+    this.#queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  #queue: Promise<void> = Promise.resolve();
+
+  async #attempt(username: string, secret: string, student: DirectoryUser): Promise<SignInResult> {
     const { lockStore, lock, directory, clock, log } = this.#parts;
     const now = clock.now();
     const key = signerKey(username);
-    const allowed = bothAllowed(lockStore.attempts({ signer: key }), lockStore.attempts('machine'), now);
+    const before = { mine: lockStore.attempts({ signer: key }), machine: lockStore.attempts('machine') };
+    const allowed = bothAllowed(before.mine, before.machine, now);
     if (!allowed.ok) return { ok: false, outcome: { ok: false, reason: 'rate-limited', retryAfterSeconds: allowed.retryAfterSeconds } };
+    // Counted before it is checked (a store that cannot be written throws here: nothing is checked).
+    const mine = afterFailure(before.mine, lock, now);
+    const machine = afterMachineFailure(before.machine, lock, now);
+    lockStore.saveAttempts({ signer: key }, mine);
+    lockStore.saveAttempts('machine', machine);
     const auth = await directory.authenticate(username, secret);
+    if (auth.ok || auth.reason === 'directory-unavailable') {
+      // Not a wrong secret: the count is as it was (a right one resets it only once it unlocks).
+      lockStore.saveAttempts({ signer: key }, before.mine);
+      lockStore.saveAttempts('machine', before.machine);
+    }
     if (auth.ok) return { ok: true, signer: auth.user, key };
     if (auth.reason === 'directory-unavailable') {
       log.write('warn', 'directory unavailable at sign-in', { detail: auth.detail });
       return { ok: false, outcome: { ok: false, reason: 'directory-unavailable' } };
     }
-    const mine = afterFailure(lockStore.attempts({ signer: key }), lock, now);
-    const machine = afterMachineFailure(lockStore.attempts('machine'), lock, now);
-    lockStore.saveAttempts({ signer: key }, mine);
-    lockStore.saveAttempts('machine', machine);
     // A password typed into the name box must not become evidence: keep the name only if it is someone's.
     const attemptedBy = await this.#knownName(username);
     await this.#parts.record({ type: 'auth-failure', user: student.username, attemptedBy, refusal: 'bad-credentials' });

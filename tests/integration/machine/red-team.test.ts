@@ -1,0 +1,134 @@
+// The installed product attacked as the student at the keyboard (a real unprivileged uid) and as
+// another student on the same PC: `aup service run` as root on a temp root-owned tree, the students'
+// processes under their own uids over the real socket. Each test is an attack; it passes when the
+// attack fails. Attacks already held elsewhere: channel.test.ts (another account's name, tokens,
+// links in the token folders, malformed, huge and flooding frames, the connection ceiling, the
+// handshake timeout), permissions.test.ts (modes, owners, links, umask), service.test.ts (reading or
+// forging the state, a killed screen, a SIGKILLed service), sea.test.ts (NODE_OPTIONS, OPENSSL_CONF).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { canCreateAccounts, createTestAccounts, type TestAccount } from '../../../harness/os-accounts.ts';
+import { Child } from '../../support/child.ts';
+import { REPO } from '../../support/fixtures.ts';
+import { machineTree, type MachineTree } from '../../support/machine.ts';
+
+const CLIENT = path.join(import.meta.dirname, 'screen-client.ts');
+const AGENT = path.join(import.meta.dirname, 'red-team-agent.ts');
+const AUP = path.join(REPO, 'bin/aup.mjs');
+/** The demo config's lock rules (assets/demo/config.json). */
+const MAX_FAILED = 5;
+
+let tree: MachineTree;
+let accounts: TestAccount[];
+let removeAccounts: () => Promise<void>;
+const children: Child[] = [];
+
+function startService(env: NodeJS.ProcessEnv = {}, args: string[] = []): Child {
+  const service = new Child(AUP, ['service', 'run', '--root', tree.root, ...args], { NODE_OPTIONS: '', ...env });
+  children.push(service);
+  return service;
+}
+
+async function ready(service: Child): Promise<Child> {
+  await service.waitForLog((l) => l.includes('machine service started'), 'the service to start');
+  return service;
+}
+
+function screen(account: TestAccount, env: NodeJS.ProcessEnv = {}): Child {
+  const c = new Child(CLIENT, [tree.socket, tree.sessions, account.name], env, account);
+  children.push(c);
+  return c;
+}
+
+function agent(account: TestAccount): Child {
+  const c = new Child(AGENT, [tree.socket, tree.sessions, account.name], {}, account);
+  children.push(c);
+  return c;
+}
+
+const lastView = (c: Child) =>
+  [...c.lines]
+    .reverse()
+    .map((l) => JSON.parse(l))
+    .find((m) => m.view)?.view as string | undefined;
+const waitView = (c: Child, kind: string, what = kind) => c.waitForLines(() => lastView(c) === kind, `${what} on the screen`);
+
+async function call(c: Child, name: string, params?: unknown): Promise<unknown> {
+  const from = c.lines.length;
+  c.send(JSON.stringify({ call: name, params }));
+  const line = await c.waitFor((l) => JSON.parse(l).call === name, `the answer to ${name}`, from);
+  return JSON.parse(line).result;
+}
+
+/** Sends an agent command and returns the first answer line `key` names. */
+async function ask<T>(c: Child, command: Record<string, unknown>, key: string): Promise<T> {
+  const from = c.lines.length;
+  c.send(JSON.stringify(command));
+  const line = await c.waitFor((l) => key in JSON.parse(l) || 'error' in JSON.parse(l), `the agent's ${key}`, from);
+  const answer = JSON.parse(line);
+  if ('error' in answer) throw new Error(`agent: ${answer.error}`);
+  return answer[key] as T;
+}
+
+/** The student's first login: the policy (typed name), the safety rules, then the lock. */
+async function toTheLock(c: Child, displayName: string): Promise<void> {
+  await waitView(c, 'policy');
+  const view = await call(c, 'getView');
+  const { policyId, version, sha256, language } = (view as { document: { policyId: string; version: string; sha256: string; language: string } })
+    .document;
+  expect(await call(c, 'acceptPolicy', { policyId, version, sha256, language, typedName: displayName })).toEqual({ ok: true });
+  await waitView(c, 'safety-rules');
+  const rules = (await call(c, 'getView')) as { document: { policyId: string; version: string } };
+  expect(await call(c, 'acknowledgeSafetyRules', { rulesId: rules.document.policyId, version: rules.document.version })).toEqual({ ok: true });
+  await waitView(c, 'locked');
+}
+
+type Outcome = { ok: boolean; reason?: string; retryAfterSeconds?: number };
+
+describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
+  'red team: the installed service attacked by students (root, real accounts)',
+  () => {
+    beforeAll(async () => {
+      ({ accounts, remove: removeAccounts } = await createTestAccounts(2, 'auptred'));
+    });
+    afterEach(async () => {
+      for (const c of children.splice(0)) await c.kill().catch(() => undefined);
+      if (tree) await rm(tree.root, { recursive: true, force: true });
+    });
+    afterAll(async () => removeAccounts?.());
+
+    it("guessing a teacher's PIN from many connections at once, two students together, gets no more guesses than one at a time", async () => {
+      tree = await machineTree(accounts);
+      await ready(startService());
+      const [a, b] = accounts as [TestAccount, TestAccount];
+      const [sa, sb] = [screen(a), screen(b)];
+      await toTheLock(sa, 'Test Student 1');
+      await toTheLock(sb, 'Test Student 2');
+      // One guess short of the lockout, one at a time.
+      for (let i = 0; i < MAX_FAILED - 1; i++)
+        expect(await call(sa, 'teacherUnlock', { username: 'ms.garcia', secret: `000${i}` })).toMatchObject({ ok: false, reason: 'bad-credentials' });
+
+      // Each student's own process opens three more connections (four is the ceiling) and fires them together.
+      const [ga, gb] = [agent(a), agent(b)];
+      expect(await ask<string[]>(ga, { cmd: 'clients', count: 3 }, 'clients')).toEqual(['connected', 'connected', 'connected']);
+      expect(await ask<string[]>(gb, { cmd: 'clients', count: 3 }, 'clients')).toEqual(['connected', 'connected', 'connected']);
+      const guesses = (from: number) => Array.from({ length: 3 }, (_, i) => ({ username: 'ms.garcia', secret: String(1000 + from + i) }));
+      const [ra, rb] = await Promise.all([
+        ask<Outcome[]>(ga, { cmd: 'burst', method: 'teacherUnlock', params: guesses(0) }, 'results'),
+        ask<Outcome[]>(gb, { cmd: 'burst', method: 'teacherUnlock', params: guesses(3) }, 'results'),
+      ]);
+      const results = [...ra, ...rb];
+      const checked = results.filter((r) => r.reason === 'bad-credentials');
+      const refused = results.filter((r) => r.reason === 'rate-limited');
+      console.log(`red team: 6 concurrent guesses at the last allowed one: ${checked.length} checked, ${refused.length} rate-limited`);
+      expect(results.every((r) => r.ok === false)).toBe(true);
+      expect(checked).toHaveLength(1); // the one guess left, not six
+      expect(refused).toHaveLength(5);
+      // And the lockout is in force for the right PIN too.
+      expect(await call(sb, 'teacherUnlock', { username: 'ms.garcia', secret: '2468' })).toMatchObject({ ok: false, reason: 'rate-limited' });
+      await waitView(sa, 'locked');
+      await waitView(sb, 'locked');
+    });
+  },
+);

@@ -77,7 +77,9 @@ export async function publishDocument(req: PublishRequest): Promise<PublishResul
   try {
     bytes = await readFile(req.file);
   } catch (error) {
-    throw new PublishError(`cannot read ${req.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no file there' : code === 'EISDIR' ? 'it is a folder, not a file' : (code ?? String(error));
+    throw new PublishError(`cannot read ${req.file}: ${why}`);
   }
   const problem = documentProblem(bytes, req.file);
   if (problem) throw new PublishError(problem);
@@ -85,6 +87,12 @@ export async function publishDocument(req: PublishRequest): Promise<PublishResul
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     bytes = bytes.subarray(3);
     notes.push('removed the UTF-8 byte order mark at the start of the file');
+  }
+  // Windows line ends (CRLF) are not part of the text either: the same words saved by Notepad or by
+  // another editor get the same SHA-256, and a version in force is not "changed" by its line ends.
+  if (bytes.includes(0x0d)) {
+    bytes = Buffer.from(bytes.toString('utf8').replace(/\r\n?/g, '\n'), 'utf8');
+    notes.push('made the line ends LF (the file had Windows line ends, CRLF)');
   }
   const sha256 = sha256Hex(bytes);
 
@@ -163,6 +171,14 @@ export async function publishDocument(req: PublishRequest): Promise<PublishResul
       documents: { [req.language]: { file: relative, sha256, ...(req.reviewed ? {} : { reviewed: false }) } },
     });
     action = 'added-version';
+  }
+  // The same text as another version: most often last year's file given by mistake.
+  if (action === 'added-version' || action === 'added-language' || action === 'replaced-text') {
+    const same = policy.versions.filter((v) => v.version !== req.version && v.documents[req.language]?.sha256 === sha256).map((v) => v.version);
+    if (same.length)
+      notes.push(
+        `this text is the same, byte for byte, as ${req.policyId} ${same.join(', ')} (${req.language}): if a new text was meant, publish that file instead`,
+      );
   }
   if (action !== 'unchanged' && !req.reviewed)
     notes.push('marked unreviewed: the kiosk shows it with a notice until it is published again with --reviewed');

@@ -298,3 +298,53 @@ describe('aup evidence of a paper form, as a hearing officer reads it', () => {
     }
   });
 });
+
+describe("aup policy add of next year's text, as a principal saves it", () => {
+  const POLICIES = path.join(REPO, 'assets/policies');
+  const add = (file: string, ...more: string[]) =>
+    aup([
+      'policy',
+      'add',
+      '--catalog',
+      path.join(tmp.dir, 'catalog'),
+      '--id',
+      'student-aup',
+      '--version',
+      '2027-28',
+      '--effective',
+      '2027-08-01',
+      '--lang',
+      'en',
+      file,
+      ...more,
+    ]);
+
+  it('stores a text saved with Windows line ends (CRLF) with LF, so the same words have the same SHA-256', async () => {
+    const lf = await readFile(path.join(POLICIES, 'student-aup/2026-27.en.md'), 'utf8');
+    const next = lf.replace('# ', '# Next year: ');
+    const crlf = path.join(tmp.dir, 'aup-2027-28.md');
+    await writeFile(crlf, next.replace(/\n/g, '\r\n'));
+    const r = await add(crlf);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/note: made the line ends LF \(the file had Windows line ends, CRLF\)/);
+    expect(r.stdout).not.toMatch(/the same, byte for byte/);
+    const stored = await readFile(path.join(tmp.dir, 'catalog/student-aup/2027-28.en.md'), 'utf8');
+    expect(stored).toBe(next);
+    const { createHash } = await import('node:crypto');
+    expect(r.stdout).toContain(createHash('sha256').update(next).digest('hex'));
+  });
+
+  it("says when the text is last year's, byte for byte (the wrong file given)", async () => {
+    const r = await add(path.join(POLICIES, 'student-aup/2026-27.en.md'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /this text is the same, byte for byte, as student-aup 2025-26, 2026-27 \(en\): if a new text was meant, publish that file instead/,
+    );
+  });
+
+  it('says in words that the file is not there', async () => {
+    const r = await add(path.join(tmp.dir, 'nope.md'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read .*nope\.md: there is no file there/);
+  });
+});

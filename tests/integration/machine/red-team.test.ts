@@ -6,9 +6,11 @@
 // handshake timeout), permissions.test.ts (modes, owners, links, umask), service.test.ts (reading or
 // forging the state, a killed screen, a SIGKILLed service), sea.test.ts (NODE_OPTIONS, OPENSSL_CONF).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { canCreateAccounts, createTestAccounts, type TestAccount } from '../../../harness/os-accounts.ts';
+import { promisify } from 'node:util';
+import { canCreateAccounts, createTestAccounts, runAs, type TestAccount } from '../../../harness/os-accounts.ts';
 import { Child } from '../../support/child.ts';
 import { REPO } from '../../support/fixtures.ts';
 import { machineTree, type MachineTree } from '../../support/machine.ts';
@@ -23,6 +25,9 @@ let tree: MachineTree;
 let accounts: TestAccount[];
 let removeAccounts: () => Promise<void>;
 const children: Child[] = [];
+/** Filesystems a test mounted (unmounted after it). */
+const mounts: string[] = [];
+const exec = promisify(execFile);
 
 function startService(env: NodeJS.ProcessEnv = {}, args: string[] = []): Child {
   const service = new Child(AUP, ['service', 'run', '--root', tree.root, ...args], { NODE_OPTIONS: '', ...env });
@@ -94,6 +99,7 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
     });
     afterEach(async () => {
       for (const c of children.splice(0)) await c.kill().catch(() => undefined);
+      for (const m of mounts.splice(0)) await exec('umount', [m]);
       if (tree) await rm(tree.root, { recursive: true, force: true });
     });
     afterAll(async () => removeAccounts?.());
@@ -129,6 +135,39 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
       expect(await call(sb, 'teacherUnlock', { username: 'ms.garcia', secret: '2468' })).toMatchObject({ ok: false, reason: 'rate-limited' });
       await waitView(sa, 'locked');
       await waitView(sb, 'locked');
+    });
+
+    it('a student who fills the disk the service writes to gets no free guesses and learns nothing from the answers', async () => {
+      tree = await machineTree(accounts);
+      // As on most installs, /var/tmp (every account may write, sticky) and /var/lib are one filesystem;
+      // a small one here, with no blocks kept for root (tmpfs, as btrfs and xfs keep none either).
+      const varFolder = path.join(tree.root, 'var');
+      await exec('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=755', 'tmpfs', varFolder]);
+      mounts.push(varFolder);
+      await mkdir(path.join(varFolder, 'lib'), { mode: 0o755 });
+      const varTmp = path.join(varFolder, 'tmp');
+      await mkdir(varTmp);
+      await chmod(varTmp, 0o1777);
+      await ready(startService());
+      const [a] = accounts as [TestAccount];
+      const s = screen(a);
+      await toTheLock(s, 'Test Student 1');
+
+      const fill = await runAs(a, 'sh', ['-c', `head -c 100000000 /dev/zero > '${varTmp}/fill'`]);
+      expect(fill.stderr).toMatch(/No space left on device/);
+      const answers: unknown[] = [];
+      for (let i = 0; i < MAX_FAILED + 2; i++) answers.push(await call(s, 'teacherUnlock', { username: 'ms.garcia', secret: `000${i}` }));
+      const right = await call(s, 'teacherUnlock', { username: 'ms.garcia', secret: '2468' });
+      console.log(`red team: disk full, a wrong PIN answered ${JSON.stringify(answers[0])}, the right PIN ${JSON.stringify(right)}`);
+      // A guess that cannot be counted is not checked: the right PIN is answered as the wrong ones are.
+      for (const answer of answers) expect(answer).toEqual(right);
+      expect(right).toMatchObject({ ok: false, reason: 'not-now' });
+      expect(await call(s, 'getView')).toMatchObject({ kind: 'locked' });
+
+      // Space again: the teacher's PIN works, and the lock was never opened meanwhile.
+      expect((await runAs(a, 'rm', ['-f', path.join(varTmp, 'fill')])).code).toBe(0);
+      expect(await call(s, 'teacherUnlock', { username: 'ms.garcia', secret: '2468' })).toEqual({ ok: true });
+      await waitView(s, 'unlocked');
     });
   },
 );

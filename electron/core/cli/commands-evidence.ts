@@ -2,7 +2,6 @@
 // one person's evidence of a school year on one printable page, for the principal at a hearing.
 // Exit 0: written (a person without records gets a page that says so); 2: bad input or an unknown
 // person; 3: written, and the ledger says some of it cannot be trusted (the page says exactly what).
-import { writeWhole } from '../write-whole.ts';
 import path from 'node:path';
 import { directoryFor } from '../setup.ts';
 import type { DirectoryUser } from '../people.ts';
@@ -12,7 +11,7 @@ import { evidencePage } from '../reports/evidence-page.ts';
 import { pageLanguage } from '../reports/page.ts';
 import { personEvidence } from '../central/admin-role/report.ts';
 import { APP_VERSION } from '../version.ts';
-import { EXIT, UsageError, atAndYear, parse, setupFor, type CliIo } from './io.ts';
+import { EXIT, UsageError, atAndYear, parse, setupFor, writeOutput, type CliIo } from './io.ts';
 import { CENTRAL_OPTIONS, databaseLabel, withReportingClient } from './commands-central.ts';
 
 export const EVIDENCE_OPTIONS = {
@@ -26,17 +25,6 @@ export const EVIDENCE_OPTIONS = {
 } as const;
 
 /** `--out`: the page written whole (never half-written where a principal would open it), or why not, as bad input. */
-export async function writeOutput(file: string, text: string): Promise<void> {
-  try {
-    await writeWhole(file, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `--out: cannot write ${file}: ${code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' ? 'permission denied' : (code ?? error)}`,
-    );
-  }
-}
-
 export async function evidence(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, EVIDENCE_OPTIONS);
   if (!values.user) throw new UsageError('--user USERNAME is required');

@@ -15,12 +15,11 @@ import { gradeBandOf, versionInForce } from '../policy/resolve.ts';
 import { campusPage, personStatuses, type AcceptanceFact, type CampusPageInput, type VersionInForce } from '../reports/campus.ts';
 import { pageLanguage } from '../reports/page.ts';
 import { APP_VERSION } from '../version.ts';
-import { writeOutput } from './commands-evidence.ts';
 import path from 'node:path';
 import { schoolYearOf } from '../school-year.ts';
 import { isoWithOffset } from '../time.ts';
 import type { KioskSetup } from '../setup.ts';
-import { EXIT, UsageError, atAndYear, parse, parseAt, setupFor, type CliIo } from './io.ts';
+import { EXIT, UsageError, atAndYear, parse, parseAt, setupFor, writeOutput, type CliIo } from './io.ts';
 import { CENTRAL_OPTIONS, centralReport, centralUserEvidence, centralYearFacts, databaseLabel } from './commands-central.ts';
 
 const decisionRules = (setup: KioskSetup) => decisionRulesFrom(setup.config);

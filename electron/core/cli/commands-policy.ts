@@ -11,8 +11,7 @@ import { localDate } from '../time.ts';
 import { esc, htmlPage, localDay } from '../reports/page.ts';
 import { underHeading } from '../reports/evidence-page.ts';
 import { loadSetup } from '../setup.ts';
-import { EXIT, UsageError, parse, parseAt, type CliIo } from './io.ts';
-import { writeOutput } from './commands-evidence.ts';
+import { EXIT, UsageError, parse, parseAt, writeOutput, type CliIo } from './io.ts';
 
 export const POLICY_ADD_OPTIONS = {
   catalog: { type: 'string' },

@@ -6,14 +6,13 @@
 // kept (an export never has them).
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writeWhole } from '../write-whole.ts';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { rosterSchema, rosterUserSchema, rosterWarnings, type RosterUser } from '../directory/roster.ts';
 import { ROLES, PRIVILEGES } from '../api/contract.ts';
 import { gradeName, parseGrade } from '../people.ts';
 import type { ConfigProblem } from '../api/contract.ts';
-import { EXIT, UsageError, parse, type CliIo } from './io.ts';
+import { EXIT, UsageError, parse, writeOutput, type CliIo } from './io.ts';
 import { describeCsv, readCsvFile, type CsvTable } from './csv-input.ts';
 
 /** The roster's columns, as a CSV header names them (any case), or as --map points to the export's own. */
@@ -345,11 +344,7 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
   if (users.length === 0) throw new UsageError(`${file} has no users after the header (${read})`);
 
   // Atomic replace: a reader (the kiosk) sees the old roster or the new one, never half of one.
-  try {
-    await writeWhole(out, JSON.stringify({ users }, null, 2) + '\n');
-  } catch (error) {
-    throw new Error(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? error}`, { cause: error });
-  }
+  await writeOutput(out, JSON.stringify({ users }, null, 2) + '\n');
   const warnings = rosterWarnings({ users }, out);
   const withPin = users.filter((u) => u.pinHash).length;
   if (values.json)

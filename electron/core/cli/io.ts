@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { instantOfLocal, parseLocalDate } from '../time.ts';
 import type { Resources } from '../config/resources.ts';
 import { parseSchoolYear, schoolYearOf } from '../school-year.ts';
+import { writeWhole } from '../write-whole.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -120,4 +121,22 @@ export function atAndYear(setup: KioskSetup, io: CliIo, at: string | undefined, 
   const chosen = year ?? schoolYearOf(now, { timeZone: tz, start: setup.config.district.schoolYearStart });
   if (parseSchoolYear(chosen) === null) throw new UsageError(`--year: "${chosen}" is not a school year like 2026-27`);
   return { now, year: chosen };
+}
+
+/** `--out FILE`: written whole (a reader sees the old file or the new one), or bad input that says why, in words. */
+export async function writeOutput(file: string, text: string, flag = '--out'): Promise<void> {
+  try {
+    await writeWhole(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'the folder does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder (give a file name in it)'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (code ?? String(error));
+    throw new UsageError(`${flag}: cannot write ${file}: ${why}`);
+  }
 }

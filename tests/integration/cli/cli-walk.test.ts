@@ -94,6 +94,18 @@ describe('aup roster import of spreadsheets as people keep them', () => {
     expect(folder.stderr).toMatch(/cannot read .*forms: it is a folder, not a file/);
   });
 
+  it('says in words why --out cannot be written (bad input, exit 2, like report and evidence)', async () => {
+    const csv = path.join(tmp.dir, 'sis.csv');
+    await writeFile(csv, 'username,displayName,role,grade\r\na.one,A One,student,1\r\n');
+    const noFolder = await aup(['roster', 'import', csv, '--out', path.join(tmp.dir, 'nope', 'roster.json')]);
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toMatch(/--out: cannot write .*roster\.json: the folder does not exist/);
+    const folder = await aup(['roster', 'import', csv, '--out', tmp.dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/--out: cannot write .*: it is a folder \(give a file name in it\)/);
+    for (const r of [noFolder, folder]) expect(r.stderr).not.toMatch(/ENOENT|EISDIR|failed/);
+  });
+
   it('counts bad rows, not problems', async () => {
     const r = await importCsv('username,displayName,role,grade,privileges\r\na.one,A One,pupil,13,gone\r\n');
     expect(r.code).toBe(2);

@@ -208,6 +208,12 @@ function method(r: LedgerRecord, w: Words, lang: PageLanguage): string {
   return r.typedName ? w.typedName(r.typedName) : w.agreed;
 }
 
+/** "Student Technology Acceptable Use Policy (student-aup)": the title of the text the record says was shown, else the id. */
+function titled(policyId: string, recordId: string, input: EvidencePageInput): string {
+  const title = input.texts.get(recordId)?.find((t) => t.role === 'policy' && t.policyId === policyId)?.title;
+  return title && title !== policyId ? `${title} (${policyId})` : policyId;
+}
+
 /** The rows that say what one record is, beyond time and place. */
 function details(r: LedgerRecord, w: Words, input: EvidencePageInput): [string, string][] {
   const rows: [string, string][] = [];
@@ -215,7 +221,8 @@ function details(r: LedgerRecord, w: Words, input: EvidencePageInput): [string, 
     case 'acceptance':
     case 'guardian-agreement':
       rows.push(
-        [w.policy, `${r.policyId}, ${w.version.toLowerCase()} ${r.version}`],
+        // Its title as the person saw it (a hearing reads titles, not ids), with the catalog id beside it.
+        [w.policy, `${titled(r.policyId, r.id, input)}, ${w.version.toLowerCase()} ${r.version}`],
         [w.language, languageName(r.language, input.lang)],
         [w.method, method(r, w, input.lang)],
       );

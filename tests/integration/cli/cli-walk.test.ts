@@ -287,7 +287,7 @@ describe('aup --version', () => {
 });
 
 describe('aup evidence of a paper form, as a hearing officer reads it', () => {
-  it('heads it with the day it was signed, and calls the time and computer where it was typed in so, without the room', async () => {
+  it('heads it with the day it was signed, names the policy by its title, and calls the time and computer where it was typed in so, without the room', async () => {
     const config = await demoConfigIn(tmp.dir);
     const csv = path.join(tmp.dir, 'forms.csv');
     await writeFile(
@@ -307,6 +307,8 @@ describe('aup evidence of a paper form, as a hearing officer reads it', () => {
       expect(html).toContain(`<dt>${typed}</dt>`);
       expect(html).toContain(`<dt>${on}</dt>`);
       expect(html).not.toMatch(/<dt>(Room|Salón)<\/dt>/);
+      // The policy by the title of the text signed (Spanish here), its id beside it.
+      expect(html).toMatch(/<dt>(Policy|Política)<\/dt><dd>Acuerdo del padre, madre o tutor \(guardian-agreement\), (version|versión) 2026-27<\/dd>/);
     }
   });
 });

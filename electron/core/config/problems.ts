@@ -12,11 +12,14 @@ export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
   return out || '(top level)';
 }
 
+/** What was found, with its value where it is short (`the number 55.5`, `text "55"`): "got a number" told a technician nothing. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return 'text';
+  if (typeof value === 'string') return value.length <= 40 ? `text ${JSON.stringify(value)}` : 'text';
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
   return `a ${typeof value}`;
 }
 

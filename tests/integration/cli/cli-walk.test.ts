@@ -181,6 +181,18 @@ describe('aup config validate on a config saved wrong', () => {
     for (const r of [missing, list]) expect(r.stderr).not.toMatch(/Invalid input|received/);
   });
 
+  it('says what value of the wrong type it found ("55" in quotes, 55.5), not only "text" or "a number"', async () => {
+    const config = JSON.parse(await demo());
+    config.lock.unlockMinutes = '55';
+    config.lock.maxOverrideMinutes = 55.5;
+    config.lock.students = 'yes';
+    const r = await validate(JSON.stringify(config));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/lock\.unlockMinutes: expected a whole number from 1 to 480, got text "55"/);
+    expect(r.stderr).toMatch(/lock\.maxOverrideMinutes: expected a whole number from 1 to 1440, got the number 55\.5/);
+    expect(r.stderr).toMatch(/lock\.students: expected true or false, got text "yes"/);
+  });
+
   it('says a folder is a folder', async () => {
     await mkdir(path.join(tmp.dir, 'config.json'));
     const r = await aup(['config', 'validate', '--config', path.join(tmp.dir, 'config.json')]);

@@ -118,7 +118,7 @@ describe('a district’s own UI language', () => {
     expect(r.problems).toEqual(
       expect.arrayContaining([
         { path: 'languages.folder: vi.json: locked.heding', message: 'not a key of the English UI strings (a typo?)' },
-        { path: 'languages.folder: vi.json: locked.heading', message: 'expected text, got a number' },
+        { path: 'languages.folder: vi.json: locked.heading', message: 'expected text, got the number 7' },
         { path: 'languages.folder: vi.json: teacher.intro', message: 'expected the placeholders of the English text ({{name}}), got {{student}}' },
       ]),
     );

@@ -52,7 +52,10 @@ export class SignIn {
   async #attempt(username: string, secret: string, student: DirectoryUser): Promise<SignInResult> {
     const { lockStore, lock, directory, clock, log } = this.#parts;
     const now = clock.now();
-    const key = signerKey(username);
+    // Counted under the name the directory knows the person by: every spelling it takes for them
+    // (any case, spaces around it, LDAP's full-width letters) is one count, not a fresh one each.
+    const known = await this.#find(username);
+    const key = signerKey(typeof known === 'object' && known ? known.username : username);
     const before = { mine: lockStore.attempts({ signer: key }), machine: lockStore.attempts('machine') };
     const allowed = bothAllowed(before.mine, before.machine, now);
     if (!allowed.ok) return { ok: false, outcome: { ok: false, reason: 'rate-limited', retryAfterSeconds: allowed.retryAfterSeconds } };
@@ -73,7 +76,7 @@ export class SignIn {
       return { ok: false, outcome: { ok: false, reason: 'directory-unavailable' } };
     }
     // A password typed into the name box must not become evidence: keep the name only if it is someone's.
-    const attemptedBy = await this.#knownName(username);
+    const attemptedBy = known === 'unavailable' ? '(directory unavailable)' : (known?.username ?? '(not a known username)');
     await this.#parts.record({ type: 'auth-failure', user: student.username, attemptedBy, refusal: 'bad-credentials' });
     log.write('warn', 'failed sign-in', { user: student.username, attemptedBy, failures: mine.failures, machineFailures: machine.failures });
     const locked = bothAllowed(mine, machine, now);
@@ -89,12 +92,11 @@ export class SignIn {
     this.#parts.lockStore.saveAttempts('machine', afterSuccess());
   }
 
-  async #knownName(typed: string): Promise<string> {
+  async #find(typed: string): Promise<DirectoryUser | null | 'unavailable'> {
     try {
-      const user = typed.trim() && typed.length <= 100 ? await this.#parts.directory.findUser(typed) : null;
-      return user ? user.username : '(not a known username)';
+      return typed.trim() && typed.length <= 100 ? await this.#parts.directory.findUser(typed) : null;
     } catch {
-      return '(directory unavailable)';
+      return 'unavailable';
     }
   }
 }

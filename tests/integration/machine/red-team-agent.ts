@@ -13,7 +13,7 @@ type Command =
   | { cmd: 'call'; client: number; method: string; params?: unknown }
   | { cmd: 'close' };
 
-const [socketPath, sessionsRoot, account] = process.argv.slice(2);
+const [socketPath = '', sessionsRoot = '', account = ''] = process.argv.slice(2);
 if (!socketPath || !sessionsRoot || !account) throw new Error('usage: red-team-agent.ts <socket> <sessions root> <account>');
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const clients: ChannelClient[] = [];

@@ -12,7 +12,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { canCreateAccounts, createTestAccounts, runAs, type TestAccount } from '../../../harness/os-accounts.ts';
 import { Child } from '../../support/child.ts';
-import { REPO } from '../../support/fixtures.ts';
+import { REPO, demoConfigIn, tempDir } from '../../support/fixtures.ts';
+import { openKioskService } from '../../../electron/core/setup.ts';
+import { MemoryLog } from '../../../electron/core/log.ts';
+import { ManualClock } from '../../../electron/core/time.ts';
+import { startSlapd } from '../../../harness/slapd.ts';
 import { machineTree, type MachineTree } from '../../support/machine.ts';
 
 const CLIENT = path.join(import.meta.dirname, 'screen-client.ts');
@@ -171,3 +175,56 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
     });
   },
 );
+
+// The district's directory decides which spellings of a name are the same person (OpenLDAP's uid
+// match folds case and full-width letters); the lockout must count them as one. No OS account is
+// needed for this one: it is the sign-in the service runs, whichever screen sends it.
+describe("red team: a teacher's name spelled many ways, against the real directory (OpenLDAP)", () => {
+  it("every spelling the directory takes for the teacher counts toward that teacher's lockout", async () => {
+    const slapd = await startSlapd();
+    const tmp = await tempDir();
+    try {
+      const config = await demoConfigIn(tmp.dir, (c) => {
+        c.directory = {
+          type: 'ldap',
+          url: slapd.url,
+          bindDn: slapd.serviceDn,
+          bindPasswordFile: slapd.servicePasswordFile,
+          userBase: slapd.peopleBase,
+          userFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
+          groups: slapd.groups,
+          languageAttribute: 'preferredLanguage',
+          privilegesAttribute: 'aupPrivileges',
+          guardianDeniedAttribute: 'aupGuardianDeniedInternet',
+          tls: { caFile: slapd.caFile },
+          timeoutSeconds: 10,
+        };
+      });
+      const kiosk = await openKioskService({ configFile: config, clock: new ManualClock('2026-10-06T15:00:00Z'), log: new MemoryLog() });
+      try {
+        const s = kiosk.session(slapd.users.seventhGrader.username);
+        for (let i = 0; i < 2; i++) {
+          const v = await s.getView();
+          if (v.kind === 'policy') {
+            const d = v.document;
+            await s.acceptPolicy({ policyId: d.policyId, version: d.version, sha256: d.sha256, language: d.language, typedName: v.user.displayName });
+          } else if (v.kind === 'safety-rules') await s.acknowledgeSafetyRules({ rulesId: v.document.policyId, version: v.document.version });
+        }
+        expect(await s.getView()).toMatchObject({ kind: 'locked' });
+        const teacher = slapd.users.teacher;
+        // One letter full-width in each: the same entry to the directory, another string to the kiosk.
+        const fullWidth = (name: string, i: number) => name.slice(0, i) + String.fromCharCode(name.charCodeAt(i) + 0xfee0) + name.slice(i + 1);
+        const spellings = Array.from({ length: MAX_FAILED }, (_, i) => fullWidth(teacher.username, i));
+        for (const username of spellings)
+          expect(await s.teacherUnlock({ username, secret: 'not-the-password' })).toMatchObject({ reason: 'bad-credentials' });
+        expect(await s.teacherUnlock({ username: teacher.username, secret: teacher.password })).toMatchObject({ ok: false, reason: 'rate-limited' });
+        expect(await s.getView()).toMatchObject({ kind: 'locked' });
+      } finally {
+        await kiosk.close();
+      }
+    } finally {
+      await tmp.cleanup();
+      await slapd.stop();
+    }
+  });
+});

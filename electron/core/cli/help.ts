@@ -172,7 +172,7 @@ export const HELP: Record<string, CommandHelp> = {
     },
     examples: ['aup ledger import paper-forms.csv', 'aup ledger import new-students.csv --allow-unknown'],
     notes:
-      'Columns: username,policyId,version,language,signedOn,signerRole,enteredBy (signer is read as signerRole). signedOn: 2026-08-21 or 08/21/2026 (month first).\n' +
+      'Columns: username,policyId,version,language,signedOn,signerRole,enteredBy (signer is read as signerRole; student, guardian or staff, any case). signedOn: 2026-08-21 or 08/21/2026 (month first).\n' +
       'enteredBy: a staff username in the directory. A form already recorded (user, policy, version, signerRole, signedOn) is reported, not recorded again.',
   },
   'roster hash-pin': {
@@ -196,7 +196,7 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     notes:
       'Read as saved: UTF-8 (with or without BOM), UTF-16, Windows-1252; comma, semicolon or tab (it says which). A byte that is not text is refused by its line.\n' +
-      'Columns: username,displayName,role,grade (PK, K, 1-12) and optionally language,privileges,guardianDeniedInternet,preferredName,firstName,lastName,campus,homeroom,pinHash.\n' +
+      'Columns: username,displayName,role,grade (PK, K, 1-12; 05, 5th, Grade 5, Kindergarten) and optionally language,privileges,guardianDeniedInternet,preferredName,firstName,lastName,campus,homeroom,pinHash.\n' +
       'OneRoster 1.1: a folder with users.csv (grades from users.csv, else enrollments.csv and classes.csv); guardians and parents are skipped.',
   },
   'db migrate': {

@@ -70,7 +70,7 @@ export function parseColumnMap(specs: string[]): Map<Column, string> {
 }
 
 /** Rows of a plain export: each roster column found by its own name (any case) or through --map. */
-function mappedRows(table: CsvTable, file: string, map: Map<Column, string>): Row[] {
+function mappedRows(table: CsvTable, file: string, map: Map<Column, string>, everyone?: string): Row[] {
   const header = table.header;
   const find = (name: string) => header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
   for (const [column, name] of map) {
@@ -83,17 +83,21 @@ function mappedRows(table: CsvTable, file: string, map: Map<Column, string>): Ro
   }
   // A file with first and last names needs no display name: it is made of them.
   const named = index.has('displayName') || (index.has('firstName') && index.has('lastName'));
-  const missing = (['username', 'displayName', 'role'] as const).filter((c) => !index.has(c) && (c !== 'displayName' || !named));
+  const missing = (['username', 'displayName', 'role'] as const).filter(
+    (c) => !index.has(c) && (c !== 'displayName' || !named) && (c !== 'role' || everyone === undefined),
+  );
   if (missing.length) {
     throw new UsageError(
       `${file} line 1: the header lacks ${missing.join(', ')} (it has: ${header.join(', ')}; read as ${describeCsv(table)}). ` +
-        `Name the export's own columns with --map, like ${MAP_EXAMPLE}`,
+        `Name the export's own columns with --map, like ${MAP_EXAMPLE}` +
+        (missing.includes('role') ? '; an export of students alone (no role column) takes --role student' : ''),
     );
   }
   return table.rows.map(({ line, fields }) => ({
     line,
     fields,
     get: (c: Column) => {
+      if (c === 'role') return get(fields, index.get('role')) || (everyone ?? ''); // --role fills a missing column or an empty cell
       if (c === 'displayName' && !index.has('displayName'))
         return `${get(fields, index.get('firstName'))} ${get(fields, index.get('lastName'))}`.trim();
       return get(fields, index.get(c));
@@ -261,18 +265,28 @@ function sourceFile(given: string): string {
 }
 
 export async function rosterImport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { out: { type: 'string' }, map: { type: 'string', multiple: true }, json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse(
+    args,
+    { out: { type: 'string' }, map: { type: 'string', multiple: true }, role: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  );
   if (positionals.length !== 1) throw new UsageError('give one CSV file or OneRoster folder: aup roster import FILE.csv --out roster.json');
   if (!values.out) throw new UsageError('--out roster.json is required (the roster file to write)');
   const file = sourceFile(positionals[0]!);
   const out = path.resolve(values.out);
   const map = parseColumnMap(values.map ?? []);
+  // A student information system's export of students has no role column: --role student says what they all are.
+  if (values.role !== undefined && !(ROLES as readonly string[]).includes(values.role.toLowerCase()))
+    throw new UsageError(`--role: "${values.role}" is not a role (${ROLES.join(', ')})`);
 
   const table = await readCsvFile(file);
   const problems: ConfigProblem[] = [];
   const oneRoster = isOneRoster(table);
   if (oneRoster && map.size) throw new UsageError('--map is for a plain export; a OneRoster users.csv is read by its own column names');
-  const { rows, skipped } = oneRoster ? await oneRosterRows(table, file, problems) : { rows: mappedRows(table, file, map), skipped: {} };
+  if (oneRoster && values.role) throw new UsageError("--role is for a plain export; a OneRoster users.csv names each user's role");
+  const { rows, skipped } = oneRoster
+    ? await oneRosterRows(table, file, problems)
+    : { rows: mappedRows(table, file, map, values.role?.toLowerCase()), skipped: {} };
 
   // PIN hashes already in the roster survive a re-import.
   const kept = new Map<string, string>();

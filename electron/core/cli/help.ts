@@ -183,16 +183,18 @@ export const HELP: Record<string, CommandHelp> = {
   },
   'roster import': {
     summary: "turn a student information system export (CSV or OneRoster folder) into the kiosk's roster",
-    usage: 'FILE.csv|ONEROSTER-FOLDER --out roster.json [--map column=Header,…] [--json]',
+    usage: 'FILE.csv|ONEROSTER-FOLDER --out roster.json [--map column=Header,…] [--role R] [--json]',
     flags: {
       '--out F': 'the roster file to write (PIN hashes already in it are kept)',
       '--map M': 'roster column = the export\'s own header, e.g. displayName="Student Name",grade=Grade (repeatable)',
+      '--role R': 'the role of every row without one (an export of students has no role column: --role student)',
       ...JSON_OUT,
     },
     examples: [
       'aup roster import students.csv --out roster.json',
       'aup roster import export.csv --out roster.json --map displayName="Student Name",grade=Grade',
       'aup roster import oneroster-export/ --out roster.json',
+      'aup roster import powerschool.csv --out roster.json --role student --map username=Student_Number,displayName=LastFirst,grade=Grade_Level',
     ],
     notes:
       'Read as saved: UTF-8 (with or without BOM), UTF-16, Windows-1252; comma, semicolon or tab (it says which). A byte that is not text is refused by its line.\n' +

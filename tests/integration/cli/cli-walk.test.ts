@@ -106,6 +106,28 @@ describe('aup roster import of spreadsheets as people keep them', () => {
     for (const r of [noFolder, folder]) expect(r.stderr).not.toMatch(/ENOENT|EISDIR|failed/);
   });
 
+  it('takes a PowerSchool student export, which has no role column, with --role student and --map', async () => {
+    const csv = path.join(tmp.dir, 'powerschool.csv');
+    await writeFile(
+      csv,
+      'Student_Number,LastFirst,Grade_Level,Home_Room,SchoolID\r\n101234,"Lopez, Ana",0,Room 101,12\r\n101235,"Carter, Ben",04,Room 102,12\r\n',
+    );
+    const map = ['--map', 'username=Student_Number,displayName=LastFirst,grade=Grade_Level,homeroom=Home_Room'];
+    const without = await aup(['roster', 'import', csv, '--out', out(), ...map]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/the header lacks role .*; an export of students alone \(no role column\) takes --role student/);
+    const r = await aup(['roster', 'import', csv, '--out', out(), '--role', 'Student', ...map]);
+    expect(r.code, r.stderr).toBe(0);
+    const users = JSON.parse(await readFile(out(), 'utf8')).users;
+    expect(users).toEqual([
+      expect.objectContaining({ username: '101234', displayName: 'Lopez, Ana', role: 'student', grade: 0, homeroom: 'Room 101' }),
+      expect.objectContaining({ username: '101235', role: 'student', grade: 4 }),
+    ]);
+    const wrong = await aup(['roster', 'import', csv, '--out', out(), '--role', 'pupil', ...map]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--role: "pupil" is not a role \(student, teacher/);
+  });
+
   it('counts bad rows, not problems', async () => {
     const r = await importCsv('username,displayName,role,grade,privileges\r\na.one,A One,pupil,13,gone\r\n');
     expect(r.code).toBe(2);

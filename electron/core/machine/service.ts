@@ -84,6 +84,10 @@ export async function startMachineService(options: MachineServiceOptions): Promi
   const { log } = options;
   const platform = options.platform ?? process.platform;
   const since = new Date().toISOString();
+  // Whatever umask the unit or a technician's shell started it with (UMask=0000 made the ledger 0666):
+  // what the service creates is root's alone unless it says otherwise (the socket 0666, the run and
+  // sessions folders 0755 and the token folders are set explicitly). Given back when it closes.
+  const umask = process.platform === 'win32' ? null : process.umask(0o077);
   const system = await readSystemValues(platform, { log });
   let folders = serviceFolders(platform, system, options.root ? { root: options.root } : {});
   const location = serviceConfigLocation(folders, {}, options.root ? { root: options.root } : {});
@@ -234,6 +238,7 @@ export async function startMachineService(options: MachineServiceOptions): Promi
       await watch.close();
       await channel.close();
       await kiosk.close();
+      if (umask !== null) process.umask(umask);
       log.write('info', 'machine service stopped');
     },
   };

@@ -7,7 +7,7 @@
 // forging the state, a killed screen, a SIGKILLed service), sea.test.ts (NODE_OPTIONS, OPENSSL_CONF).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { canCreateAccounts, createTestAccounts, runAs, type TestAccount } from '../../../harness/os-accounts.ts';
@@ -139,6 +139,30 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
       expect(await call(sb, 'teacherUnlock', { username: 'ms.garcia', secret: '2468' })).toMatchObject({ ok: false, reason: 'rate-limited' });
       await waitView(sa, 'locked');
       await waitView(sb, 'locked');
+    });
+
+    it("every file the service writes is root's alone, even when it was started with umask 000", async () => {
+      tree = await machineTree(accounts);
+      // A unit file's UMask=0000: the process starts with it, before any code of the service runs.
+      const wrapper = path.join(tree.root, 'umask-000.mjs');
+      await writeFile(wrapper, `process.umask(0);\nawait import(${JSON.stringify(AUP)});\n`);
+      const service = new Child(wrapper, ['service', 'run', '--root', tree.root], { NODE_OPTIONS: '' });
+      children.push(service);
+      await ready(service);
+      const [a] = accounts as [TestAccount];
+      const s = screen(a);
+      await toTheLock(s, 'Test Student 1');
+      expect(await call(s, 'teacherUnlock', { username: 'ms.garcia', secret: '0000' })).toMatchObject({ reason: 'bad-credentials' });
+      const open: string[] = [];
+      const walk = async (dir: string): Promise<void> => {
+        for (const entry of await readdir(dir, { withFileTypes: true })) {
+          const p = path.join(dir, entry.name);
+          if (entry.isDirectory()) await walk(p);
+          else if (((await lstat(p)).mode & 0o077) !== 0) open.push(`${path.relative(tree.data, p)} ${((await lstat(p)).mode & 0o777).toString(8)}`);
+        }
+      };
+      await walk(tree.data);
+      expect(open).toEqual([]);
     });
 
     it('a student who fills the disk the service writes to gets no free guesses and learns nothing from the answers', async () => {

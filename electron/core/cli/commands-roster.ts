@@ -87,6 +87,13 @@ function mappedRows(table: CsvTable, file: string, map: Map<Column, string>, eve
     (c) => !index.has(c) && (c !== 'displayName' || !named) && (c !== 'role' || everyone === undefined),
   );
   if (missing.length) {
+    // A report title above the header (Skyward, a saved report): the header is further down.
+    const wanted = missing.map((c) => (map.get(c) ?? c).toLowerCase());
+    const lower = table.rows.slice(0, 10).find((r) => wanted.every((w) => r.fields.some((f) => f.toLowerCase() === w)));
+    if (lower)
+      throw new UsageError(
+        `${file} line 1 is not the header: the column names are on line ${lower.line}. Delete the lines above them and import again`,
+      );
     throw new UsageError(
       `${file} line 1: the header lacks ${missing.join(', ')} (it has: ${header.join(', ')}; read as ${describeCsv(table)}). ` +
         `Name the export's own columns with --map, like ${MAP_EXAMPLE}` +

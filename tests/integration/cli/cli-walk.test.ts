@@ -128,6 +128,12 @@ describe('aup roster import of spreadsheets as people keep them', () => {
     expect(wrong.stderr).toMatch(/--role: "pupil" is not a role \(student, teacher/);
   });
 
+  it('says where the header is when a report title is above it', async () => {
+    const r = await importCsv('Student Roster Report\r\nPrinted 08/01/2026\r\nusername,displayName,role,grade\r\na.one,A One,student,1\r\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sis\.csv line 1 is not the header: the column names are on line 3\. Delete the lines above them and import again/);
+  });
+
   it('counts bad rows, not problems', async () => {
     const r = await importCsv('username,displayName,role,grade,privileges\r\na.one,A One,pupil,13,gone\r\n');
     expect(r.code).toBe(2);

@@ -4,6 +4,7 @@
 // timer outside the alert, so screen readers hear the wait once, when the refusal arrives, and not
 // every second after.
 import type { TFunction } from 'i18next';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKioskNow } from '../kiosk-time.ts';
 import { useKiosk } from '../store.ts';
@@ -17,17 +18,23 @@ export function waitText(t: TFunction, seconds: number): string {
 export function RefusalAlert() {
   const { t } = useTranslation();
   const refusal = useKiosk((s) => s.refusal);
-  // The wrong PIN that starts a lockout says so: that sign-in failed, and now sign-ins wait.
+  // The wrong PIN that starts a lockout says so, once: it did not match, and now sign-ins wait (not
+  // "check them and try again" beside the wait).
   const nowLocked = refusal?.reason === 'bad-credentials' && refusal.retryAt !== undefined;
+  const slot = useRef<HTMLDivElement>(null);
+  // Where the screen is taller than the window (a 600-pixel netbook, 200 % zoom), the refusal is
+  // brought into view: the button pressed is on screen, the answer below it must be too.
+  useEffect(() => {
+    if (refusal) slot.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [refusal]);
   return (
     <>
-      <div role="alert" className="refusal-slot">
+      <div role="alert" className="refusal-slot" ref={slot}>
         {refusal && (
           <p className="refusal" key={refusal.seq}>
             <WarningIcon />
             <span>
-              {t(`refusal.${refusal.reason}`)}
-              {nowLocked && ` ${t('refusal.nowLocked')}`}
+              {nowLocked ? t('refusal.bad-credentials-locked') : t(`refusal.${refusal.reason}`)}
               {refusal.retryAfterSeconds !== undefined && <span className="visually-hidden"> {waitText(t, refusal.retryAfterSeconds)}</span>}
             </span>
           </p>

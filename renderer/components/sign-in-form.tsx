@@ -1,19 +1,28 @@
-// The sign-in forms over the lock screen (teacher unlock, administrator override). After a refusal
-// the secret is cleared and focus returns to it; Escape or Cancel goes back to the lock screen.
+// The sign-in forms over the lock screen (teacher unlock, administrator override, open the room) and
+// over a room's unlocked screen (end class). After any refusal the secret is cleared (a PIN is never
+// left in a form at a student's computer: with the administrator gone, a student could fix the minutes
+// and send the override again under the administrator's name) and focus goes to the field the refusal
+// names, else to the secret. Escape, wherever focus is on the screen, or Cancel goes back.
 import { useEffect, useRef, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { RefusalReason } from '../../electron/core/api/contract.ts';
 import { useKiosk } from '../store.ts';
 import { RefusalAlert } from './refusal-alert.tsx';
+
+/** The field a refusal is about (the override's reason, its minutes), focused after that refusal. */
+export type RefusalFields = Partial<Record<RefusalReason, RefObject<HTMLElement | null>>>;
 
 export function SignInForm({
   submitLabel,
   onSubmit,
   secretRef,
+  refusalFields,
   children,
 }: {
   submitLabel: string;
   onSubmit(): void;
   secretRef: RefObject<HTMLInputElement | null>;
+  refusalFields?: RefusalFields;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -21,14 +30,23 @@ export function SignInForm({
   const refusal = useKiosk((s) => s.refusal);
   const panelClosed = useKiosk((s) => s.panelClosed);
   const form = useRef<HTMLFormElement>(null);
+  const fields = useRef(refusalFields);
+  fields.current = refusalFields;
 
   useEffect(() => {
     if (!refusal || !secretRef.current) return;
-    if (refusal.reason === 'bad-credentials' || refusal.reason === 'rate-limited') {
-      secretRef.current.value = '';
-      secretRef.current.focus();
-    }
+    secretRef.current.value = '';
+    (fields.current?.[refusal.reason]?.current ?? secretRef.current).focus();
   }, [refusal, secretRef]);
+
+  // The form opens with its heading focused: Escape closes it from there too (and from the language switch).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) panelClosed();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [panelClosed]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -36,15 +54,7 @@ export function SignInForm({
   };
 
   return (
-    <form
-      ref={form}
-      className="sign-in"
-      onSubmit={submit}
-      noValidate
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') panelClosed();
-      }}
-    >
+    <form ref={form} className="sign-in" onSubmit={submit} noValidate>
       {children}
       <RefusalAlert />
       <div className="actions">

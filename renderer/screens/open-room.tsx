@@ -55,7 +55,12 @@ export function OpenRoomScreen({ view }: { view: LockedView }) {
         <ScreenHeading screen="open-room">{t('room.heading')}</ScreenHeading>
         <p className="intro">{t('room.intro', { room: view.context.site.room })}</p>
         <p className="hint">{t('room.stillLocked')}</p>
-        <SignInForm submitLabel={t('room.submit')} secretRef={secret} onSubmit={submit}>
+        <SignInForm
+          submitLabel={t('room.submit')}
+          secretRef={secret}
+          onSubmit={submit}
+          refusalFields={{ 'reason-required': reasonField, 'too-long': minutesField }}
+        >
           <div className="field-row">
             <CredentialFields
               idPrefix="room"

@@ -1,7 +1,7 @@
 // The policy to accept. Accept is enabled only once the reader reached the end of the text (or had
 // it read aloud to the end). The acceptance names exactly the document shown: its id, version,
 // language and SHA-256, so the kiosk can refuse if the text changed meanwhile (`stale-document`).
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
@@ -18,16 +18,24 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
   const { t } = useTranslation();
   const busy = useKiosk((s) => s.busy);
   const doc = view.document;
-  const { reachedEnd, reached } = useReadToEnd(doc);
+  const { reachedEnd, reached, tooEarly, pressedTooEarly } = useReadToEnd(doc);
   // K-5: the plain-words summary above the text; hearing it to the end counts (issue 14). Hints
   // mention listening only where read-aloud is offered.
   const listening = useListening(readAloudTarget(doc, view.summary));
   const [typedName, setTypedName] = useState('');
   const typed = view.signature === 'typed-name';
+  // "Type your full name" marks the name field and sends focus back to it.
+  const refusal = useKiosk((s) => s.refusal);
+  const nameField = useRef<HTMLInputElement>(null);
+  const nameRefused = refusal?.reason === 'name-required';
+  useEffect(() => {
+    if (refusal?.reason === 'name-required') nameField.current?.focus();
+  }, [refusal]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!reachedEnd || busy) return;
+    if (busy) return;
+    if (!reachedEnd) return pressedTooEarly();
     const { policyId, version, sha256, language } = doc;
     void sendIntent((kiosk) => kiosk.acceptPolicy({ policyId, version, sha256, language, ...(typed ? { typedName } : {}) }));
   };
@@ -48,17 +56,20 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
             reachedEnd={reachedEnd}
             toRead={t('policy.readToEnd', { context: listening })}
             done={t('policy.reachedEnd')}
+            tooEarly={tooEarly}
           />
           {typed && (
             <div className="field signature">
               <label htmlFor="typed-name">{t('policy.signatureLabel')}</label>
               <input
                 id="typed-name"
+                ref={nameField}
                 name="typedName"
                 type="text"
                 autoComplete="off"
                 spellCheck={false}
                 value={typedName}
+                aria-invalid={nameRefused}
                 aria-describedby="typed-name-hint"
                 onChange={(e) => setTypedName(e.target.value)}
               />

@@ -17,11 +17,12 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
   const { t } = useTranslation();
   const busy = useKiosk((s) => s.busy);
   const doc = view.document;
-  const { reachedEnd, reached } = useReadToEnd(doc);
+  const { reachedEnd, reached, tooEarly, pressedTooEarly } = useReadToEnd(doc);
   const listening = useListening(readAloudTarget(doc)); // the hint mentions listening only where it is offered
   const gated = view.mustAcknowledge && !reachedEnd;
   const done = () => {
-    if (busy || gated) return;
+    if (busy) return;
+    if (gated) return pressedTooEarly();
     void sendIntent((kiosk) =>
       view.mustAcknowledge ? kiosk.acknowledgeSafetyRules({ rulesId: doc.policyId, version: doc.version }) : kiosk.closeSafetyRules(),
     );
@@ -42,6 +43,7 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
               reachedEnd={reachedEnd}
               toRead={t('safety.readToEnd', { context: listening })}
               done={t('safety.reachedEnd')}
+              tooEarly={tooEarly}
             />
           )}
           <button

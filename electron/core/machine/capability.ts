@@ -54,7 +54,8 @@ export function parsePasswdLine(line: string, name: string): AccountIdentity | n
 /**
  * The account's uid and gid from the system's own database: /etc/passwd (root-owned; read in well
  * under a millisecond, where a `getent` process costs about 4 ms of every handshake), then NSS
- * (`getent passwd` on Linux, `id -P` on macOS), so directory accounts (sssd, AD) resolve too. Null when unknown.
+ * (`/usr/bin/getent passwd` on Linux, `/usr/bin/id -P` on macOS), so directory accounts (sssd, AD)
+ * resolve too. Null when unknown.
  */
 export async function resolveSystemAccount(name: string, platform: NodeJS.Platform = process.platform): Promise<AccountIdentity | null> {
   if (platform === 'win32') return WINDOWS_ACCOUNT_NAME.test(name) ? { name, uid: -1, gid: -1 } : null;
@@ -66,7 +67,8 @@ export async function resolveSystemAccount(name: string, platform: NodeJS.Platfo
     if (local) return local;
   }
   try {
-    const { stdout } = platform === 'darwin' ? await run('id', ['-P', name]) : await run('getent', ['passwd', name]);
+    // By absolute path, never found on a PATH: a program of the same name earlier on it would say who anyone is.
+    const { stdout } = platform === 'darwin' ? await run('/usr/bin/id', ['-P', name]) : await run('/usr/bin/getent', ['passwd', name]);
     return parsePasswdLine(stdout.split('\n')[0] ?? '', name);
   } catch {
     return null; // getent exits 2 for an unknown name

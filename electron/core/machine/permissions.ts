@@ -448,7 +448,8 @@ function readAccountNames(): AccountNames {
 
 /** Linux: the extended entries of a POSIX ACL (`--skip-base` prints nothing for a plain mode). */
 export function linuxAclCommand(p: string): ToolCommand {
-  return { command: 'getfacl', args: ['--skip-base', '--absolute-names', '--omit-header', p] };
+  // By absolute path, as every tool the service runs: one earlier on a PATH could hide an ACL.
+  return { command: '/usr/bin/getfacl', args: ['--skip-base', '--absolute-names', '--omit-header', p] };
 }
 
 /** The entries of getfacl output beyond the mode's own three (named users and groups, the mask, defaults). */

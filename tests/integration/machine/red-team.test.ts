@@ -165,6 +165,24 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
       expect(open).toEqual([]);
     });
 
+    it("a program named like a system tool, early on the service's PATH, does not decide who a connection is", async () => {
+      tree = await machineTree(accounts);
+      const [a] = accounts as [TestAccount];
+      // The student's own getent, saying that the teacher's name is the student's uid.
+      const bin = path.join(a.home, 'bin');
+      const fake = `#!/bin/sh\necho "ms.garcia:x:${a.uid}:${a.gid}::/tmp:/bin/sh"\n`;
+      const made = await runAs(a, 'sh', ['-c', `mkdir -p '${bin}' && cat > '${bin}/getent' && chmod 755 '${bin}/getent'`], { input: fake });
+      expect(made.code).toBe(0);
+      // A technician's shell with that folder first on its PATH starts the service by hand.
+      const service = await ready(startService({ PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` }));
+      const posing = new Child(CLIENT, [tree.socket, tree.sessions, 'ms.garcia'], {}, a);
+      children.push(posing);
+      // The first view it is given, whichever it is: the teacher's screen would be "free".
+      await posing.waitForLines(() => lastView(posing) !== undefined, 'a view for the posing client');
+      expect(lastView(posing)).toBe('service-unavailable');
+      await service.waitForLog((l) => l.includes('connection refused') && l.includes('unknown-account'), "the teacher's name refused");
+    });
+
     it('a student who fills the disk the service writes to gets no free guesses and learns nothing from the answers', async () => {
       tree = await machineTree(accounts);
       // As on most installs, /var/tmp (every account may write, sticky) and /var/lib are one filesystem;

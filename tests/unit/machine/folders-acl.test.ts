@@ -110,7 +110,7 @@ describe('macOS and Linux: access the mode bits do not show', () => {
 
   it('Linux: the default ACL the old deb set on /var/lib/aup-kiosk is found; a plain mode gives nothing', () => {
     expect(linuxAclCommand('/var/lib/aup-kiosk')).toEqual({
-      command: 'getfacl',
+      command: '/usr/bin/getfacl',
       args: ['--skip-base', '--absolute-names', '--omit-header', '/var/lib/aup-kiosk'],
     });
     const deb = 'user::rwx\ngroup::rwx\nother::rwx\ndefault:user::rwx\ndefault:group::rwx\ndefault:other::rwx\n\n';

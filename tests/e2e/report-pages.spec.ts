@@ -175,6 +175,25 @@ for (const lang of ['en', 'es'] as const) {
     await expect(table.locator('th').nth(1)).toHaveAttribute('aria-sort', 'descending');
     expect(await names()).toEqual([...before].sort().reverse());
     await expectAccessible(p, `campus report ${lang}`);
+    // At a desk's width no column heading or cell is cut inside a word ("Usernam|e"): each text takes
+    // no more lines than it has words.
+    const cutWords = await p.evaluate(() =>
+      [...document.querySelectorAll('th, td')].flatMap((cell) => {
+        // Each text node's line boxes (a sort button's own box is not a line of text).
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        const cut: string[] = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent?.trim() ?? '';
+          if (!text) continue;
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+          if (lines > text.split(/[\s-]+/).length) cut.push(text);
+        }
+        return cut;
+      }),
+    );
+    expect(cutWords, 'cells whose words are broken across lines').toEqual([]);
     await reflowsAt200(p);
     // The summary, then one page per room (three homerooms): at least four pages.
     expect(await printedPages(p, `campus.${lang}`)).toBeGreaterThanOrEqual(4);

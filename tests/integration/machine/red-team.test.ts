@@ -7,7 +7,7 @@
 // forging the state, a killed screen, a SIGKILLed service), sea.test.ts (NODE_OPTIONS, OPENSSL_CONF).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { canCreateAccounts, createTestAccounts, runAs, type TestAccount } from '../../../harness/os-accounts.ts';
@@ -181,6 +181,36 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
       await posing.waitForLines(() => lastView(posing) !== undefined, 'a view for the posing client');
       expect(lastView(posing)).toBe('service-unavailable');
       await service.waitForLog((l) => l.includes('connection refused') && l.includes('unknown-account'), "the teacher's name refused");
+    });
+
+    it("the service's environment and arguments name no config: AUP_KIOSK_CONFIG, HOME and XDG_CONFIG_HOME are not read, --config is refused", async () => {
+      tree = await machineTree(accounts);
+      const [a] = accounts as [TestAccount];
+      // The student's own config beside the student's own roster, in which the student is a teacher.
+      const own = {
+        ...JSON.parse(await readFile(path.join(tree.etc, 'config.json'), 'utf8')),
+        site: { campus: 'Student High', room: 'Anywhere' },
+        directory: { type: 'roster', file: 'roster.json' },
+      };
+      const roster = { users: [{ username: a.name, displayName: 'Not A Teacher', role: 'teacher', language: 'en', pinHash: null }] };
+      for (const [name, text] of [
+        ['config.json', JSON.stringify(own)],
+        ['roster.json', JSON.stringify(roster)],
+      ] as const)
+        expect(
+          (await runAs(a, 'sh', ['-c', `mkdir -p '${a.home}/.config/aup-kiosk' && cat > '${a.home}/.config/aup-kiosk/${name}'`], { input: text }))
+            .code,
+        ).toBe(0);
+      const mine = path.join(a.home, '.config/aup-kiosk/config.json');
+
+      const flagged = startService({}, ['--config', mine]);
+      expect(await flagged.exited).toBe(2);
+      expect(flagged.stderr).toContain('--config');
+
+      await ready(startService({ AUP_KIOSK_CONFIG: mine, HOME: a.home, XDG_CONFIG_HOME: path.join(a.home, '.config') }));
+      const s = screen(a);
+      await waitView(s, 'policy');
+      expect(await call(s, 'getView')).toMatchObject({ kind: 'policy', context: { site: { campus: 'Lockhart High School', room: 'Lab 204' } } });
     });
 
     it('a student who fills the disk the service writes to gets no free guesses and learns nothing from the answers', async () => {

@@ -232,5 +232,10 @@ function lookUp(role: ShownText['role'], policyId: string, version: string, lang
 /** Records in time order (ties by where they were read), as the page lists them. */
 export function inTimeOrder(cited: readonly CitedRecord[]): CitedRecord[] {
   const place = (p: RecordPlace) => (p.kind === 'file' ? p.line : p.link);
-  return [...cited].sort((a, b) => Date.parse(a.record.at) - Date.parse(b.record.at) || place(a.place) - place(b.place));
+  // A paper form takes its place on the day it was signed (midday), not the day a clerk typed it in.
+  const when = (r: LedgerRecord) =>
+    (r.type === 'acceptance' || r.type === 'guardian-agreement') && r.method === 'paper' && r.signedOn
+      ? Date.parse(`${r.signedOn}T12:00:00Z`)
+      : Date.parse(r.at);
+  return [...cited].sort((a, b) => when(a.record) - when(b.record) || place(a.place) - place(b.place));
 }

@@ -65,8 +65,8 @@ describe('aup evidence', () => {
     expect(html).toContain('Ben Carter');
     expect(html).toContain('Grade 4');
     expect(html).toContain('Lockhart High School');
-    // The records, in time order: the paper form's time is when it was typed in, and it says the day it was signed.
-    const order = ['Accepted the policy', 'Acknowledged the Internet Safety rules', 'Unlocked by a teacher', 'Parent or guardian agreement'].map(
+    // The records, in time order: a paper form by the day it was signed (its heading says so), not when it was typed in.
+    const order = ['Parent or guardian agreement', 'Accepted the policy', 'Acknowledged the Internet Safety rules', 'Unlocked by a teacher'].map(
       (t) => html.indexOf(`. ${t} — `),
     );
     expect(order.every((i) => i > 0)).toBe(true);

@@ -327,12 +327,12 @@ describe('aup --version', () => {
 });
 
 describe('aup evidence of a paper form, as a hearing officer reads it', () => {
-  it('heads it with the day it was signed, names the policy by its title, and calls the time and computer where it was typed in so, without the room', async () => {
+  it('orders and heads it by the day it was signed, names the policy by its title, and calls the time and computer where it was typed in so, without the room', async () => {
     const config = await demoConfigIn(tmp.dir);
     const csv = path.join(tmp.dir, 'forms.csv');
     await writeFile(
       csv,
-      'username,policyId,version,language,signedOn,signerRole,enteredBy\r\nben.carter,guardian-agreement,2026-27,es,08/20/2026,guardian,clerk.kim\r\n',
+      'username,policyId,version,language,signedOn,signerRole,enteredBy\r\nben.carter,student-aup,2026-27,en,09/01/2026,student,clerk.kim\r\nben.carter,guardian-agreement,2026-27,es,08/20/2026,guardian,clerk.kim\r\n',
     );
     expect((await aup(['ledger', 'import', csv, '--config', config])).code).toBe(0);
     for (const [lang, head, typed, on] of [
@@ -343,7 +343,11 @@ describe('aup evidence of a paper form, as a hearing officer reads it', () => {
       const r = await aup(['evidence', '--user', 'ben.carter', '--year', '2026-27', '--lang', lang, '--out', out, '--config', config]);
       expect(r.code, r.stderr).toBe(0);
       const html = await readFile(out, 'utf8');
+      // In the order they were signed, not typed in (the guardian's form was typed in second).
       expect(html).toContain(`<h3 id="e1">1. ${head}</h3>`);
+      expect(html).toMatch(
+        /<h3 id="e2">2\. (Accepted the policy — paper form signed Sep 1, 2026|Aceptó la política — formulario en papel firmado el 1 sept 2026)<\/h3>/,
+      );
       expect(html).toContain(`<dt>${typed}</dt>`);
       expect(html).toContain(`<dt>${on}</dt>`);
       expect(html).not.toMatch(/<dt>(Room|Salón)<\/dt>/);

@@ -9,7 +9,17 @@ import path from 'node:path';
 import type { KioskApi, KioskIntent, KioskView, Outcome } from '../api/contract.ts';
 import type { BridgeMessage, BridgeRequest } from '../api/channels.ts';
 import { ACCOUNT_NAME, TOKEN_FILE, WINDOWS_ACCOUNT_NAME, defaultChannelPaths, windowsFolderName } from './capability.ts';
-import { LineFramer, TOKEN_HEX, encodeFrame, parseServiceHandshake, proofOf, randomHex, sameHex, type ChannelRefusal } from './frames.ts';
+import {
+  KEEPALIVE_FRAME,
+  LineFramer,
+  TOKEN_HEX,
+  encodeFrame,
+  parseServiceHandshake,
+  proofOf,
+  randomHex,
+  sameHex,
+  type ChannelRefusal,
+} from './frames.ts';
 
 /** Why the service cannot be used right now. */
 export type UnavailableReason =
@@ -40,6 +50,8 @@ export interface ChannelClientOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Largest frame accepted from the service (views carry whole policy documents). */
   maxFrameBytes?: number;
+  /** How often a connected client tells the service it is still there (5 s; the service closes a screen silent for 15 s). */
+  keepaliveMs?: number;
 }
 
 export interface ChannelClient extends KioskApi {
@@ -120,12 +132,14 @@ class ChannelConnection implements ChannelClient {
       let phase: 'challenge' | 'welcome' | 'bound' | 'over' = 'challenge';
       let token: Buffer | null = null;
       let serverNonce = '';
+      let keepalive: NodeJS.Timeout | null = null;
 
       const fail = (reason: UnavailableReason, message: string) => {
         if (phase === 'over') return;
         const wasBound = phase === 'bound';
         phase = 'over';
         clearTimeout(timer);
+        if (keepalive) clearInterval(keepalive);
         socket.destroy();
         if (this.#socket === socket) this.#socket = null;
         this.#bound = false;
@@ -174,6 +188,10 @@ class ChannelConnection implements ChannelClient {
           clearTimeout(timer);
           phase = 'bound';
           this.#bound = true;
+          keepalive = setInterval(() => {
+            if (!socket.destroyed) socket.write(`${KEEPALIVE_FRAME}\n`);
+          }, o.keepaliveMs ?? 5000);
+          keepalive.unref();
           this.#delay = o.backoff?.initialMs ?? 250;
           this.#setStatus({ state: 'connected', account: frame.welcome.account, user: frame.welcome.user });
           settle();

@@ -28,6 +28,7 @@ import {
   type IssuedToken,
 } from './capability.ts';
 import {
+  KEEPALIVE_FRAME,
   LineFramer,
   MAX_HANDSHAKE_FRAME_BYTES,
   encodeFrame,
@@ -68,6 +69,8 @@ export interface ChannelOptions {
   onDisconnected?: (account: string, info: ConnectionInfo) => void;
   /** From connect to welcome, hello and answer included (5 s). */
   handshakeTimeoutMs?: number;
+  /** An authenticated connection that sends nothing for this long is closed (15 s; clients send a keepalive every 5 s). */
+  idleTimeoutMs?: number;
   /** Largest request frame after authentication (64 KB, as the bridge). */
   maxFrameBytes?: number;
   maxConnectionsPerAccount?: number;
@@ -102,6 +105,7 @@ export interface Channel {
 
 export const CHANNEL_DEFAULTS = {
   handshakeTimeoutMs: 5000,
+  idleTimeoutMs: 15_000,
   maxFrameBytes: MAX_FRAME_BYTES,
   maxConnectionsPerAccount: 4,
   maxPendingHandshakes: 32,
@@ -219,6 +223,8 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
 
     const timer = setTimeout(() => refuse('timeout', `no authentication within ${o.handshakeTimeoutMs} ms`), o.handshakeTimeoutMs);
     timer.unref();
+    /** Once bound: closes a screen that has fallen silent (a stopped app keeps its socket open). */
+    let idle: NodeJS.Timeout | null = null;
 
     /** Releases everything the connection holds; runs once. */
     function finish() {
@@ -226,6 +232,7 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       const wasBound = state === 'bound';
       state = 'closed';
       clearTimeout(timer);
+      if (idle) clearTimeout(idle);
       if (pending) stats.pendingHandshakes--;
       pending = false;
       void token?.revoke();
@@ -252,6 +259,7 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
     stats.pendingHandshakes++;
     socket.on('data', (chunk: Buffer) => {
       if (state === 'closed') return;
+      idle?.refresh();
       const lines = framer.push(chunk);
       stats.highWaterFrameBytes = Math.max(stats.highWaterFrameBytes, framer.highWaterBytes);
       if (!lines) return refuse('frame-too-large', `a frame is larger than ${framer.maxBytes} bytes`);
@@ -326,12 +334,16 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       pending = false;
       state = 'bound';
       framer.maxBytes = o.maxFrameBytes;
+      idle = setTimeout(() => refuse('idle', `nothing from this screen for ${o.idleTimeoutMs} ms`), o.idleTimeoutMs);
+      idle.unref();
       send({ welcome: { account: name, user, proof: proofOf('service', issued.token, serverNonce, answer.nonce) } });
       unsubscribe = session.onView((view: KioskView) => post({ type: 'view', view }));
       callHook(options.onConnected, name, { user, connections });
     }
 
     function request(line: string) {
+      // Heard (the idle timer was reset on arrival); nothing to answer. It still spends the rate.
+      if (line === KEEPALIVE_FRAME) return void bucket.take();
       const parsed = parseFrame(line);
       const wait = bucket.take();
       if (wait > 0) {

@@ -22,8 +22,17 @@ export type ChannelRefusal =
   | 'frame-too-large'
   /** Kept sending while refused as rate-limited. */
   | 'flooding'
+  /** An authenticated screen sent nothing, not even its keepalive, for the idle limit (stopped, hung). */
+  | 'idle'
   | 'service-error'
   | 'shutting-down';
+
+/**
+ * What an authenticated client sends when it has nothing else to say (every few seconds): a screen
+ * that falls silent for the idle limit (a stopped or hung app still holds its socket) is closed, and
+ * its session then has no screen.
+ */
+export const KEEPALIVE_FRAME = '{"keepalive":true}';
 
 export interface HelloFrame {
   hello: { account: string };

@@ -213,6 +213,19 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
       expect(await call(s, 'getView')).toMatchObject({ kind: 'policy', context: { site: { campus: 'Lockhart High School', room: 'Lab 204' } } });
     });
 
+    it('a screen the student stops (SIGSTOP: its window stays, frozen, its socket open) counts as gone: the locked session is ended', async () => {
+      tree = await machineTree(accounts);
+      const service = await ready(startService());
+      const [a] = accounts as [TestAccount];
+      const s = screen(a);
+      await toTheLock(s, 'Test Student 1');
+      // What `kill -STOP <pid>` does from the student's own terminal: nothing more is sent or read.
+      process.kill(s.pid, 'SIGSTOP');
+      await service.waitForLog((l) => l.includes('connection refused') && l.includes('"idle"') && l.includes(a.name), 'the silent screen closed');
+      await service.waitForLog((l) => l.includes('ended a locked session without kiosk screens') && l.includes(a.name), 'the locked session ended');
+      expect(await s.exited).toBe(null); // killed with the session
+    });
+
     it('a student who fills the disk the service writes to gets no free guesses and learns nothing from the answers', async () => {
       tree = await machineTree(accounts);
       // As on most installs, /var/tmp (every account may write, sticky) and /var/lib are one filesystem;

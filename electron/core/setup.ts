@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ConfigProblem } from './api/contract.ts';
 import { configSchema } from './config/schema.ts';
 import { resolvePaths, type ResolvedConfig } from './config/resolve.ts';
-import { jsonErrorPosition, problemsFromZod } from './config/problems.ts';
+import { fileErrorWords, jsonErrorPosition, problemsFromZod } from './config/problems.ts';
 import { decodeJsonText } from './config/json-text.ts';
 import { isPropertyList, plutilJson, type PlistReader } from './config/managed-preferences.ts';
 import { machineFolderOf } from './config/locate.ts';
@@ -63,16 +63,7 @@ async function readJson(
       textContent = decoded.text;
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'there is no file there'
-        : code === 'EISDIR'
-          ? 'it is a folder, not a file'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied (this account may not read it: run the command as root, or as an administrator)'
-            : String(code ?? error);
-    return { ok: false, problem: { path: '(file)', message: `cannot read the config file ${file}: ${why}` } };
+    return { ok: false, problem: { path: '(file)', message: `cannot read the config file ${file}: ${fileErrorWords(error)}` } };
   }
   try {
     return { ok: true, json: JSON.parse(textContent), sha256 };

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ConfigProblem } from '../api/contract.ts';
 import { UsageError } from './io.ts';
+import { fileErrorWords } from '../config/problems.ts';
 
 export type CsvEncoding = 'UTF-8' | 'UTF-8 with BOM' | 'UTF-16LE' | 'UTF-16BE' | 'Windows-1252';
 export type CsvDelimiter = ',' | ';' | '\t';
@@ -218,16 +219,7 @@ export async function readCsvFile(file: string): Promise<CsvTable> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'there is no file there'
-        : code === 'EISDIR'
-          ? 'it is a folder, not a file'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied (this account may not read it)'
-            : (code ?? String(error));
-    throw new UsageError(`cannot read ${file}: ${why}`);
+    throw new UsageError(`cannot read ${file}: ${fileErrorWords(error)}`);
   }
   const { text, encoding } = decodeCsvBytes(bytes, file);
   return parseCsvText(text, file, encoding);

@@ -72,11 +72,30 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ''):
   return problems;
 }
 
+/**
+ * Why a file could not be read, in words ("there is no file there", not ENOENT): every reader of a
+ * file a technician or a clerk names (the config, the roster, an export, a policy text) says it alike.
+ */
+export function fileErrorWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'there is no file there';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (this account may not read it: run the command as root, or as an administrator)';
+    default:
+      return code ?? String((error as Error)?.message ?? error);
+  }
+}
+
 /** Where in a JSON text a parse error sits, as `line L, column C`, with what is usually wrong there. */
 export function jsonErrorPosition(textContent: string, error: unknown): string {
   const text = String((error as Error)?.message ?? error);
   if (/Unexpected end of JSON input/.test(text)) {
-    return textContent.trim() === '' ? 'empty (a config is one JSON object: { … })' : 'not valid JSON: it ends too soon (a } or ] missing?)';
+    return textContent.trim() === '' ? 'empty (it must hold one JSON object: { … })' : 'not valid JSON: it ends too soon (a } or ] missing?)';
   }
   const pos = errorOffset(textContent, text);
   if (pos === null) return `not valid JSON (${text.replace(/ is not valid JSON$/, '')})`;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ConfigProblem } from '../api/contract.ts';
 import { PRIVILEGES, ROLES } from '../api/contract.ts';
-import { problemsFromZod, jsonErrorPosition } from '../config/problems.ts';
+import { fileErrorWords, problemsFromZod, jsonErrorPosition } from '../config/problems.ts';
 import { decodeJsonText } from '../config/json-text.ts';
 import { PIN_HASH_PATTERN, verifyPin } from './pin.ts';
 
@@ -112,7 +112,7 @@ export async function loadRoster(file: string, prefix = 'roster'): Promise<Roste
   } catch (error) {
     return {
       ok: false,
-      problems: [{ path: prefix, message: `cannot read the roster file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}` }],
+      problems: [{ path: prefix, message: `cannot read the roster file ${file}: ${fileErrorWords(error)}` }],
     };
   }
   let json: unknown;

@@ -8,6 +8,7 @@ import { writeWhole } from '../write-whole.ts';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { catalogSchema, sha256Hex, type CatalogJson } from './catalog.ts';
+import { fileErrorWords } from '../config/problems.ts';
 
 export class PublishError extends Error {}
 
@@ -77,9 +78,7 @@ export async function publishDocument(req: PublishRequest): Promise<PublishResul
   try {
     bytes = await readFile(req.file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no file there' : code === 'EISDIR' ? 'it is a folder, not a file' : (code ?? String(error));
-    throw new PublishError(`cannot read ${req.file}: ${why}`);
+    throw new PublishError(`cannot read ${req.file}: ${fileErrorWords(error)}`);
   }
   const problem = documentProblem(bytes, req.file);
   if (problem) throw new PublishError(problem);

@@ -178,7 +178,7 @@ describe('aup config validate on a config saved wrong', () => {
     for (const empty of ['', ' \r\n', '\uFEFF']) {
       const r = await validate(empty);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/config\.json is empty \(a config is one JSON object: \{ … \}\)/);
+      expect(r.stderr).toMatch(/config\.json is empty \(it must hold one JSON object: \{ … \}\)/);
       expect(r.stderr).not.toMatch(/Unexpected/);
     }
   });
@@ -219,6 +219,18 @@ describe('aup config validate on a config saved wrong', () => {
     expect(r.stderr).toMatch(/lock\.unlockMinutes: expected a whole number from 1 to 480, got text "55"/);
     expect(r.stderr).toMatch(/lock\.maxOverrideMinutes: expected a whole number from 1 to 1440, got the number 55\.5/);
     expect(r.stderr).toMatch(/lock\.students: expected true or false, got text "yes"/);
+  });
+
+  it('says the same of the roster the config names: empty, or a folder', async () => {
+    const config = await demoConfigIn(tmp.dir);
+    await writeFile(path.join(tmp.dir, 'roster.json'), '');
+    const empty = await aup(['config', 'validate', '--config', config]);
+    expect(empty.stderr).toMatch(/directory\.file: the roster file .*roster\.json is empty \(it must hold one JSON object: \{ … \}\)/);
+    expect(empty.stderr).not.toMatch(/a config is/);
+    const folder = await demoConfigIn(tmp.dir, (c) => (c.directory.file = 'rosters'));
+    await mkdir(path.join(tmp.dir, 'rosters'));
+    const r = await aup(['config', 'validate', '--config', folder]);
+    expect(r.stderr).toMatch(/directory\.file: cannot read the roster file .*rosters: it is a folder, not a file/);
   });
 
   it('says a folder is a folder', async () => {

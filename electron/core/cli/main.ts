@@ -110,16 +110,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** The real process's streams. `resources`: the packaged app's and the single executable's own folders. */
 export function processIo(resources: Resources = checkoutResources()): CliIo {
-  // `aup report | head`, `aup policy list | findstr …`: the reader went away, so there is no one left to
-  // write to; stop quietly (not Node's "Unhandled 'error' event" and its stack trace).
+  // `aup report | head`, `aup policy list | findstr …`: the reader went away. Whatever the command still
+  // writes there goes nowhere, and it runs to its end and exits with its own code (a tampered ledger is
+  // still 3), never with Node's "Unhandled 'error' event" and a stack trace.
+  const gone = new Set<NodeJS.WriteStream>();
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      process.exit(process.exitCode ?? 0);
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      gone.add(stream);
     });
+  const write = (stream: NodeJS.WriteStream, text: string) => {
+    if (!gone.has(stream)) stream.write(text);
+  };
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => write(process.stdout, t),
+    err: (t) => write(process.stderr, t),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

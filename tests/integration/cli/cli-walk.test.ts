@@ -313,17 +313,37 @@ describe('aup service status before the service has run', () => {
 });
 
 describe('aup piped into a command that stops reading (| head, | findstr)', () => {
-  it('ends quietly with its own exit code, not with an unhandled EPIPE and a stack trace', async () => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/aup.mjs'), 'policy', 'list', '--config', DEMO_CONFIG], {
+  /** Runs aup with its standard output closed before it writes anything: the reader is gone. */
+  async function closedReader(args: string[]) {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/aup.mjs'), ...args], {
       env: { ...process.env, AUP_KIOSK_CONFIG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout.destroy(); // the reader is gone before the first line is written
+    child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.cjs:\d+/);
-    expect(code).toBe(0);
+    return { code, stderr };
+  }
+
+  it('runs to its end and exits with its own code, not with an unhandled EPIPE and a stack trace', async () => {
+    const listed = await closedReader(['policy', 'list', '--config', DEMO_CONFIG]);
+    expect(listed.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.cjs:\d+/);
+    expect(listed.code).toBe(0);
+
+    // A tampered ledger is still exit 3 when nobody reads the verdict.
+    const config = await demoConfigIn(tmp.dir);
+    const csv = path.join(tmp.dir, 'forms.csv');
+    await writeFile(
+      csv,
+      'username,policyId,version,language,signedOn,signerRole,enteredBy\r\nben.carter,guardian-agreement,2026-27,en,08/20/2026,guardian,clerk.kim\r\n',
+    );
+    expect((await aup(['ledger', 'import', csv, '--config', config])).code).toBe(0);
+    const file = path.join(tmp.dir, 'ledger', 'ledger-2026-27.jsonl');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('clerk.kim', 'clerk.kin'));
+    const verified = await closedReader(['ledger', 'verify', '--config', config]);
+    expect(verified.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(verified.code).toBe(3);
   });
 });
 

@@ -348,7 +348,13 @@ export async function rosterImport(args: string[], io: CliIo): Promise<number> {
     };
     const parsed = rosterUserSchema.safeParse(candidate);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ path: at, message: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+      // One sentence per field: an empty username is "empty", not also "letters, digits and … only".
+      const fields = new Set<string>();
+      for (const issue of parsed.error.issues) {
+        const field = issue.path.join('.') || 'row';
+        if (!fields.has(field)) problems.push({ path: at, message: `${field}: ${issue.message}` });
+        fields.add(field);
+      }
       continue;
     }
     const first = seen.get(username.toLowerCase());

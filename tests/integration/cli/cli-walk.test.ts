@@ -134,6 +134,13 @@ describe('aup roster import of spreadsheets as people keep them', () => {
     expect(r.stderr).toMatch(/sis\.csv line 1 is not the header: the column names are on line 3\. Delete the lines above them and import again/);
   });
 
+  it('says one thing per field: an empty username is empty', async () => {
+    const r = await importCsv('username,displayName,role,grade\r\n,No Name,student,2\r\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sis\.csv line 2: username: expected a username; it is empty/);
+    expect(r.stderr).not.toMatch(/letters, digits/);
+  });
+
   it('counts bad rows, not problems', async () => {
     const r = await importCsv('username,displayName,role,grade,privileges\r\na.one,A One,pupil,13,gone\r\n');
     expect(r.code).toBe(2);

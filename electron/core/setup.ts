@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ConfigProblem } from './api/contract.ts';
-import { configSchema } from './config/schema.ts';
+import { configJsonSchema, configSchema } from './config/schema.ts';
 import { resolvePaths, type ResolvedConfig } from './config/resolve.ts';
 import { fileErrorWords, jsonErrorPosition, problemsFromZod } from './config/problems.ts';
 import { decodeJsonText } from './config/json-text.ts';
@@ -119,7 +119,7 @@ export async function loadSetup(file: string, options: SetupOptions = {}): Promi
   const parsed = configSchema.safeParse(read.json);
   if (!parsed.success) {
     // Still check the files the config names, so one pass shows every problem.
-    const problems = problemsFromZod(parsed.error, read.json);
+    const problems = problemsFromZod(parsed.error, read.json, '', configJsonSchema());
     const raw = read.json as { directory?: { type?: unknown; file?: unknown }; policies?: { catalog?: unknown } } | null;
     const folder = relativeTo;
     const clean = (p: string) => !problems.some((x) => x.path.startsWith(p));

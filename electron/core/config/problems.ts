@@ -57,13 +57,59 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** One problem per issue; unknown keys are reported at the key itself. */
-export function problemsFromZod(error: z.ZodError, input: unknown, prefix = ''): ConfigProblem[] {
+type JsonSchemaNode = {
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  oneOf?: JsonSchemaNode[];
+  anyOf?: JsonSchemaNode[];
+  allOf?: JsonSchemaNode[];
+};
+
+/** The setting names a JSON Schema allows at `path` (every branch of a oneOf: roster or LDAP). */
+function settingsAt(schema: JsonSchemaNode, path: readonly PropertyKey[]): string[] {
+  let nodes = [schema];
+  const branches = (n: JsonSchemaNode): JsonSchemaNode[] => [n, ...[...(n.oneOf ?? []), ...(n.anyOf ?? []), ...(n.allOf ?? [])].flatMap(branches)];
+  for (const key of path) {
+    nodes = nodes.flatMap(branches).flatMap((n) => {
+      const next = typeof key === 'number' ? n.items : n.properties?.[String(key)];
+      return next ? [next] : [];
+    });
+  }
+  return [...new Set(nodes.flatMap(branches).flatMap((n) => Object.keys(n.properties ?? {})))];
+}
+
+/** Edits (insert, delete, change, swap two neighbours) from one word to another, ignoring case. */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= x.length; i++)
+    for (let j = 1; j <= y.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  return d[x.length]![y.length]!;
+}
+
+/** "unknown setting (a typo of unlockMinutes?)": the allowed name nearest to the one written, if one is near. */
+function unknownSetting(key: string, allowed: string[]): string {
+  const near = allowed
+    .map((name) => ({ name, d: distance(key, name) }))
+    .filter(({ name, d }) => d <= Math.max(1, Math.floor(name.length / 4)))
+    .sort((a, b) => a.d - b.d)[0];
+  return near ? `unknown setting (a typo of "${near.name}"?)` : 'unknown setting (a typo?)';
+}
+
+/**
+ * One problem per issue; unknown keys are reported at the key itself, with the nearest allowed name
+ * when `jsonSchema` (the JSON Schema of what was parsed) says which names are allowed there.
+ */
+export function problemsFromZod(error: z.ZodError, input: unknown, prefix = '', jsonSchema?: object): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
+      const allowed = jsonSchema ? settingsAt(jsonSchema as JsonSchemaNode, issue.path) : [];
       for (const key of issue.keys) {
-        problems.push({ path: formatPath([...issue.path, key], prefix), message: 'unknown setting (a typo?)' });
+        problems.push({ path: formatPath([...issue.path, key], prefix), message: unknownSetting(key, allowed) });
       }
       continue;
     }

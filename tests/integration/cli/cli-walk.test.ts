@@ -240,6 +240,25 @@ describe('aup config validate on a config saved wrong', () => {
     expect(r.stderr).toMatch(/directory\.file: cannot read the roster file .*rosters: it is a folder, not a file/);
   });
 
+  it('names the setting a misspelt one is nearest to, at any depth, in the roster or the LDAP shape', async () => {
+    const config = JSON.parse(await demo());
+    config.lock.unlockMinuts = 55;
+    config.lock.maxfailedattempts = 3;
+    config.directory.flie = 'roster.json';
+    config.lock.bellSchedule = [{ name: '1st', days: ['mon'], start: '08:00', ned: '08:50' }];
+    config.distrct = config.district;
+    delete config.district;
+    config.lock.zzz = 1;
+    const r = await validate(JSON.stringify(config));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ lock\.unlockMinuts: unknown setting \(a typo of "unlockMinutes"\?\)/);
+    expect(r.stderr).toMatch(/ lock\.maxfailedattempts: unknown setting \(a typo of "maxFailedAttempts"\?\)/);
+    expect(r.stderr).toMatch(/ directory\.flie: unknown setting \(a typo of "file"\?\)/);
+    expect(r.stderr).toMatch(/ lock\.bellSchedule\[0\]\.ned: unknown setting \(a typo of "end"\?\)/);
+    expect(r.stderr).toMatch(/ distrct: unknown setting \(a typo of "district"\?\)/);
+    expect(r.stderr).toMatch(/ lock\.zzz: unknown setting \(a typo\?\)/);
+  });
+
   it('says a folder is a folder', async () => {
     await mkdir(path.join(tmp.dir, 'config.json'));
     const r = await aup(['config', 'validate', '--config', path.join(tmp.dir, 'config.json')]);

@@ -104,8 +104,23 @@ export async function unsafeServiceFolder(dir: string): Promise<string | null> {
  * the account, mode 0700. Anything else found there is put aside and replaced. Only root writes
  * `sessionsRoot`, so what is found there came from an earlier service run or an administrator.
  */
-export async function accountFolder(sessionsRoot: string, account: AccountIdentity): Promise<string> {
+export function accountFolder(sessionsRoot: string, account: AccountIdentity): Promise<string> {
+  // One at a time per folder: handshakes of one account at once would otherwise see each other's
+  // folder half made (root's, before its chown) and put it aside as stale.
   const dir = path.join(sessionsRoot, account.name);
+  const turn = (folderTurns.get(dir) ?? Promise.resolve()).then(() => makeAccountFolder(dir, sessionsRoot, account));
+  const settled = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  folderTurns.set(dir, settled);
+  void settled.then(() => folderTurns.get(dir) === settled && folderTurns.delete(dir));
+  return turn;
+}
+
+const folderTurns = new Map<string, Promise<void>>();
+
+async function makeAccountFolder(dir: string, sessionsRoot: string, account: AccountIdentity): Promise<string> {
   let st = await lstat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
@@ -120,7 +135,12 @@ export async function accountFolder(sessionsRoot: string, account: AccountIdenti
     await rm(aside, { recursive: true, force: true });
     st = null;
   }
-  if (!st) await mkdir(dir, { mode: 0o700 });
+  // Several handshakes of one account at once all find it missing: the first makes it, the others
+  // go on with it (EEXIST), and what they then open is checked like any folder found there.
+  if (!st)
+    await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
   const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   try {
     const s = await handle.stat();

@@ -10,6 +10,7 @@
 // before they are buffered, requests are rate-limited per connection, a handshake has a deadline,
 // and each account has a ceiling of connections.
 import net from 'node:net';
+import { randomInt } from 'node:crypto';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { KioskApi, KioskView } from '../api/contract.ts';
@@ -168,6 +169,8 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
 
   const counts = new Map<string, number>();
   const sockets = new Set<net.Socket>();
+  /** The connections still authenticating, each with the way to turn it away. */
+  const authenticating = new Set<() => void>();
   const stats = { pendingHandshakes: 0, highWaterFrameBytes: 0, refusals: {} as Partial<Record<ChannelRefusal, number>>, rateLimited: 0 };
 
   const callHook = (hook: ChannelOptions['onConnected'], account: string, info: ConnectionInfo) => {
@@ -221,6 +224,7 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS).unref();
     };
 
+    const evict = () => refuse('busy', 'too many connections are authenticating; this one made room; try again');
     const timer = setTimeout(() => refuse('timeout', `no authentication within ${o.handshakeTimeoutMs} ms`), o.handshakeTimeoutMs);
     timer.unref();
     /** Once bound: closes a screen that has fallen silent (a stopped app keeps its socket open). */
@@ -235,6 +239,7 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       if (idle) clearTimeout(idle);
       if (pending) stats.pendingHandshakes--;
       pending = false;
+      authenticating.delete(evict);
       void token?.revoke();
       token = null;
       if (wasBound && account) {
@@ -252,11 +257,17 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       sockets.delete(socket);
       finish();
     });
+    // Full: one authenticating connection, chosen at random, makes room. Refusing the newcomer instead
+    // let one student hold every slot with connections that never answer, so that another student's
+    // screen could never connect (and that locked session was signed out); now a handshake that
+    // finishes in a few milliseconds is almost never the one chosen, and a screen turned away retries.
+    if (stats.pendingHandshakes >= o.maxPendingHandshakes && authenticating.size > 0) [...authenticating][randomInt(authenticating.size)]!();
     if (stats.pendingHandshakes >= o.maxPendingHandshakes) {
       pending = false;
       return refuse('busy', 'too many connections are authenticating; try again');
     }
     stats.pendingHandshakes++;
+    authenticating.add(evict);
     socket.on('data', (chunk: Buffer) => {
       if (state === 'closed') return;
       idle?.refresh();
@@ -332,6 +343,7 @@ export async function startChannel(options: ChannelOptions): Promise<Channel> {
       clearTimeout(timer);
       stats.pendingHandshakes--;
       pending = false;
+      authenticating.delete(evict);
       state = 'bound';
       framer.maxBytes = o.maxFrameBytes;
       idle = setTimeout(() => refuse('idle', `nothing from this screen for ${o.idleTimeoutMs} ms`), o.idleTimeoutMs);

@@ -226,6 +226,17 @@ describe.skipIf(!canCreateAccounts || process.platform !== 'linux')(
       expect(await s.exited).toBe(null); // killed with the session
     });
 
+    it("one student holding every handshake slot with connections that never answer does not keep another student's screen out", async () => {
+      tree = await machineTree(accounts);
+      await ready(startService());
+      const [attacker, victim] = accounts as [TestAccount, TestAccount];
+      const screenOfVictim = agent(victim);
+      await screenOfVictim.waitFor((l) => 'ready' in JSON.parse(l), "the victim's screen process");
+      const held = await ask<string[]>(agent(attacker), { cmd: 'hold', count: 32 }, 'held'); // the service's ceiling
+      expect(held).toEqual(Array(32).fill('challenge'));
+      expect(await ask<string[]>(screenOfVictim, { cmd: 'clients', count: 1 }, 'clients')).toEqual(['connected']);
+    });
+
     it('a student who fills the disk the service writes to gets no free guesses and learns nothing from the answers', async () => {
       tree = await machineTree(accounts);
       // As on most installs, /var/tmp (every account may write, sticky) and /var/lib are one filesystem;

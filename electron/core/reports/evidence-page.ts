@@ -208,10 +208,15 @@ function method(r: LedgerRecord, w: Words, lang: PageLanguage): string {
   return r.typedName ? w.typedName(r.typedName) : w.agreed;
 }
 
-/** "Student Technology Acceptable Use Policy (student-aup)": the title of the text the record says was shown, else the id. */
-function titled(policyId: string, recordId: string, input: EvidencePageInput): string {
-  const title = input.texts.get(recordId)?.find((t) => t.role === 'policy' && t.policyId === policyId)?.title;
-  return title && title !== policyId ? `${title} (${policyId})` : policyId;
+/**
+ * "Student Technology Acceptable Use Policy (student-aup), version 2026-27", as HTML: the title of the
+ * text the record says was shown, in that text's language (marked, for a screen reader), else the id.
+ */
+function titled(r: { policyId: string; id: string; version: string }, w: Words, input: EvidencePageInput): string {
+  const text = input.texts.get(r.id)?.find((t) => t.role === 'policy' && t.policyId === r.policyId);
+  const name =
+    text && text.title !== r.policyId ? `<span lang="${esc(text.language)}">${esc(text.title)}</span> (${esc(r.policyId)})` : esc(r.policyId);
+  return `<span class="policy">${name}, ${esc(w.version.toLowerCase())} ${esc(r.version)}</span>`;
 }
 
 /** The rows that say what one record is, beyond time and place. */
@@ -222,7 +227,7 @@ function details(r: LedgerRecord, w: Words, input: EvidencePageInput): [string, 
     case 'guardian-agreement':
       rows.push(
         // Its title as the person saw it (a hearing reads titles, not ids), with the catalog id beside it.
-        [w.policy, `${titled(r.policyId, r.id, input)}, ${w.version.toLowerCase()} ${r.version}`],
+        [w.policy, titled(r, w, input)],
         [w.language, languageName(r.language, input.lang)],
         [w.method, method(r, w, input.lang)],
       );
@@ -257,8 +262,8 @@ function details(r: LedgerRecord, w: Words, input: EvidencePageInput): [string, 
     default:
       break;
   }
-  // Values are escaped here, except the config hash cell built above with its own escaping.
-  return rows.map(([k, v]) => [k, v.startsWith('<span class="hash">') ? v : esc(v)]);
+  // Values are escaped here, except the config hash and the policy cells built above with their own escaping.
+  return rows.map(([k, v]) => [k, v.startsWith('<span class="hash">') || v.startsWith('<span class="policy">') ? v : esc(v)]);
 }
 
 /** The document's own headings (h2 and down, as on the kiosk) moved under the page's `level`. */

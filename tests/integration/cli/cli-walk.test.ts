@@ -410,7 +410,9 @@ describe('aup evidence of a paper form, as a hearing officer reads it', () => {
       expect(html).toContain(`<dt>${on}</dt>`);
       expect(html).not.toMatch(/<dt>(Room|Salón)<\/dt>/);
       // The policy by the title of the text signed (Spanish here), its id beside it.
-      expect(html).toMatch(/<dt>(Policy|Política)<\/dt><dd>Acuerdo del padre, madre o tutor \(guardian-agreement\), (version|versión) 2026-27<\/dd>/);
+      expect(html).toMatch(
+        /<dt>(Policy|Política)<\/dt><dd><span class="policy"><span lang="es">Acuerdo del padre, madre o tutor<\/span> \(guardian-agreement\), (version|versión) 2026-27<\/span><\/dd>/,
+      );
     }
   });
 });

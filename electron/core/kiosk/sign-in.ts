@@ -52,13 +52,20 @@ export class SignIn {
   async #attempt(username: string, secret: string, student: DirectoryUser): Promise<SignInResult> {
     const { lockStore, lock, directory, clock, log } = this.#parts;
     const now = clock.now();
+    const refused = (r: { retryAfterSeconds: number }): SignInResult => ({
+      ok: false,
+      outcome: { ok: false, reason: 'rate-limited', retryAfterSeconds: r.retryAfterSeconds },
+    });
+    // Locked out as typed, or the machine is: answered without asking the directory anything.
+    const early = bothAllowed(lockStore.attempts({ signer: signerKey(username) }), lockStore.attempts('machine'), now);
+    if (!early.ok) return refused(early);
     // Counted under the name the directory knows the person by: every spelling it takes for them
     // (any case, spaces around it, LDAP's full-width letters) is one count, not a fresh one each.
     const known = await this.#find(username);
     const key = signerKey(typeof known === 'object' && known ? known.username : username);
     const before = { mine: lockStore.attempts({ signer: key }), machine: lockStore.attempts('machine') };
     const allowed = bothAllowed(before.mine, before.machine, now);
-    if (!allowed.ok) return { ok: false, outcome: { ok: false, reason: 'rate-limited', retryAfterSeconds: allowed.retryAfterSeconds } };
+    if (!allowed.ok) return refused(allowed);
     // Counted before it is checked (a store that cannot be written throws here: nothing is checked).
     const mine = afterFailure(before.mine, lock, now);
     const machine = afterMachineFailure(before.machine, lock, now);

@@ -43,8 +43,14 @@ const period = z
   })
   .refine((p) => p.start < p.end, { error: 'a period must end after it starts', path: ['end'] });
 
+/** A grade in a band: a number, where a technician may write "K" or "PK" as the roster does. */
+const bandGrade = () => {
+  const message = 'expected a grade number from -1 to 12: pre-kindergarten (PK) is -1, kindergarten (K) 0';
+  return z.number({ error: message }).int({ error: message }).min(-1, { error: message }).max(12, { error: message });
+};
+
 const gradeRange = z
-  .tuple([wholeNumber(-1, 12), wholeNumber(-1, 12)], {
+  .tuple([bandGrade(), bandGrade()], {
     error: 'expected [lowest grade, highest grade]; pre-kindergarten (PK) is -1, kindergarten 0',
   })
   .refine(([lo, hi]) => lo <= hi, { error: 'the lowest grade comes first' });

@@ -226,6 +226,11 @@ describe('aup config validate on a config saved wrong', () => {
     expect(r.stderr).toMatch(/lock\.unlockMinutes: expected a whole number from 1 to 480, got text "55"/);
     expect(r.stderr).toMatch(/lock\.maxOverrideMinutes: expected a whole number from 1 to 1440, got the number 55\.5/);
     expect(r.stderr).toMatch(/lock\.students: expected true or false, got text "yes"/);
+    config.district.gradeBands.elementary = ['K', 5];
+    const band = await validate(JSON.stringify(config));
+    expect(band.stderr).toMatch(
+      /district\.gradeBands\.elementary\[0\]: expected a grade number from -1 to 12: pre-kindergarten \(PK\) is -1, kindergarten \(K\) 0, got text "K"/,
+    );
   });
 
   it('says the same of the roster the config names: empty, or a folder', async () => {

@@ -46,7 +46,7 @@ export function PolicyScreen({ view }: { view: PolicyView }) {
         screen="policy"
         document={doc}
         label={t('policy.documentLabel')}
-        intro={<p className="intro">{t('policy.intro', { name: view.user.greetingName ?? view.user.displayName })}</p>}
+        intro={<p className="intro">{t('policy.intro', { name: view.user.greetingName ?? view.user.displayName, context: listening })}</p>}
         onReachedEnd={reached}
         summary={view.summary}
       >

@@ -178,3 +178,20 @@ test('at 200 % zoom (1366×768 seen as 683×384) the lock screen scrolls instead
   await expectAccessible(page, 'lock screen at 200 %');
   await saveScreen(page, 'locked-200-percent');
 });
+
+test('a kindergartner’s policy screen says listening to the short version counts, in its greeting too', async ({ page, request }) => {
+  await setClock(request, septemberMorning(2116));
+  await openSession(page, 'ana.lopez');
+  await expect(page.getByRole('button', { name: 'Escuchar la versión corta' })).toBeVisible();
+  await expect(page.locator('.intro')).toHaveText(
+    'Hola, Ana López. Antes de estar de acuerdo, hay que escuchar la versión corta hasta el final o leer la política hasta el final.',
+  );
+  await chooseLanguage(page, 'en');
+  await expect(page.locator('.intro')).toHaveText(
+    'Hello, Ana López. Listen to the short version to the end, or read the policy to the end, before you agree.',
+  );
+  // A reader without a recording or voice is asked to read (grade 10, typed name).
+  await setClock(request, septemberMorning(2116));
+  await openSession(page, 'diego.ramos');
+  await expect(page.locator('.intro')).toHaveText('Hello, Diego Ramos. Please read the policy to the end before you accept it.');
+});

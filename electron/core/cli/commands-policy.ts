@@ -121,6 +121,24 @@ export async function policyCheck(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
+/** The words around a document `aup policy show` prints (the Spanish is held to docs/glossary-es.md by its test). */
+export const SHOW_WORDS = {
+  en: {
+    version: 'Version',
+    effective: 'In force from',
+    sha: 'SHA-256',
+    unreviewed: 'Translation awaiting the district’s review.',
+    as: 'As the kiosk shows it.',
+  },
+  es: {
+    version: 'Versión',
+    effective: 'Vigente desde',
+    sha: 'SHA-256',
+    unreviewed: 'Traducción pendiente de revisión por el distrito.',
+    as: 'Como lo muestra el quiosco.',
+  },
+} as const;
+
 export async function policyShow(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, POLICY_SHOW_OPTIONS);
   const dir = path.resolve(need(values.catalog, '--catalog DIR', 'the catalog folder'));
@@ -140,22 +158,7 @@ export async function policyShow(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--lang: ${id} ${version.version} has no "${language}" document (there are: ${[...version.documents.keys()].join(', ')})`);
   const lang = language === 'es' ? 'es' : 'en';
   const title = policy.title[language] ?? policy.title.en ?? id;
-  const words =
-    lang === 'es'
-      ? {
-          version: 'Versión',
-          effective: 'Vigente desde',
-          sha: 'SHA-256',
-          unreviewed: 'Traducción pendiente de revisión por el distrito.',
-          as: 'Como lo muestra el quiosco.',
-        }
-      : {
-          version: 'Version',
-          effective: 'In force from',
-          sha: 'SHA-256',
-          unreviewed: 'Translation awaiting the district’s review.',
-          as: 'As the kiosk shows it.',
-        };
+  const words = SHOW_WORDS[lang];
   const html = htmlPage({
     lang,
     title: `${title} ${version.version}`,

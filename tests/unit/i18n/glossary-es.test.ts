@@ -11,6 +11,7 @@ import es from '../../../assets/locales/es.json';
 import { formatTime, formatUntil } from '../../../renderer/kiosk-time.ts';
 import { WORDS as CAMPUS_WORDS } from '../../../electron/core/reports/campus.ts';
 import { WORDS as EVIDENCE_WORDS } from '../../../electron/core/reports/evidence-page.ts';
+import { SHOW_WORDS } from '../../../electron/core/cli/commands-policy.ts';
 import { REPO } from '../../support/fixtures.ts';
 
 interface Glossary {
@@ -223,15 +224,20 @@ function pageStrings(words: Record<string, unknown>, prefix: string): [string, s
   });
 }
 
-describe("the principal's pages in Spanish (the campus report and the evidence page)", () => {
+describe("the principal's pages in Spanish (the campus report, the evidence page, a policy shown)", () => {
   // Read by principals, teachers, hearing officers and parents: adults, addressed as staff are (usted).
-  const pages = [...pageStrings(CAMPUS_WORDS.es, 'report.campus.'), ...pageStrings(EVIDENCE_WORDS.es, 'report.evidence.')];
+  const pages = [
+    ...pageStrings(CAMPUS_WORDS.es, 'report.campus.'),
+    ...pageStrings(EVIDENCE_WORDS.es, 'report.evidence.'),
+    ...pageStrings(SHOW_WORDS.es, 'policy.show.'),
+  ];
 
   it('are found: every English string of each page has its Spanish', () => {
     expect(pages.length).toBeGreaterThan(100);
     for (const [words, prefix] of [
       [CAMPUS_WORDS, 'report.campus.'],
       [EVIDENCE_WORDS, 'report.evidence.'],
+      [SHOW_WORDS, 'policy.show.'],
     ] as const) {
       const keys = (lang: 'en' | 'es') => [...new Set(pageStrings(words[lang], prefix).map(([k]) => k))].sort();
       expect(keys('es')).toEqual(keys('en'));

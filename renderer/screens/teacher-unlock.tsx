@@ -32,6 +32,14 @@ export function TeacherUnlockScreen({ view }: { view: LockedView }) {
         <ScreenHeading screen="teacher-unlock">{t('teacher.heading')}</ScreenHeading>
         <p className="intro">{t('teacher.intro', { name: view.user.displayName })}</p>
         {view.guardianDeniedInternet && <GuardianDenied name={view.user.displayName} text="teacher.guardianDenied" />}
+        {/* The policy's consequence "Use of district network only under direct supervision": the teacher
+            who unlocks is the one told to stay (the student's own screen says to ask a teacher). */}
+        {view.reason === 'supervision-required' && (
+          <p className="guardian-denied">
+            <WarningIcon />
+            <span>{t('teacher.supervision', { name: view.user.displayName })}</span>
+          </p>
+        )}
         <SignInForm
           submitLabel={t('teacher.submit')}
           secretRef={secret}

@@ -195,3 +195,25 @@ test('a kindergartner’s policy screen says listening to the short version coun
   await openSession(page, 'diego.ramos');
   await expect(page.locator('.intro')).toHaveText('Hello, Diego Ramos. Please read the policy to the end before you accept it.');
 });
+
+test('a teacher unlocking a student under direct supervision is told so before signing in, in English and Spanish', async ({ page, request }) => {
+  await setClock(request, septemberMorning(2117));
+  await firstLoginToLock(page, 'dev.patel', 'Dev Patel');
+  await expect(page.getByText('You may use the computer only while a teacher is supervising you.')).toBeVisible();
+  await page.getByRole('button', { name: 'Teacher unlock' }).click();
+  await expectScreen(page, 'Teacher unlock');
+  await expect(page.locator('main')).toContainText(
+    'Direct supervision: Dev Patel may use the district network only under direct supervision. Stay with this student while the computer is unlocked.',
+  );
+  await chooseLanguage(page, 'es');
+  await expect(page.locator('main')).toContainText('Supervisión directa: Dev Patel solo puede usar la red del distrito bajo supervisión directa.');
+  await chooseLanguage(page, 'en');
+  await expectAccessible(page, 'teacher unlock for a supervised student');
+  await saveScreen(page, 'teacher-unlock-supervision');
+
+  // A student without that consequence: no such notice.
+  await firstLoginToLock(page, 'diego.ramos', 'Diego Ramos');
+  await page.getByRole('button', { name: 'Teacher unlock' }).click();
+  await expectScreen(page, 'Teacher unlock');
+  await expect(page.locator('main')).not.toContainText('Direct supervision');
+});

@@ -35,6 +35,12 @@ test('a sign-in form closes with Escape wherever focus is: its heading when it o
   await page.getByRole('button', { name: 'Español' }).focus();
   await page.keyboard.press('Escape');
   await expectScreen(page, 'This computer is locked');
+
+  await page.getByRole('button', { name: 'Open this room' }).click();
+  await expectScreen(page, 'Open this room');
+  await saveScreen(page, 'room-open-form');
+  await page.keyboard.press('Escape');
+  await expectScreen(page, 'This computer is locked');
 });
 
 test('a refused sign-in never leaves the PIN in the form; a refusal about the reason or the minutes marks and focuses that field', async ({

@@ -18,8 +18,10 @@ export function FreeScreen({ view }: { view: Extract<KioskView, { kind: 'free' }
     <Frame context={view.context} screen="free">
       <div className="lock-card done">
         <CheckIcon className="icon lock-icon" />
-        <ScreenHeading screen="free">{t('free.heading')}</ScreenHeading>
-        <p>{t('free.body', { name: view.user.greetingName ?? view.user.displayName })}</p>
+        <ScreenHeading screen="free" describedBy="free-body">
+          {t('free.heading')}
+        </ScreenHeading>
+        <p id="free-body">{t('free.body', { name: view.user.greetingName ?? view.user.displayName })}</p>
       </div>
       {teacher && <RoomActions view={view} />}
       <ReadAgain safetyRules={view.user.role === 'student'} />

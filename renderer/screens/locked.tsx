@@ -33,12 +33,18 @@ export function LockedScreen({ view }: { view: LockedView }) {
         <KioskClock timeZone={view.context.timeZone} />
         <div className="lock-card">
           <LockIcon className="icon lock-icon" />
-          <ScreenHeading screen="locked">{t('locked.heading')}</ScreenHeading>
+          <ScreenHeading screen="locked" describedBy={view.overrideOnly ? 'lock-reason lock-override-only' : 'lock-reason'}>
+            {t('locked.heading')}
+          </ScreenHeading>
           <p className="who">{t('common.signedInAs', { name: view.user.greetingName ?? view.user.displayName })}</p>
-          <p className="reason" data-reason={view.reason}>
+          <p className="reason" id="lock-reason" data-reason={view.reason}>
             {t(`locked.reason.${view.reason}`)}
           </p>
-          {view.overrideOnly && <p className="hint">{t('locked.overrideOnly')}</p>}
+          {view.overrideOnly && (
+            <p className="hint" id="lock-override-only">
+              {t('locked.overrideOnly')}
+            </p>
+          )}
           <div className="actions">
             {!view.overrideOnly && (
               <button type="button" className="primary" onClick={teacherUnlockOpened}>

@@ -31,9 +31,13 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
       <div className={view.warning ? 'unlocked unlocked-warning' : 'unlocked'}>
         <div className="lock-card">
           <UnlockIcon className="icon lock-icon" />
-          <ScreenHeading screen="unlocked">{t('unlocked.heading')}</ScreenHeading>
-          <p className="remaining">{minutesLeft > 0 ? t('unlocked.remaining', { count: minutesLeft }) : t('unlocked.lastMinute')}</p>
-          <p className="by">
+          <ScreenHeading screen="unlocked" describedBy="unlocked-remaining unlocked-by">
+            {t('unlocked.heading')}
+          </ScreenHeading>
+          <p className="remaining" id="unlocked-remaining">
+            {minutesLeft > 0 ? t('unlocked.remaining', { count: minutesLeft }) : t('unlocked.lastMinute')}
+          </p>
+          <p className="by" id="unlocked-by">
             {view.room
               ? t(view.unlockKind === 'override' ? 'unlocked.byRoomOverride' : 'unlocked.byRoom', by)
               : t(view.unlockKind === 'override' ? 'unlocked.byOverride' : 'unlocked.byTeacher', by)}

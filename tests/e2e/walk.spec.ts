@@ -5,6 +5,7 @@
 // while its last buttons were clipped out of reach.
 import {
   acceptPolicy,
+  advanceClock,
   acknowledgeRules,
   chooseLanguage,
   expect,
@@ -222,4 +223,38 @@ test('a teacher unlocking a student under direct supervision is told so before s
   await page.getByRole('button', { name: 'Teacher unlock' }).click();
   await expectScreen(page, 'Teacher unlock');
   await expect(page.locator('main')).not.toContainText('Direct supervision');
+});
+
+test('with the focused heading a screen reader hears why: the lock’s reason, the time left and by whom, the lock again when time is up', async ({
+  page,
+  request,
+}) => {
+  await setClock(request, septemberMorning(2118));
+  await firstLoginToLock(page, 'ben.carter');
+  const h1 = page.getByRole('heading', { level: 1 });
+  await expect(h1).toHaveAccessibleDescription('Student computers stay locked until a teacher unlocks them. Ask your teacher.');
+
+  await page.getByRole('button', { name: 'Teacher unlock' }).click();
+  await teacherSignIn(page, 'mr.lee', PIN['mr.lee']);
+  await expectScreen(page, 'This computer is unlocked');
+  await expect(h1).toHaveAccessibleDescription(/^55 minutes left Unlocked by James Lee until 9:25\sAM\.$/);
+
+  await advanceClock(request, 56);
+  await expectScreen(page, 'This computer is locked');
+  await expect(h1).toHaveAccessibleDescription('Your time is up, so the computer locked again. Ask your teacher if you need more time.');
+  await chooseLanguage(page, 'es');
+  await expect(h1).toHaveAccessibleDescription(
+    'Se acabó tu tiempo y la computadora se bloqueó de nuevo. Pídele a tu maestro si necesitas más tiempo.',
+  );
+
+  await firstLoginToLock(page, 'fay.olsen', "Fay O'Neil-Olsen");
+  await chooseLanguage(page, 'en');
+  await expect(h1).toHaveAccessibleDescription(
+    'Your computer privileges have been revoked. Only a campus administrator can open this computer for you. A teacher cannot unlock this computer for you.',
+  );
+
+  await openSession(page, 'clerk.kim');
+  await acceptPolicy(page, 'Sun Kim');
+  await expectScreen(page, 'You are all set');
+  await expect(h1).toHaveAccessibleDescription(/^Thank you, Sun Kim\. Your acceptance of this year’s policy is recorded\./);
 });

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { RefusalReason } from '../../electron/core/api/contract.ts';
 import { useKiosk } from '../store.ts';
 import { RefusalAlert } from './refusal-alert.tsx';
+import { useEscape } from './use-escape.ts';
 
 /** The field a refusal is about (the override's reason, its minutes), focused after that refusal. */
 export type RefusalFields = Partial<Record<RefusalReason, RefObject<HTMLElement | null>>>;
@@ -40,13 +41,7 @@ export function SignInForm({
   }, [refusal, secretRef]);
 
   // The form opens with its heading focused: Escape closes it from there too (and from the language switch).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) panelClosed();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [panelClosed]);
+  useEscape(panelClosed);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -5,6 +5,7 @@ import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { Reader } from '../components/reader.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
+import { useEscape } from '../components/use-escape.ts';
 import { sendIntent } from '../intents.ts';
 import { useKiosk } from '../store.ts';
 
@@ -13,6 +14,8 @@ type AcceptedView = Extract<KioskView, { kind: 'policy-accepted' }>;
 export function PolicyAcceptedScreen({ view }: { view: AcceptedView }) {
   const { t } = useTranslation();
   const busy = useKiosk((s) => s.busy);
+  const close = () => !busy && void sendIntent((kiosk) => kiosk.closePolicy());
+  useEscape(close);
   return (
     <Frame context={view.context} screen="policy-accepted">
       <Reader
@@ -24,7 +27,7 @@ export function PolicyAcceptedScreen({ view }: { view: AcceptedView }) {
         summary={view.summary}
       >
         <div className="sign">
-          <button type="button" className="primary" aria-disabled={busy} onClick={() => !busy && void sendIntent((kiosk) => kiosk.closePolicy())}>
+          <button type="button" className="primary" aria-disabled={busy} onClick={close}>
             {t('policy.acceptedClose')}
           </button>
           <RefusalAlert />

@@ -8,6 +8,7 @@ import { useListening } from '../components/read-aloud.tsx';
 import { Reader, readAloudTarget } from '../components/reader.tsx';
 import { ReadToEndStatus, useReadToEnd } from '../components/read-to-end.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
+import { useEscape } from '../components/use-escape.ts';
 import { sendIntent } from '../intents.ts';
 import { useKiosk } from '../store.ts';
 
@@ -27,6 +28,8 @@ export function SafetyRulesScreen({ view }: { view: SafetyView }) {
       view.mustAcknowledge ? kiosk.acknowledgeSafetyRules({ rulesId: doc.policyId, version: doc.version }) : kiosk.closeSafetyRules(),
     );
   };
+  // Opened again to read: Escape closes them, like their Close button. Not before the first acknowledgement.
+  useEscape(view.mustAcknowledge ? null : done);
   return (
     <Frame context={view.context} screen="safety-rules">
       <Reader

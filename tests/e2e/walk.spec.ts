@@ -258,3 +258,25 @@ test('with the focused heading a screen reader hears why: the lock’s reason, t
   await expectScreen(page, 'You are all set');
   await expect(h1).toHaveAccessibleDescription(/^Thank you, Sun Kim\. Your acceptance of this year’s policy is recorded\./);
 });
+
+test('Escape closes a document opened again to read, and never skips the first reading of the rules', async ({ page, request }) => {
+  await setClock(request, septemberMorning(2119));
+  await openSession(page, 'ben.carter');
+  await acceptPolicy(page);
+  await expectScreen(page, /^Internet Safety Rules/);
+  // The first time, the rules must be acknowledged: Escape does not leave them.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'I understand the rules' })).toBeVisible();
+  await acknowledgeRules(page);
+  await expectScreen(page, 'This computer is locked');
+
+  await page.getByRole('button', { name: 'Internet Safety rules' }).click();
+  await expectScreen(page, /^Internet Safety Rules/);
+  await page.keyboard.press('Escape');
+  await expectScreen(page, 'This computer is locked');
+
+  await page.getByRole('button', { name: 'Acceptable Use Policy' }).click();
+  await expectScreen(page, /Acceptable Use Policy/);
+  await page.keyboard.press('Escape');
+  await expectScreen(page, 'This computer is locked');
+});

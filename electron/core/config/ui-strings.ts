@@ -2,6 +2,9 @@
 // bundled English (assets/locales/en.json). The file is checked against English: only English's keys,
 // text at every leaf, the same {{placeholders}}. A key the file lacks falls back to English (the
 // renderer's fallback language) and is listed, so `aup config validate` shows what is untranslated.
+// A key English does not have (a typo, or a string an earlier version used and this one dropped) is
+// left out and listed as a warning, not an error: an upgrade must not turn a district's language file
+// into a config error that covers every screen.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -30,7 +33,7 @@ function textLike(english: string, plural: boolean) {
   });
 }
 
-/** A strict zod schema with English's keys, every one optional (a missing key falls back to English). */
+/** A zod schema with English's keys, every one optional (a missing key falls back to English); other keys are left out (see `unknownKeys`). */
 function schemaLike(english: UiStringTree): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const [key, value] of Object.entries(english)) {
@@ -39,7 +42,24 @@ function schemaLike(english: UiStringTree): z.ZodType {
     else if (plural) for (const form of PLURAL_FORMS) shape[`${plural[1]}_${form}`] ??= textLike(value, true).optional();
     else shape[key] = textLike(value, false).optional();
   }
-  return z.strictObject(shape, { error: 'expected an object of UI strings, like the English file' });
+  return z.object(shape, { error: 'expected an object of UI strings, like the English file' });
+}
+
+/** The keys of `json` (dotted) that English has not, counting every CLDR plural form of an English plural key as English's. */
+export function unknownKeys(json: unknown, english: UiStringTree = en, prefix = ''): string[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
+  const known = new Set<string>();
+  for (const key of Object.keys(english)) {
+    const plural = PLURAL.exec(key);
+    if (plural) for (const form of PLURAL_FORMS) known.add(`${plural[1]}_${form}`);
+    known.add(key);
+  }
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    if (!known.has(key)) unknown.push(prefix + key);
+    else if (typeof english[key] === 'object') unknown.push(...unknownKeys(value, english[key] as UiStringTree, `${prefix}${key}.`));
+  }
+  return unknown;
 }
 
 const englishSchema = schemaLike(en);
@@ -60,19 +80,14 @@ export function missingKeys(strings: UiStringTree, english: UiStringTree = en, p
 
 const MAX_FILE_BYTES = 256 * 1024;
 
-export type UiStringsCheck = { ok: true; strings: UiStringTree; missing: string[] } | { ok: false; problems: ConfigProblem[] };
+export type UiStringsCheck = { ok: true; strings: UiStringTree; missing: string[]; unknown: string[] } | { ok: false; problems: ConfigProblem[] };
 
 /** Checks a parsed UI string file against English; `where` names it in problems (`languages: vi.json`). */
 export function checkUiStrings(json: unknown, where: string): UiStringsCheck {
   const parsed = englishSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = problemsFromZod(parsed.error, json, `${where}: `).map((p) =>
-      p.message === 'unknown setting (a typo?)' ? { ...p, message: 'not a key of the English UI strings (a typo?)' } : p,
-    );
-    return { ok: false, problems };
-  }
+  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, json, `${where}: `) };
   const strings = parsed.data as UiStringTree;
-  return { ok: true, strings, missing: missingKeys(strings) };
+  return { ok: true, strings, missing: missingKeys(strings), unknown: unknownKeys(json) };
 }
 
 /** The file of language `code` in `folder`; `null` when there is none. */
@@ -134,6 +149,12 @@ export async function loadDistrictLanguages(offered: readonly string[], folder: 
         out.warnings.push({
           path: `languages.folder: ${code}.json`,
           message: `${read.missing.length} key${read.missing.length > 1 ? 's' : ''} not translated, shown in English: ${read.missing.join(', ')}`,
+        });
+      }
+      if (read.unknown.length) {
+        out.warnings.push({
+          path: `languages.folder: ${code}.json`,
+          message: `${read.unknown.length} key${read.unknown.length > 1 ? 's' : ''} this version of the kiosk does not use, left out (a typo, or a string of an earlier version): ${read.unknown.join(', ')}`,
         });
       }
     }

@@ -28,7 +28,7 @@ async function withLanguageFolder(files: Record<string, unknown>): Promise<strin
 describe('a district’s own UI language', () => {
   it('the bundled Spanish fills every English key with the same placeholders', () => {
     const r = checkUiStrings(es, 'es.json');
-    expect(r).toEqual({ ok: true, strings: es, missing: [] });
+    expect(r).toEqual({ ok: true, strings: es, missing: [], unknown: [] });
   });
 
   it('a vi.json beside the config is offered, carried in the view, and its untranslated keys are listed', async () => {
@@ -104,7 +104,7 @@ describe('a district’s own UI language', () => {
     ]);
   });
 
-  it('an unknown key, a number and a changed placeholder are each named, with the key', () => {
+  it('a number and a changed placeholder are each named, with the key', () => {
     const r = checkUiStrings(
       {
         locked: { heding: 'Bị khóa', heading: 7 },
@@ -117,12 +117,26 @@ describe('a district’s own UI language', () => {
     if (r.ok) return;
     expect(r.problems).toEqual(
       expect.arrayContaining([
-        { path: 'languages.folder: vi.json: locked.heding', message: 'not a key of the English UI strings (a typo?)' },
         { path: 'languages.folder: vi.json: locked.heading', message: 'expected text, got the number 7' },
         { path: 'languages.folder: vi.json: teacher.intro', message: 'expected the placeholders of the English text ({{name}}), got {{student}}' },
       ]),
     );
-    expect(r.problems).toHaveLength(3); // a CLDR plural form (`_few`) of an English plural key is allowed
+    expect(r.problems).toHaveLength(2); // a CLDR plural form (`_few`) of an English plural key is allowed
+  });
+
+  it('a key this version does not have (a typo, or one an earlier version used) is left out with a warning, not a config error', async () => {
+    const folder = await withLanguageFolder({
+      'vi.json': { locked: { heading: 'Máy tính này đang bị khóa', heding: 'Bị khóa' }, refusal: { nowLocked: 'Đã khóa.' }, retired: { x: 'y' } },
+    });
+    const file = await demoConfigIn(tmp.dir, (c) => (c.languages = { default: 'en', offered: ['en', 'vi'], folder }));
+    const r = await loadSetup(file);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.uiStrings.vi?.locked).toEqual({ heading: 'Máy tính này đang bị khóa' });
+    expect(r.uiStrings.vi).not.toHaveProperty('retired');
+    expect(r.uiStrings.vi?.refusal ?? {}).not.toHaveProperty('nowLocked');
+    expect(r.warnings.map((w) => w.message)).toContainEqual(
+      '3 keys this version of the kiosk does not use, left out (a typo, or a string of an earlier version): locked.heding, refusal.nowLocked, retired',
+    );
   });
 
   it('a file that is not JSON says where', async () => {

@@ -17,16 +17,15 @@ import { CentralSync } from '../../../electron/core/central/kiosk-role/sync.ts';
 import { districtRulesOf, reopenChain, setDistrictRules } from '../../../electron/core/central/admin-role/admin.ts';
 import { loadMigrations, migrate } from '../../../electron/core/central/admin-role/migrate.ts';
 import { encodeLine, sha256Hex, type UnhashedRecord } from '../../../electron/core/ledger/chain.ts';
-import { ledgerFileName, listLedgerFolder } from '../../../electron/core/ledger/files.ts';
-import { Ledger } from '../../../electron/core/ledger/ledger.ts';
+import { ledgerFileName } from '../../../electron/core/ledger/files.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { schoolYearOf, type SchoolYearRule } from '../../../electron/core/school-year.ts';
-import { instantOfLocal, isoWithOffset, localParts, ManualClock } from '../../../electron/core/time.ts';
+import { instantOfLocal, isoWithOffset, localParts } from '../../../electron/core/time.ts';
 import { aupDatabase, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
 import { tempDir, type TempDir } from '../../support/fixtures.ts';
 import { Child } from './children.ts';
+import { acceptance, CHICAGO, kioskLedger, type KioskLedger } from './kiosk-ledger.ts';
 
-const CHICAGO: SchoolYearRule = { timeZone: 'America/Chicago', start: '08-01' };
 const MINUTE = 60_000;
 
 let server: PostgresHandle;
@@ -66,49 +65,11 @@ async function store(db: AupDatabase): Promise<CentralStore> {
   return s;
 }
 
-interface Kiosk {
-  machine: string;
-  dir: string;
-  clock: ManualClock;
-  ledger: Ledger;
-  /** The lines of its year files as written (without newlines), oldest year first. */
-  lines(): Promise<string[]>;
-}
+type Kiosk = KioskLedger;
 
 /** A machine's real ledger in its own folder, its clock at `at`. */
-async function kiosk(machine: string, at: Date, rule: SchoolYearRule = CHICAGO, dir = path.join(tmp.dir, `${machine}-${++n}`)): Promise<Kiosk> {
-  const clock = new ManualClock(at);
-  const ledger = await Ledger.open({
-    dir,
-    clock,
-    schoolYear: rule,
-    machine: { machine, campus: 'Lockhart High School', room: 'Lab 204', appVersion: '0.1.0' },
-  });
-  cleanups.push(() => ledger.close());
-  return {
-    machine,
-    dir,
-    clock,
-    ledger,
-    async lines() {
-      const { years } = await listLedgerFolder(dir);
-      const texts = await Promise.all(years.map((y) => readFile(path.join(dir, ledgerFileName(y)), 'utf8')));
-      return texts.join('').trimEnd().split('\n');
-    },
-  };
-}
-
-const acceptance = (user: string) =>
-  ({
-    type: 'acceptance',
-    user,
-    policyId: 'student-aup',
-    version: '2026-27',
-    language: 'en',
-    sha256: 'e3'.repeat(32),
-    method: 'kiosk',
-    typedName: user,
-  }) as const;
+const kiosk = (machine: string, at: Date, rule: SchoolYearRule = CHICAGO, dir = path.join(tmp.dir, `${machine}-${++n}`)): Promise<Kiosk> =>
+  kioskLedger(dir, machine, at, cleanups, rule);
 
 const hashOf = (line: string): string => JSON.parse(line).hash;
 

@@ -1,13 +1,17 @@
-// A machine's real ledger for the central-database tests (the login-per-PC ones): records as a
-// kiosk writes them, its clock set from the database server's own (the clock `at` is judged by).
+// A machine's real ledger for the central-database tests (forged records, logins per PC): records as
+// a kiosk writes them, its clock set from the database server's own (the clock `at` is judged by).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { ledgerFileName, listLedgerFolder } from '../../../electron/core/ledger/files.ts';
 import { Ledger } from '../../../electron/core/ledger/ledger.ts';
+import type { SchoolYearRule } from '../../../electron/core/school-year.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 
+export const CHICAGO: SchoolYearRule = { timeZone: 'America/Chicago', start: '08-01' };
+
 export interface KioskLedger {
+  machine: string;
   dir: string;
   clock: ManualClock;
   ledger: Ledger;
@@ -15,17 +19,24 @@ export interface KioskLedger {
   lines(): Promise<string[]>;
 }
 
-/** `machine`'s ledger in `dir`, its clock at `at`; `cleanups` gets its close. */
-export async function kioskLedger(dir: string, machine: string, at: Date, cleanups: (() => Promise<unknown>)[]): Promise<KioskLedger> {
+/** `machine`'s ledger in `dir`, its clock at `at`, its school year by `rule`; `cleanups` gets its close. */
+export async function kioskLedger(
+  dir: string,
+  machine: string,
+  at: Date,
+  cleanups: (() => Promise<unknown>)[],
+  rule: SchoolYearRule = CHICAGO,
+): Promise<KioskLedger> {
   const clock = new ManualClock(at);
   const ledger = await Ledger.open({
     dir,
     clock,
-    schoolYear: { timeZone: 'America/Chicago', start: '08-01' },
+    schoolYear: rule,
     machine: { machine, campus: 'Lockhart High School', room: 'Lab 204', appVersion: '0.1.0' },
   });
   cleanups.push(() => ledger.close());
   return {
+    machine,
     dir,
     clock,
     ledger,

@@ -17,7 +17,17 @@ import { openKioskService } from '../../../electron/core/setup.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
 import { startSlapd } from '../../../harness/slapd.ts';
-import { machineTree, type MachineTree } from '../../support/machine.ts';
+import {
+  call,
+  lastView,
+  machineTree,
+  ready,
+  screenOf,
+  startService as startServiceOn,
+  toTheLock,
+  waitView,
+  type MachineTree,
+} from '../../support/machine.ts';
 
 const CLIENT = path.join(import.meta.dirname, 'screen-client.ts');
 const AGENT = path.join(import.meta.dirname, 'red-team-agent.ts');
@@ -33,41 +43,13 @@ const children: Child[] = [];
 const mounts: string[] = [];
 const exec = promisify(execFile);
 
-function startService(env: NodeJS.ProcessEnv = {}, args: string[] = []): Child {
-  const service = new Child(AUP, ['service', 'run', '--root', tree.root, ...args], { NODE_OPTIONS: '', ...env });
-  children.push(service);
-  return service;
-}
-
-async function ready(service: Child): Promise<Child> {
-  await service.waitForLog((l) => l.includes('machine service started'), 'the service to start');
-  return service;
-}
-
-function screen(account: TestAccount, env: NodeJS.ProcessEnv = {}): Child {
-  const c = new Child(CLIENT, [tree.socket, tree.sessions, account.name], env, account);
-  children.push(c);
-  return c;
-}
+const startService = (env: NodeJS.ProcessEnv = {}, args: string[] = []) => startServiceOn(tree, children, env, args);
+const screen = (account: TestAccount, env: NodeJS.ProcessEnv = {}) => screenOf(tree, children, account, env);
 
 function agent(account: TestAccount): Child {
   const c = new Child(AGENT, [tree.socket, tree.sessions, account.name], {}, account);
   children.push(c);
   return c;
-}
-
-const lastView = (c: Child) =>
-  [...c.lines]
-    .reverse()
-    .map((l) => JSON.parse(l))
-    .find((m) => m.view)?.view as string | undefined;
-const waitView = (c: Child, kind: string, what = kind) => c.waitForLines(() => lastView(c) === kind, `${what} on the screen`);
-
-async function call(c: Child, name: string, params?: unknown): Promise<unknown> {
-  const from = c.lines.length;
-  c.send(JSON.stringify({ call: name, params }));
-  const line = await c.waitFor((l) => JSON.parse(l).call === name, `the answer to ${name}`, from);
-  return JSON.parse(line).result;
 }
 
 /** Sends an agent command and returns the first answer line `key` names. */
@@ -78,19 +60,6 @@ async function ask<T>(c: Child, command: Record<string, unknown>, key: string): 
   const answer = JSON.parse(line);
   if ('error' in answer) throw new Error(`agent: ${answer.error}`);
   return answer[key] as T;
-}
-
-/** The student's first login: the policy (typed name), the safety rules, then the lock. */
-async function toTheLock(c: Child, displayName: string): Promise<void> {
-  await waitView(c, 'policy');
-  const view = await call(c, 'getView');
-  const { policyId, version, sha256, language } = (view as { document: { policyId: string; version: string; sha256: string; language: string } })
-    .document;
-  expect(await call(c, 'acceptPolicy', { policyId, version, sha256, language, typedName: displayName })).toEqual({ ok: true });
-  await waitView(c, 'safety-rules');
-  const rules = (await call(c, 'getView')) as { document: { policyId: string; version: string } };
-  expect(await call(c, 'acknowledgeSafetyRules', { rulesId: rules.document.policyId, version: rules.document.version })).toEqual({ ok: true });
-  await waitView(c, 'locked');
 }
 
 type Outcome = { ok: boolean; reason?: string; retryAfterSeconds?: number };

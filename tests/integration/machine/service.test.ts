@@ -8,9 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { canCreateAccounts, createTestAccounts, runAs, spawnAs, type TestAccount } from '../../../harness/os-accounts.ts';
 import { Child } from '../../support/child.ts';
 import { REPO } from '../../support/fixtures.ts';
-import { machineTree, type MachineTree } from '../../support/machine.ts';
+import { call, machineTree, ready, screenOf, startService as startServiceOn, toTheLock, waitView, type MachineTree } from '../../support/machine.ts';
 
-const CLIENT = path.join(import.meta.dirname, 'screen-client.ts');
 const AUP = path.join(REPO, 'bin/aup.mjs');
 
 let tree: MachineTree;
@@ -26,49 +25,8 @@ async function machine(): Promise<void> {
   tree = await machineTree(accounts);
 }
 
-function startService(): Child {
-  const service = new Child(AUP, ['service', 'run', '--root', tree.root], { NODE_OPTIONS: '' });
-  children.push(service);
-  return service;
-}
-
-async function ready(service: Child): Promise<Child> {
-  await service.waitForLog((l) => l.includes('machine service started'), 'the service to start');
-  return service;
-}
-
-function screen(account: TestAccount): Child {
-  const c = new Child(CLIENT, [tree.socket, tree.sessions, account.name], {}, account);
-  children.push(c);
-  return c;
-}
-
-const lastView = (c: Child) =>
-  [...c.lines]
-    .reverse()
-    .map((l) => JSON.parse(l))
-    .find((m) => m.view)?.view as string | undefined;
-const waitView = (c: Child, kind: string, what = kind) => c.waitForLines(() => lastView(c) === kind, `${what} on the screen`);
-
-async function call(c: Child, name: string, params?: unknown): Promise<unknown> {
-  const from = c.lines.length;
-  c.send(JSON.stringify({ call: name, params }));
-  const line = await c.waitFor((l) => JSON.parse(l).call === name, `the answer to ${name}`, from);
-  return JSON.parse(line).result;
-}
-
-/** The student's first login: the policy (typed name, grade 7), the safety rules, then the lock. */
-async function toTheLock(c: Child, displayName: string): Promise<void> {
-  await waitView(c, 'policy');
-  const view = await call(c, 'getView');
-  const { policyId, version, sha256, language } = (view as { document: { policyId: string; version: string; sha256: string; language: string } })
-    .document;
-  expect(await call(c, 'acceptPolicy', { policyId, version, sha256, language, typedName: displayName })).toEqual({ ok: true });
-  await waitView(c, 'safety-rules');
-  const rules = (await call(c, 'getView')) as { document: { policyId: string; version: string } };
-  expect(await call(c, 'acknowledgeSafetyRules', { rulesId: rules.document.policyId, version: rules.document.version })).toEqual({ ok: true });
-  await waitView(c, 'locked');
-}
+const startService = () => startServiceOn(tree, children);
+const screen = (account: TestAccount) => screenOf(tree, children, account);
 
 /** A process standing for the account's signed-in session. */
 function signIn(account: TestAccount): ChildProcess {

@@ -3,6 +3,7 @@
 import { ArgumentError, EXIT, UsageError, printProblems, type CliIo } from './io.ts';
 import { commandHelp, groupHelp, groupOf, usage } from './help.ts';
 import { checkoutResources, type Resources } from '../config/resources.ts';
+import { fileErrorWords } from '../config/problems.ts';
 import { APP_VERSION } from '../version.ts';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -101,8 +102,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       printProblems(io, error.problems);
       return EXIT.badInput;
     }
-    // Unexpected: one line for the person, no stack trace (AUP_DEBUG=1 shows it).
-    io.err(`aup ${name}: failed: ${(error as Error)?.message ?? error}\n`);
+    // Unexpected: one line for the person, no stack trace (AUP_DEBUG=1 shows it). A file or folder the
+    // system refused is named, and why in words ("a part of that path is a file, not a folder").
+    const { code, path: where } = (error ?? {}) as NodeJS.ErrnoException;
+    const said = code && where ? `${where}: ${fileErrorWords(error)}` : ((error as Error)?.message ?? error);
+    io.err(`aup ${name}: failed: ${said}\n`);
     if (io.env.AUP_DEBUG) io.err(`${(error as Error)?.stack}\n`);
     return EXIT.failure;
   }

@@ -132,6 +132,12 @@ export function fileErrorWords(error: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied (this account may not read it: run the command as root, or as an administrator)';
+    case 'ENOTDIR':
+      return 'a part of that path is a file, not a folder';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EROFS':
+      return 'the disk is read-only';
     default:
       return code ?? String((error as Error)?.message ?? error);
   }

@@ -100,6 +100,15 @@ const ldapDirectory = z.strictObject({
   timeoutSeconds: wholeNumber(1, 60).default(5),
 });
 
+/** A NetBIOS domain name (`LOCKHART`) or a UPN suffix (`lockhart.org`), as the OS writes account names. */
+const accountDomain = z
+  .string({ error: 'expected an account domain like "LOCKHART" or "lockhart.org"' })
+  .trim()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$/, {
+    error: 'expected an account domain like "LOCKHART" (NetBIOS) or "lockhart.org" (UPN suffix), without "\\" or "@"',
+  })
+  .max(253, { error: 'an account domain is at most 253 characters' });
+
 const rosterDirectory = z.strictObject({
   type: z.literal('roster'),
   file: text('the path of the roster JSON file', 1000),
@@ -177,8 +186,23 @@ export const configSchema = z
           .array(text('an account name', 64), { error: 'expected a list of account names like ["techadmin"]' })
           .max(50, { error: 'at most 50 accounts' })
           .default([]),
+        /**
+         * The account domains whose accounts are the directory's users: NetBIOS names (`LOCKHART`, for
+         * `LOCKHART\jlee`) and UPN suffixes (`lockhart.org`, for `jlee@lockhart.org`), matched whole. An
+         * account of any other domain gets no kiosk session: `STUDENTS\jlee` is not `STAFF\jlee`.
+         */
+        accountDomains: z
+          .array(accountDomain, { error: 'expected a list of account domains like ["LOCKHART", "lockhart.org"]' })
+          .max(50, { error: 'at most 50 domains' })
+          .default([]),
+        /**
+         * Whether an account without a domain (a local account) is the directory's user of that name.
+         * Default: only where `accountDomains` lists none (a machine of local accounts); a domain-joined
+         * machine's local account named like a teacher must not become that teacher.
+         */
+        localAccounts: bool.optional(),
       })
-      .default({ screenGraceSeconds: 15, exemptAccounts: [] }),
+      .default({ screenGraceSeconds: 15, exemptAccounts: [], accountDomains: [] }),
     central: z
       .strictObject({
         postgres: z.strictObject({

@@ -31,8 +31,8 @@ export interface MachineServiceOptions {
   clock?: Clock;
   monotonic?: MonotonicMs;
   machine?: string;
-  /** The kiosk username of an OS account: the name without a Windows domain, lower case. */
-  accountToUser?: (account: string) => string;
+  /** The kiosk username of an OS account, or why it has none (`accountUser` on the config by default). */
+  accountToUser?: (account: string) => AccountUser;
   /** Ends an OS session (the OS plan by default). */
   endSession?: (account: string) => Promise<SessionEndResult>;
   /** The OS's signed-in accounts (human accounts only), polled every `pollMs`. */
@@ -71,12 +71,54 @@ export interface MachineService {
   close(): Promise<void>;
 }
 
-/** `DOMAIN\name` and `name@domain` are the directory's `name`. */
-export const defaultAccountToUser = (account: string): string =>
-  account
-    .replace(/^[^\\]*\\/, '')
-    .replace(/@.*$/, '')
-    .toLowerCase();
+/** Which OS accounts are the directory's users: the config's `service.accountDomains` and `service.localAccounts`. */
+export interface AccountRules {
+  accountDomains: readonly string[];
+  localAccounts?: boolean | undefined;
+}
+
+export type AccountUser = { ok: true; user: string } | { ok: false; why: string };
+
+/**
+ * The kiosk username of an OS account: `DOMAIN\name` and `name@suffix` are the directory's `name`
+ * (lower case) only when DOMAIN or the suffix is one the district listed, whole and in any case; a
+ * name without a domain (`name`, `.\name`) only where local accounts are allowed (by default, where
+ * no domain is listed). Anything else has no user: a student's `STUDENTS\jlee` or
+ * `jlee@students.lockhart.org` must never be the teacher `jlee` of a trusted domain.
+ */
+export function accountUser(account: string, rules: AccountRules): AccountUser {
+  const domains = new Set(rules.accountDomains.map((d) => d.toLowerCase()));
+  const localAllowed = rules.localAccounts ?? domains.size === 0;
+  const slashes = account.split('\\').length - 1;
+  const ats = account.split('@').length - 1;
+  if (slashes > 1 || ats > 1 || (slashes && ats)) return { ok: false, why: 'the account name has more than one domain part' };
+  let name = account;
+  let domain: string | null = null;
+  if (slashes) {
+    const at = account.indexOf('\\');
+    domain = account.slice(0, at);
+    name = account.slice(at + 1);
+    if (domain === '.') domain = null; // .\name: this computer's own account
+  } else if (ats) {
+    const at = account.indexOf('@');
+    name = account.slice(0, at);
+    domain = account.slice(at + 1);
+  }
+  if (!name.trim()) return { ok: false, why: 'the account has no name' };
+  if (domain === null) {
+    if (!localAllowed) return { ok: false, why: 'a local account (no domain), and service.localAccounts does not allow local accounts' };
+  } else if (!domain) {
+    return { ok: false, why: 'the account has an empty domain' };
+  } else if (!domains.has(domain.toLowerCase())) {
+    return {
+      ok: false,
+      why: domains.size
+        ? `the domain "${domain}" is not one of service.accountDomains (${[...rules.accountDomains].join(', ')})`
+        : `the domain "${domain}" is not trusted: service.accountDomains lists none`,
+    };
+  }
+  return { ok: true, user: name.toLowerCase() };
+}
 
 export const STATUS_FILE = 'service-status.json';
 
@@ -129,12 +171,27 @@ export async function startMachineService(options: MachineServiceOptions): Promi
   }
   kiosk.startTimer();
 
-  const accountToUser = options.accountToUser ?? defaultAccountToUser;
+  const rules: AccountRules = loaded.ok ? loaded.config.service : { accountDomains: [] };
+  const accountToUser = options.accountToUser ?? ((account: string) => accountUser(account, rules));
   const exempt = new Set((loaded.ok ? loaded.config.service.exemptAccounts : []).map((a) => a.toLowerCase()));
   const graceMs = (loaded.ok ? loaded.config.service.screenGraceSeconds : 15) * 1000;
+  // An account of a domain the district does not trust gets no session: its screens are refused, and
+  // the watch treats it as locked (a session without kiosk screens, signed out after the grace).
+  const userOf = (account: string): string => {
+    const mapped = accountToUser(account);
+    if (mapped.ok) return mapped.user;
+    log.write('warn', 'an OS account gets no kiosk session', { account, why: mapped.why });
+    throw new Error(`no kiosk session for the account "${account}": ${mapped.why}`);
+  };
+  const isExempt = (account: string): boolean => {
+    if (exempt.has(account.toLowerCase())) return true;
+    // By its directory name only when it is the directory's: STUDENTS\techadmin is not techadmin.
+    const mapped = accountToUser(account);
+    return mapped.ok && exempt.has(mapped.user);
+  };
 
   const viewOf = async (account: string): Promise<KioskViewKind> => {
-    const session = kiosk.session(accountToUser(account));
+    const session = kiosk.session(userOf(account));
     try {
       return (await session.getView()).kind;
     } finally {
@@ -147,16 +204,17 @@ export async function startMachineService(options: MachineServiceOptions): Promi
     endSession: options.endSession ?? (() => Promise.reject(new Error('no way to end a session on this OS'))),
     record: async (account, entry) => {
       if (!('record' in service)) return;
-      const saved = await service.record({ type: 'session-ended', user: accountToUser(account), ...entry });
+      const mapped = accountToUser(account);
+      const saved = await service.record({ type: 'session-ended', user: mapped.ok ? mapped.user : account, ...entry });
       if (!saved) throw new Error('the ledger did not take the record');
     },
     graceMs,
-    exempt: (account) => exempt.has(account.toLowerCase()) || exempt.has(accountToUser(account)),
+    exempt: isExempt,
     log,
   });
 
   const channel = await startChannel({
-    host: { session: (account) => kiosk.session(accountToUser(account)) },
+    host: { session: (account) => kiosk.session(userOf(account)) },
     socketPath: folders.run.socket,
     sessionsRoot: folders.run.sessions,
     onConnected: (account) => watch.connected(account),

@@ -146,15 +146,18 @@ export type KioskView =
       byName: string;
       unlockKind: 'teacher' | 'override';
       /**
-       * Opened with the whole room for the class period (issue 11), by `by`. `computers`: the room as
-       * the teacher who opened it sees it, on the kiosk where it was opened, for a few minutes after.
+       * Opened with the whole room for the class period (issue 11), by `by`. `computers`: the room, on
+       * the kiosk where it was opened, for a few minutes after; `attention`: how many of its computers
+       * need the teacher. A student's session gets each computer's state only (`stateOnly`: no user, no
+       * notes; FERPA), a staff session the names, grades and notes.
        */
-      room?: { grantId: string; computers?: RoomComputer[] };
+      room?: { grantId: string; computers?: RoomComputer[]; attention?: number; stateOnly?: true };
       /** True from `lock.warnBeforeMinutes` before `until`. */
       warning: boolean;
       guardianDeniedInternet: boolean;
     }
-  | { kind: 'free'; context: ViewContext; user: ViewUser };
+  /** `room`: a staff member who opened the room from their own computer sees it there, in full, for a few minutes. */
+  | { kind: 'free'; context: ViewContext; user: ViewUser; room?: { computers: RoomComputer[]; attention: number } };
 
 export type KioskViewKind = KioskView['kind'];
 

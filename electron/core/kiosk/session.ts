@@ -31,6 +31,7 @@ import { resolveFor } from './decision.ts';
 import { languageFor, viewContext, viewFor } from './view.ts';
 import { nameMatches } from './signature.ts';
 import { parseIntentArgs } from './requests.ts';
+import { roomViewFor } from './room-view.ts';
 import type { NewRecord } from './sign-in.ts';
 import type { KioskParts, KioskService } from './kiosk-service.ts';
 
@@ -160,8 +161,15 @@ export class KioskSession implements KioskApi {
       safetyOpen: this.#safetyOpen,
       policyOpen: this.#policyOpen,
     });
-    if (view.kind === 'unlocked' && view.room && now.getTime() < this.#roomViewUntil) {
-      return { ...view, room: { ...view.room, computers: this.#roomComputers } };
+    if (now.getTime() < this.#roomViewUntil) {
+      // Someone unknown is a student here too: never anyone else's name, grade or notes.
+      const role = found?.role ?? 'student';
+      if (view.kind === 'unlocked' && view.room) return { ...view, room: { ...view.room, ...roomViewFor(role, this.#roomComputers) } };
+      // A teacher who opened the room from their own computer sees it there, in full.
+      if (view.kind === 'free' && role !== 'student') {
+        const { computers, attention } = roomViewFor(role, this.#roomComputers);
+        return { ...view, room: { computers, attention } };
+      }
     }
     return view;
   }

@@ -7,6 +7,7 @@ import type { KioskView } from '../../electron/core/api/contract.ts';
 import { Frame } from '../components/frame.tsx';
 import { CheckIcon } from '../components/icons.tsx';
 import { ReadAgain } from '../components/read-again.tsx';
+import { RoomComputers } from '../components/room-computers.tsx';
 import { RefusalAlert } from '../components/refusal-alert.tsx';
 import { ScreenHeading } from '../components/screen-heading.tsx';
 import { sendIntent } from '../intents.ts';
@@ -24,6 +25,14 @@ export function FreeScreen({ view }: { view: Extract<KioskView, { kind: 'free' }
         <p id="free-body">{t('free.body', { name: view.user.greetingName ?? view.user.displayName })}</p>
       </div>
       {teacher && <RoomActions view={view} />}
+      {view.room && (
+        <RoomComputers
+          computers={view.room.computers}
+          room={view.context.site.room}
+          timeZone={view.context.timeZone}
+          attention={view.room.attention}
+        />
+      )}
       <ReadAgain safetyRules={view.user.role === 'student'} />
     </Frame>
   );

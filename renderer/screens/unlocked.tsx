@@ -61,7 +61,15 @@ export function UnlockedScreen({ view }: { view: UnlockedView }) {
             </div>
           )}
         </div>
-        {view.room?.computers && <RoomComputers computers={view.room.computers} room={room} timeZone={view.context.timeZone} />}
+        {view.room?.computers && (
+          <RoomComputers
+            computers={view.room.computers}
+            room={room}
+            timeZone={view.context.timeZone}
+            stateOnly={view.room.stateOnly === true}
+            attention={view.room.attention}
+          />
+        )}
         <ReadAgain />
       </div>
     </Frame>

@@ -145,11 +145,14 @@ test.describe('on a district database', () => {
     await expect(heading(eli)).toHaveText(LOCKED);
     await expect(eli.getByText('Your computer privileges are suspended.', { exact: false })).toBeVisible();
 
-    // The teacher's view of the room, where it was opened.
+    // The room, where it was opened: Diego's screen, so each computer's state and how many need the
+    // teacher, never another student's name, grade or notes (FERPA; Eli's suspension is his own).
     const table = page.getByRole('table', { name: 'Computers in Lab 204' });
     await expect(table).toBeVisible();
-    await expect(table.getByRole('columnheader')).toHaveText(['Computer', 'Student', 'Grade', 'State', 'Notes', 'Last report']);
+    await expect(table.getByRole('columnheader')).toHaveText(['Computer', 'State', 'Last report']);
     expect(await table.getByRole('row').count(), 'a row for at least this computer').toBeGreaterThan(1);
+    await expect(page.getByText(/computers? needs? the teacher’s attention\./)).toBeVisible();
+    await expect(table).not.toContainText(/Eli|Ben|Diego|suspended/i);
     await reviewScreen(page, 'room-view');
 
     // Readable at 200 %: the page does not scroll sideways; the table scrolls in its own region, by keyboard.
@@ -188,6 +191,10 @@ test.describe('on a district database', () => {
     await tabTo(page, button(page, 'Open this room'));
     await page.keyboard.press('Enter');
     await expect(page.getByRole('status').filter({ hasText: 'Lab 204 is open for the class.' })).toBeVisible();
+    // The teacher's own computer shows the room in full: who, grade, notes.
+    const table = page.getByRole('table', { name: 'Computers in Lab 204' });
+    await expect(table.getByRole('columnheader')).toHaveText(['Computer', 'Student', 'Grade', 'State', 'Notes', 'Last report']);
+    await expectAccessible(page, 'teacher’s own computer, the room');
     await saveScreen(page, 'room-teacher-own-computer');
 
     // A student signing in now: the policy first, then open with the room.

@@ -19,6 +19,8 @@ const PANEL_OVER: Record<Exclude<Panel, 'none'>, KioskView['kind']> = {
 export interface Refusal {
   reason: RefusalReason;
   retryAfterSeconds?: number;
+  /** With `too-long`: the most minutes the district allows this signer. */
+  maxMinutes?: number;
   /** When sign-ins open again, in kiosk time (ms): the wait counts down from here. */
   retryAt?: number;
   /** Increases on each refusal so the same reason twice is announced twice. */
@@ -96,6 +98,7 @@ export const useKiosk = create<KioskState>()((set) => ({
               ...(outcome.retryAfterSeconds !== undefined
                 ? { retryAfterSeconds: outcome.retryAfterSeconds, retryAt: Date.now() + state.clockSkewMs + outcome.retryAfterSeconds * 1000 }
                 : {}),
+              ...(outcome.maxMinutes !== undefined ? { maxMinutes: outcome.maxMinutes } : {}),
               seq: ++refusalSeq,
             },
           },

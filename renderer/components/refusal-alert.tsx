@@ -34,7 +34,11 @@ export function RefusalAlert() {
           <p className="refusal" key={refusal.seq}>
             <WarningIcon />
             <span>
-              {nowLocked ? t('refusal.bad-credentials-locked') : t(`refusal.${refusal.reason}`)}
+              {nowLocked
+                ? t('refusal.bad-credentials-locked')
+                : refusal.reason === 'too-long' && refusal.maxMinutes !== undefined
+                  ? t('refusal.too-long-at-most', { count: refusal.maxMinutes })
+                  : t(`refusal.${refusal.reason}`)}
               {refusal.retryAfterSeconds !== undefined && <span className="visually-hidden"> {waitText(t, refusal.retryAfterSeconds)}</span>}
             </span>
           </p>

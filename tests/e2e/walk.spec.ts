@@ -85,7 +85,7 @@ test('a refused sign-in never leaves the PIN in the form; a refusal about the re
   await secret.fill(PIN['principal.ortiz']);
   await minutes.fill('900');
   await submit.click();
-  await expect(alert).toContainText('longer than the district allows');
+  await expect(alert).toContainText('longer than the district allows: 480 minutes at most.');
   await expect(minutes).toBeFocused();
   await expect(minutes).toHaveAttribute('aria-invalid', 'true');
   await expect(reason).toHaveAttribute('aria-invalid', 'false');

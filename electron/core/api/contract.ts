@@ -42,7 +42,10 @@ export type RefusalReason =
   /** Opening a whole room needs the district database, and this kiosk has none. */
   | 'no-district-database';
 
-export type Outcome = { ok: true } | { ok: false; reason: RefusalReason; retryAfterSeconds?: number; message?: string };
+export type Outcome =
+  | { ok: true }
+  /** `maxMinutes` with `too-long`: the most minutes this signer may give (the district's rule), so the form can say it. */
+  | { ok: false; reason: RefusalReason; retryAfterSeconds?: number; message?: string; maxMinutes?: number };
 
 export interface LanguageChoice {
   code: string;

@@ -53,7 +53,14 @@ const unknownStudent = (username: string): DirectoryUser => ({
   guardianDeniedInternet: false,
 });
 
-const refuse = (reason: RefusalReason, extra: { retryAfterSeconds?: number; message?: string } = {}): Outcome => ({ ok: false, reason, ...extra });
+const refuse = (reason: RefusalReason, extra: { retryAfterSeconds?: number; message?: string; maxMinutes?: number } = {}): Outcome => ({
+  ok: false,
+  reason,
+  ...extra,
+});
+/** A decision's refusal as the kiosk answers it (with the most minutes allowed, for `too-long`). */
+const refuseDecision = (d: { reason: RefusalReason; maxMinutes?: number }): Outcome =>
+  refuse(d.reason, d.maxMinutes !== undefined ? { maxMinutes: d.maxMinutes } : {});
 
 export class KioskSession implements KioskApi {
   readonly #service: KioskService;
@@ -375,7 +382,7 @@ export class KioskSession implements KioskApi {
       // Reason and time limit first: a missing reason costs no failed sign-in.
       const lock = this.#parts.rules.lock;
       const precheck = decideOverride(student, { ...student, role: 'administrator' }, req, lock, this.#now());
-      if (!precheck.ok) return refuse(precheck.reason);
+      if (!precheck.ok) return refuseDecision(precheck);
       const signIn = await this.#service.signIn.attempt(req.username, req.secret, student);
       if (!signIn.ok) return signIn.outcome;
       const decision = decideOverride(student, signIn.signer, req, lock, this.#now());
@@ -388,7 +395,7 @@ export class KioskSession implements KioskApi {
     if (!decision.ok) {
       await this.#record({ type: 'denied', user: student.username, by: signer.username, refusal: decision.reason });
       log.write('info', 'unlock refused', { user: student.username, by: signer.username, refusal: decision.reason });
-      return refuse(decision.reason);
+      return refuseDecision(decision);
     }
     const g = decision.grant;
     // Rounded up: an unlock in the last seconds of a bell period still lasts (and records) a minute.
@@ -445,7 +452,7 @@ export class KioskSession implements KioskApi {
       if (!decision.ok) {
         await this.#record({ type: 'denied', user: student.username, by: signer.username, refusal: decision.reason });
         this.#parts.log.write('info', 'room opening refused', { by: signer.username, refusal: decision.reason });
-        return refuse(decision.reason);
+        return refuseDecision(decision);
       }
       try {
         await rooms.source.openRoom({

@@ -88,7 +88,7 @@ export function currentPeriodEnd(now: Date, rules: Pick<LockRules, 'bellSchedule
   return null;
 }
 
-export type UnlockDecision = { ok: true; grant: UnlockGrant } | { ok: false; reason: RefusalReason };
+export type UnlockDecision = { ok: true; grant: UnlockGrant } | { ok: false; reason: RefusalReason; maxMinutes?: number };
 
 /** A teacher's unlock: approved teachers (and administrators) only; to the end of the period where there is a bell schedule. */
 export function decideTeacherUnlock(student: DirectoryUser, signer: DirectoryUser, rules: LockRules, now: Date): UnlockDecision {
@@ -122,7 +122,7 @@ export function decideRoomOpening(
   request: { minutes?: number | undefined; reason?: string | undefined },
   rules: LockRules,
   now: Date,
-): { ok: true; kind: 'teacher' | 'override'; until: Date; reason?: string } | { ok: false; reason: RefusalReason } {
+): { ok: true; kind: 'teacher' | 'override'; until: Date; reason?: string } | { ok: false; reason: RefusalReason; maxMinutes?: number } {
   if (signer.role === 'substitute') return { ok: false, reason: 'substitute' };
   if (signer.role !== 'teacher' && signer.role !== 'administrator') return { ok: false, reason: 'not-approved' };
   const override = signer.role === 'administrator';
@@ -131,7 +131,7 @@ export function decideRoomOpening(
   const max = override ? rules.maxOverrideMinutes : rules.unlockMinutes;
   if (request.minutes !== undefined) {
     if (!Number.isInteger(request.minutes) || request.minutes < 1) return { ok: false, reason: 'invalid-request' };
-    if (request.minutes > max) return { ok: false, reason: 'too-long' };
+    if (request.minutes > max) return { ok: false, reason: 'too-long', maxMinutes: max };
     return {
       ok: true,
       kind: override ? 'override' : 'teacher',
@@ -163,7 +163,7 @@ export function decideOverride(
   const reason = request.reason.trim().replace(/\s+/g, ' ');
   if (reason.length < MIN_REASON_LENGTH) return { ok: false, reason: 'reason-required' };
   if (!Number.isInteger(request.minutes) || request.minutes < 1) return { ok: false, reason: 'invalid-request' };
-  if (request.minutes > rules.maxOverrideMinutes) return { ok: false, reason: 'too-long' };
+  if (request.minutes > rules.maxOverrideMinutes) return { ok: false, reason: 'too-long', maxMinutes: rules.maxOverrideMinutes };
   return {
     ok: true,
     grant: {

@@ -31,7 +31,7 @@ describe('opening the room', () => {
       ok: true,
       until: new Date(tuesday10.getTime() + 30 * 60_000),
     });
-    expect(decideRoomOpening(who('teacher'), { minutes: 56 }, rules, tuesday10)).toEqual({ ok: false, reason: 'too-long' });
+    expect(decideRoomOpening(who('teacher'), { minutes: 56 }, rules, tuesday10)).toEqual({ ok: false, reason: 'too-long', maxMinutes: 55 });
     expect(decideRoomOpening(who('teacher'), { minutes: 0 }, rules, tuesday10)).toEqual({ ok: false, reason: 'invalid-request' });
   });
 
@@ -53,6 +53,7 @@ describe('opening the room', () => {
     expect(decideRoomOpening(who('administrator'), { reason: 'State testing', minutes: 481 }, rules, tuesday10)).toEqual({
       ok: false,
       reason: 'too-long',
+      maxMinutes: 480,
     });
   });
 

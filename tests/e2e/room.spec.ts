@@ -111,7 +111,7 @@ test.describe('on a district database', () => {
     await expectAccessible(page, 'the room form with a problem (en)');
     await retype(page, '60');
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('alert')).toHaveText('That is longer than the district allows. Choose fewer minutes.');
+    await expect(page.getByRole('alert')).toHaveText('That is longer than the district allows: 55 minutes at most.');
 
     // The administrator's box reveals a reason, required before anything is sent.
     await tabTo(page, page.getByRole('checkbox', { name: 'Open as an administrator (override)' }));

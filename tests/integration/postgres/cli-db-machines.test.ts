@@ -1,7 +1,7 @@
 // `aup db machine add|remove|list`, `aup db require-machine-roles` and `aup db reopen-chain` against a
 // real PostgreSQL, run in-process through the CLI's own entry (runCli) with real files: each does
 // what it says, prints what the technician does next, and bad input is exit 2 naming the problem.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../../electron/core/cli/main.ts';
@@ -11,32 +11,22 @@ import { CURSOR_FILE } from '../../../electron/core/central/kiosk-role/cursor.ts
 import type { PostgresSettings } from '../../../electron/core/central/kiosk-role/connection.ts';
 import { CentralStore } from '../../../electron/core/central/kiosk-role/store.ts';
 import { CentralSync } from '../../../electron/core/central/kiosk-role/sync.ts';
-import { aupDatabase, freePort, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
-import { tempDir, type TempDir } from '../../support/fixtures.ts';
+import { freePort, type AupDatabase } from '../../../harness/postgres.ts';
+import { postgresBed } from '../../support/postgres-bed.ts';
 import { acceptance, kioskLedger, serverNow, type KioskLedger } from './kiosk-ledger.ts';
 
 const MINUTE = 60_000;
 
-let server: PostgresHandle;
+const bed = postgresBed('cli-db-machines');
+const { cleanups } = bed;
 let db: AupDatabase;
-let tmp: TempDir;
 let n = 0;
-const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  server = await startPostgres();
-  db = await aupDatabase(server, 'aup');
-  tmp = await tempDir('aup-cli-db-machines-');
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
-afterAll(async () => {
-  await server?.stop();
-  await tmp?.cleanup();
+  db = await bed.fresh();
 });
 
-const admin = () => ['--admin-url', server.url(db.name), '--admin-password-file', server.superPasswordFile];
+const admin = () => ['--admin-url', bed.server.url(db.name), '--admin-password-file', bed.server.superPasswordFile];
 
 async function aup(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -54,7 +44,7 @@ async function aup(argv: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 function file(name: string): string {
-  return path.join(tmp.dir, `${++n}-${name}`);
+  return path.join(bed.dir, `${++n}-${name}`);
 }
 
 /** What `machine add` told the technician to put in the PC's config, with the password file's real path. */
@@ -77,7 +67,7 @@ const ask = (s: CentralStore, user = 'nobody.yet', schoolYear = '2026-27') =>
   s.hasAccepted({ user, policyId: 'student-aup', version: '2026-27', schoolYear });
 
 function kiosk(machine: string, at: Date): Promise<KioskLedger> {
-  return kioskLedger(path.join(tmp.dir, `${machine}-${++n}`), machine, at, cleanups);
+  return kioskLedger(path.join(bed.dir, `${machine}-${++n}`), machine, at, cleanups);
 }
 
 describe('aup db machine add', () => {
@@ -90,7 +80,7 @@ describe('aup db machine add', () => {
     expect(r.stdout).toContain('+aup_kiosk');
     expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
     const settings = pcSettings(r.stdout, passwordFile);
-    expect(settings.connectionString).toBe(`postgres://aup_pc_lab204_31@127.0.0.1:${server.port}/aup`);
+    expect(settings.connectionString).toBe(`postgres://aup_pc_lab204_31@127.0.0.1:${bed.server.port}/${db.name}`);
 
     const pc = await kiosk('LAB204-31', new Date((await serverNow(db.admin)).getTime() - 10 * MINUTE));
     await pc.ledger.append(acceptance('ana.lopez'));
@@ -122,11 +112,11 @@ describe('aup db machine add', () => {
 
   it("through the server's own socket, the printed connection string asks for the server's network name", async () => {
     const passwordFile = file('LAB204-37.password');
-    const socket = `postgres:///${db.name}?host=${encodeURIComponent(path.join(server.dir, 'run'))}&port=${server.port}&user=postgres`;
+    const socket = `postgres:///${db.name}?host=${encodeURIComponent(path.join(bed.server.dir, 'run'))}&port=${bed.server.port}&user=postgres`;
     const r = await aup(['db', 'machine', 'add', 'LAB204-37', '--password-file', passwordFile, '--admin-url', socket]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`"connectionString":"postgres://aup_pc_lab204_37@DB-HOST/${db.name}?port=${server.port}"`);
+    expect(r.stdout).toContain(`"connectionString":"postgres://aup_pc_lab204_37@DB-HOST/${db.name}?port=${bed.server.port}"`);
     expect(r.stdout).toContain("note: replace DB-HOST with the database server's name as the PCs reach it");
   });
 });
@@ -270,7 +260,7 @@ describe('bad input is exit 2, naming the problem', () => {
       '--admin-url',
       `postgres://postgres@127.0.0.1:${port}/aup`,
       '--admin-password-file',
-      server.superPasswordFile,
+      bed.server.superPasswordFile,
     ]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/^aup db machine list: the database cannot be reached/);

@@ -5,7 +5,7 @@
 // The kiosks' clocks are injected (ManualClock), set from the database server's own clock, since that
 // is the clock the database judges `at` by.
 import { checkoutResources } from '../../../electron/core/config/resources.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,33 +21,16 @@ import { ledgerFileName } from '../../../electron/core/ledger/files.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { schoolYearOf, type SchoolYearRule } from '../../../electron/core/school-year.ts';
 import { instantOfLocal, isoWithOffset, localParts } from '../../../electron/core/time.ts';
-import { aupDatabase, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
-import { tempDir, type TempDir } from '../../support/fixtures.ts';
+import type { AupDatabase } from '../../../harness/postgres.ts';
+import { postgresBed } from '../../support/postgres-bed.ts';
 import { Child } from './children.ts';
 import { acceptance, CHICAGO, kioskLedger, type KioskLedger } from './kiosk-ledger.ts';
 
 const MINUTE = 60_000;
 
-let server: PostgresHandle;
-let tmp: TempDir;
+const bed = postgresBed('forged');
+const { cleanups, fresh } = bed;
 let n = 0;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  tmp = await tempDir('aup-forged-');
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
-afterAll(async () => {
-  await server?.stop();
-  await tmp?.cleanup();
-});
-
-async function fresh(): Promise<AupDatabase> {
-  return aupDatabase(server, `forged${++n}`);
-}
 
 /** The database server's clock: what `at` is judged against. */
 async function serverNow(db: AupDatabase): Promise<Date> {
@@ -68,7 +51,7 @@ async function store(db: AupDatabase): Promise<CentralStore> {
 type Kiosk = KioskLedger;
 
 /** A machine's real ledger in its own folder, its clock at `at`. */
-const kiosk = (machine: string, at: Date, rule: SchoolYearRule = CHICAGO, dir = path.join(tmp.dir, `${machine}-${++n}`)): Promise<Kiosk> =>
+const kiosk = (machine: string, at: Date, rule: SchoolYearRule = CHICAGO, dir = path.join(bed.dir, `${machine}-${++n}`)): Promise<Kiosk> =>
   kioskLedger(dir, machine, at, cleanups, rule);
 
 const hashOf = (line: string): string => JSON.parse(line).hash;
@@ -511,8 +494,8 @@ describe("the district's rules and the DBA's tools", () => {
 
   it("a database that has records from before 002 keeps them, and each machine's chain goes on from where its stored records end", async () => {
     const name = `forged${++n}`;
-    await server.createDatabase(name);
-    const admin = await server.superClient(name);
+    await bed.server.createDatabase(name);
+    const admin = await bed.server.superClient(name);
     cleanups.push(() => admin.end());
     const all = await loadMigrations(checkoutResources().migrations);
     await migrate(

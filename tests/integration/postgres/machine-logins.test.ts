@@ -3,7 +3,7 @@
 // chain moved); a removed PC cannot sign in, write or ask; where the district requires a login per
 // PC, the shared aup_kiosk login's records are refused as `machine-login` and the PC's sync keeps
 // them until it has its own. Kiosk clocks are ManualClocks set from the database server's clock.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,32 +14,15 @@ import { CentralStore, type BatchResult } from '../../../electron/core/central/k
 import { CentralSync } from '../../../electron/core/central/kiosk-role/sync.ts';
 import { addMachineLogin, listMachineLogins, removeMachineLogin, requireMachineLogins } from '../../../electron/core/central/admin-role/admin.ts';
 import { encodeLine, type UnhashedRecord } from '../../../electron/core/ledger/chain.ts';
-import { aupDatabase, startPostgres, type AupDatabase, type PostgresHandle } from '../../../harness/postgres.ts';
-import { tempDir, type TempDir } from '../../support/fixtures.ts';
+import type { AupDatabase } from '../../../harness/postgres.ts';
+import { postgresBed } from '../../support/postgres-bed.ts';
 import { acceptance, kioskLedger, serverNow, type KioskLedger } from './kiosk-ledger.ts';
 
 const MINUTE = 60_000;
 
-let server: PostgresHandle;
-let tmp: TempDir;
+const bed = postgresBed('logins');
+const { cleanups, fresh } = bed;
 let n = 0;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  tmp = await tempDir('aup-machine-logins-');
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
-afterAll(async () => {
-  await server?.stop();
-  await tmp?.cleanup();
-});
-
-async function fresh(): Promise<AupDatabase> {
-  return aupDatabase(server, `logins${++n}`);
-}
 
 async function asAdmin<T>(db: AupDatabase, run: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = await db.admin();
@@ -54,7 +37,7 @@ async function asAdmin<T>(db: AupDatabase, run: (admin: pg.Client) => Promise<T>
 async function pcLogin(db: AupDatabase, machine: string): Promise<PostgresSettings & { role: string }> {
   const password = `pc-${randomBytes(12).toString('hex')}`;
   const { role } = await asAdmin(db, (admin) => addMachineLogin(admin, machine, password));
-  return { role, connectionString: server.url(db.name, role), passwordFile: server.secretFile(`${role}-${++n}.password`, `${password}\n`) };
+  return { role, connectionString: bed.server.url(db.name, role), passwordFile: bed.server.secretFile(`${role}-${++n}.password`, `${password}\n`) };
 }
 
 async function store(settings: PostgresSettings): Promise<CentralStore> {
@@ -82,7 +65,7 @@ async function outcome(c: pg.Client, sql: string, values: unknown[] = []): Promi
 }
 
 function kiosk(machine: string, at: Date): Promise<KioskLedger> {
-  return kioskLedger(path.join(tmp.dir, `${machine}-${++n}`), machine, at, cleanups);
+  return kioskLedger(path.join(bed.dir, `${machine}-${++n}`), machine, at, cleanups);
 }
 
 /** A real line's record with fields changed and its own hash recomputed: what a holder of a password can make. */

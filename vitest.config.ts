@@ -14,8 +14,9 @@ export default defineConfig({
     expect: { poll: { timeout: HANG_MS, interval: 20 } },
     pool: 'forks',
     // Vitest's default: one worker per core but one (one on a 2-core machine). Two at a time took the
-    // files from 245 s to 128 s there, but with both cores also kept busy by other work the machine
-    // service's restart test lost an unlocked student's screen (its 2 s grace); kept at the default
-    // until that is understood.
+    // files from 245 s to 128 s there, but the machine tests are not yet safe beside each other: each
+    // file makes and removes real accounts and runs services that end sessions by uid, and with two
+    // workers under load a service of one file ended a screen of another (the restarted service's own
+    // log shows no session end). Kept at the default until those files share no uids or processes.
   },
 });

@@ -79,6 +79,28 @@ export interface SlapdHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * A kiosk config's `directory` for this server, as a district writes it (service account and its
+ * password file, the seeded people and groups, the AUP attributes, StartTLS with the test CA);
+ * `overrides` replace or add settings (`url`, `timeoutSeconds`, …).
+ */
+export function directoryConfigFor(slapd: SlapdHandle, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'ldap',
+    url: slapd.url,
+    bindDn: slapd.serviceDn,
+    bindPasswordFile: slapd.servicePasswordFile,
+    userBase: slapd.peopleBase,
+    userFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
+    groups: slapd.groups,
+    languageAttribute: 'preferredLanguage',
+    privilegesAttribute: 'aupPrivileges',
+    guardianDeniedAttribute: 'aupGuardianDeniedInternet',
+    tls: { caFile: slapd.caFile },
+    ...overrides,
+  };
+}
+
 export interface SlapdOptions {
   /** Where the temp folder goes (default: the OS temp folder). */
   parentDir?: string;

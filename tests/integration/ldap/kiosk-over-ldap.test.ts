@@ -8,7 +8,7 @@ import { openKioskService } from '../../../electron/core/setup.ts';
 import type { KioskHost, KioskSessionApi } from '../../../electron/core/kiosk/kiosk-service.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
-import { startSlapd, type SlapdHandle } from '../../../harness/slapd.ts';
+import { directoryConfigFor, startSlapd, type SlapdHandle } from '../../../harness/slapd.ts';
 import { demoConfigIn, tempDir, type TempDir } from '../../support/fixtures.ts';
 
 let slapd: SlapdHandle;
@@ -35,21 +35,7 @@ afterEach(async () => {
 
 async function kiosk(url = slapd.url, extra: Record<string, unknown> = {}): Promise<KioskHost> {
   const config = await demoConfigIn(tmp.dir, (c) => {
-    c.directory = {
-      type: 'ldap',
-      url,
-      bindDn: slapd.serviceDn,
-      bindPasswordFile: slapd.servicePasswordFile,
-      userBase: slapd.peopleBase,
-      userFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
-      groups: slapd.groups,
-      languageAttribute: 'preferredLanguage',
-      privilegesAttribute: 'aupPrivileges',
-      guardianDeniedAttribute: 'aupGuardianDeniedInternet',
-      tls: { caFile: slapd.caFile },
-      timeoutSeconds: 2,
-      ...extra,
-    };
+    c.directory = directoryConfigFor(slapd, { url, timeoutSeconds: 2, ...extra });
   });
   const k = await openKioskService({ configFile: config, clock, log });
   kiosks.push(k);

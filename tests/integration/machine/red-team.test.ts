@@ -16,7 +16,7 @@ import { REPO, demoConfigIn, tempDir } from '../../support/fixtures.ts';
 import { openKioskService } from '../../../electron/core/setup.ts';
 import { MemoryLog } from '../../../electron/core/log.ts';
 import { ManualClock } from '../../../electron/core/time.ts';
-import { startSlapd } from '../../../harness/slapd.ts';
+import { directoryConfigFor, startSlapd } from '../../../harness/slapd.ts';
 import {
   call,
   lastView,
@@ -250,20 +250,7 @@ describe("red team: a teacher's name spelled many ways, against the real directo
     const tmp = await tempDir();
     try {
       const config = await demoConfigIn(tmp.dir, (c) => {
-        c.directory = {
-          type: 'ldap',
-          url: slapd.url,
-          bindDn: slapd.serviceDn,
-          bindPasswordFile: slapd.servicePasswordFile,
-          userBase: slapd.peopleBase,
-          userFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
-          groups: slapd.groups,
-          languageAttribute: 'preferredLanguage',
-          privilegesAttribute: 'aupPrivileges',
-          guardianDeniedAttribute: 'aupGuardianDeniedInternet',
-          tls: { caFile: slapd.caFile },
-          timeoutSeconds: 10,
-        };
+        c.directory = directoryConfigFor(slapd, { timeoutSeconds: 10 });
       });
       const kiosk = await openKioskService({ configFile: config, clock: new ManualClock('2026-10-06T15:00:00Z'), log: new MemoryLog() });
       try {
